@@ -1,0 +1,180 @@
+package io.parquetry.recorder;
+
+import io.parquetry.status.StatusFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder's one background thread: disk guard, periodic msync and status publication. Nothing here runs on a
+ * producing thread.
+ */
+final class Housekeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+
+    private final Recorder recorder;
+    private final SingleChronicleQueue queue;
+    private final StatusFile status;
+    private final RecorderOptions options;
+    private final LongSupplier freeSpace;
+    private final ScheduledExecutorService executor;
+    private volatile long syncedIndex = -1;
+    private volatile long lastSyncMillis;
+    private volatile long freeBytes = -1;
+    private long lastAppended = -1;
+    private long lastAppendMillis;
+    private int syncedCycleFiles = -1;
+
+    Housekeeper(Recorder recorder, SingleChronicleQueue queue, StatusFile status, RecorderOptions options) {
+        this.recorder = recorder;
+        this.queue = queue;
+        this.status = status;
+        this.options = options;
+        Path dir = recorder.queueDir();
+        this.freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : () -> usableSpace(dir);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parquetry-recorder-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    void start() {
+        checkDisk(); // decide before the first append
+        long disk = options.diskCheckInterval().toMillis();
+        executor.scheduleWithFixedDelay(guard(this::checkDisk), disk, disk, TimeUnit.MILLISECONDS);
+        long st = options.statusInterval().toMillis();
+        executor.scheduleWithFixedDelay(guard(this::publish), 0, st, TimeUnit.MILLISECONDS);
+        if (options.syncInterval() != null) {
+            long sy = options.syncInterval().toMillis();
+            executor.scheduleWithFixedDelay(guard(this::syncNow), sy, sy, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Runnable guard(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("recorder housekeeping failed: queue={}", recorder.queueDir(), e);
+                status.beginUpdate();
+                status.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
+                status.endUpdate();
+            }
+        };
+    }
+
+    void checkDisk() {
+        long free = freeSpace.getAsLong();
+        freeBytes = free;
+        if (free < 0) {
+            return; // unknown: keep the last decision
+        }
+        boolean tripped = recorder.diskGuardTripped();
+        long threshold = options.diskGuardMinFreeBytes();
+        if (!tripped && free < threshold) {
+            recorder.diskGuardTripped(true);
+            LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, minFreeBytes={}", recorder.queueDir(), free, threshold);
+        } else if (tripped && free >= threshold + options.diskGuardHysteresisBytes()) {
+            recorder.diskGuardTripped(false);
+            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}", recorder.queueDir(), free);
+        }
+    }
+
+    /** fsyncs the newest two cycle files (the current one and the one before, in case the cycle just rolled). */
+    synchronized void syncNow() {
+        long head = queue.lastIndex();
+        Path dir = recorder.queueDir();
+        List<Path> cycles;
+        try (Stream<Path> s = Files.list(dir)) {
+            cycles = new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
+        }
+        for (int i = Math.max(0, cycles.size() - 2); i < cycles.size(); i++) {
+            force(cycles.get(i));
+        }
+        if (cycles.size() != syncedCycleFiles) {
+            force(dir); // a new cycle file's directory entry must be durable too
+            syncedCycleFiles = cycles.size();
+        }
+        syncedIndex = head;
+        lastSyncMillis = System.currentTimeMillis();
+    }
+
+    private static void force(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("msync failed: file=" + p, e);
+        }
+    }
+
+    long syncedIndex() {
+        return syncedIndex;
+    }
+
+    void publish() {
+        long now = System.currentTimeMillis();
+        long appended = recorder.appended();
+        if (appended != lastAppended) {
+            if (lastAppended >= 0 || appended > 0) {
+                lastAppendMillis = now;
+            }
+            lastAppended = appended;
+        }
+        long head = appended > 0 || lastAppendMillis > 0 ? queue.lastIndex() : -1;
+        status.beginUpdate();
+        status.value(RecorderStatusDescriptor.APPENDED, appended);
+        status.value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, recorder.refusedDiskGuard());
+        status.value(RecorderStatusDescriptor.REFUSED_CLOSED, recorder.refusedClosed());
+        status.value(RecorderStatusDescriptor.LAST_APPEND_MS, lastAppendMillis);
+        status.value(RecorderStatusDescriptor.FREE_BYTES, freeBytes);
+        status.value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, recorder.diskGuardTripped() ? 1 : 0);
+        status.value(RecorderStatusDescriptor.HEAD_INDEX, head);
+        status.value(RecorderStatusDescriptor.SYNCED_INDEX, syncedIndex);
+        status.value(RecorderStatusDescriptor.WRITERS, recorder.openWriters());
+        status.value(RecorderStatusDescriptor.LAST_SYNC_MS, lastSyncMillis);
+        status.endUpdate();
+        status.heartbeat(now);
+    }
+
+    void stop() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+        if (options.syncInterval() != null) {
+            guard(this::syncNow).run();
+        }
+        guard(this::publish).run();
+        // A heartbeat of 0 says "stopped cleanly" to readers, sooner than waiting for it to go stale.
+        status.heartbeat(0);
+    }
+}

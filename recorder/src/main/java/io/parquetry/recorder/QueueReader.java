@@ -1,0 +1,148 @@
+package io.parquetry.recorder;
+
+import io.parquetry.schema.Schema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads a recorder's queue in order with the schema stored in it. Single-threaded, like a Chronicle tailer.
+ * Records are handed to a {@link Consumer} while the excerpt is held, so nothing is copied.
+ */
+public final class QueueReader implements AutoCloseable {
+
+    /** Receives each record; {@code reader} is valid only during the call. */
+    @FunctionalInterface
+    public interface Consumer {
+        /**
+         * @param index the record's queue index
+         * @param length the excerpt's length; when it is not the schema's record length, {@code reader} is not wrapped
+         * @param reader the decoder, wrapped at the record when the length matches
+         * @param raw the excerpt's bytes, positioned at its start (for quarantining a bad record)
+         */
+        void accept(long index, long length, RecordReader reader, Bytes<?> raw);
+    }
+
+    private final Path queueDir;
+    private final Schema schema;
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final RecordReader reader;
+
+    private QueueReader(Path queueDir) {
+        if (!Files.isDirectory(queueDir)) {
+            throw new IllegalArgumentException("queue directory does not exist or is not a directory: queue=" + queueDir);
+        }
+        if (!Files.isReadable(queueDir)) {
+            throw new IllegalArgumentException("queue directory is not readable: queue=" + queueDir);
+        }
+        this.queueDir = queueDir;
+        this.schema = QueueSchemaStore.read(queueDir);
+        this.queue = ChronicleQueue.singleBuilder(queueDir).build();
+        this.tailer = queue.createTailer();
+        this.reader = new RecordReader(schema);
+    }
+
+    /** Opens the queue in {@code queueDir}; its schema comes from the directory, never from the caller. */
+    public static QueueReader open(Path queueDir) {
+        return new QueueReader(queueDir);
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public Path queueDir() {
+        return queueDir;
+    }
+
+    public RollCycle rollCycle() {
+        return queue.rollCycle();
+    }
+
+    /** Positions before the first record of the queue. */
+    public void toStart() {
+        tailer.toStart();
+    }
+
+    /**
+     * Positions so the next record read is the one at {@code index}, or the first record after it when that index does
+     * not exist (for instance the start of a later cycle).
+     */
+    public void seek(long index) {
+        if (!tailer.moveToIndex(index)) {
+            // moveToIndex fails for the index one past the end of a cycle, or a cycle that has no records:
+            // fall back to the first record at or after it.
+            tailer.toStart();
+            long first = tailer.index();
+            if (index > first) {
+                int cycle = queue.rollCycle().toCycle(index);
+                if (!tailer.moveToCycle(cycle) || tailer.index() < index) {
+                    tailer.toEnd();
+                    if (tailer.index() > index) {
+                        tailer.moveToIndex(index);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads at most {@code max} records, handing each to {@code consumer}.
+     *
+     * @return the number read; 0 when the reader is at the end of the queue
+     */
+    public int read(Consumer consumer, int max) {
+        int n = 0;
+        while (n < max) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                long pos = b.readPosition();
+                long len = b.readRemaining();
+                reader.wrap(b, pos, len);
+                consumer.accept(dc.index(), len, reader, b);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Index the next read would start at (Chronicle's tailer index). */
+    public long position() {
+        return tailer.index();
+    }
+
+    /** Index of the last record in the queue, or -1 when empty. */
+    public long lastIndex() {
+        return queue.lastIndex();
+    }
+
+    /** Index of the first record in the queue, or Long.MAX_VALUE when empty. */
+    public long firstIndex() {
+        return queue.firstIndex();
+    }
+
+    /** Cycle of an index (hour number since the epoch for hourly cycles). */
+    public int cycleOf(long index) {
+        return queue.rollCycle().toCycle(index);
+    }
+
+    /** Records in a cycle, from Chronicle's index. */
+    public long recordsInCycle(int cycle) {
+        return tailer.excerptsInCycle(cycle);
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+        queue.close();
+    }
+}

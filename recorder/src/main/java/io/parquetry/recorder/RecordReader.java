@@ -1,0 +1,136 @@
+package io.parquetry.recorder;
+
+import io.parquetry.schema.Field;
+import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.Schema;
+import java.nio.charset.StandardCharsets;
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * A reusable flyweight that decodes one record in place (no copy, no allocation except where a method says it
+ * returns a new object). {@link #wrap} points it at a record; the getters read fields through {@link Field} handles of
+ * the reader's schema. Getters check the handle's type like the writer's setters do.
+ */
+public final class RecordReader {
+
+    private final Schema schema;
+    private final int recordLength;
+    private BytesStore<?, ?> store;
+    private long base;
+
+    public RecordReader(Schema schema) {
+        this.schema = schema;
+        this.recordLength = schema.recordLength();
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /**
+     * Points the reader at the record of {@code length} bytes at {@code offset}.
+     *
+     * @return false, leaving the reader unchanged, when the length is not the schema's record length
+     */
+    public boolean wrap(BytesStore<?, ?> bytes, long offset, long length) {
+        if (length != recordLength) {
+            return false;
+        }
+        this.store = bytes;
+        this.base = offset;
+        return true;
+    }
+
+    private long at(Field f, Kind kind) {
+        if (f.schema() != schema && !f.schema().sameLayout(schema)) {
+            throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="
+                    + f.schema().identity() + ", reader schema=" + schema.identity());
+        }
+        if (f.kind() != kind) {
+            throw new IllegalArgumentException("wrong getter for field type: field=" + f.name() + ", type=" + f.type());
+        }
+        return base + f.offset();
+    }
+
+    /** True when the field is nullable and null. */
+    public boolean isNull(Field f) {
+        int bit = f.nullBit();
+        return bit >= 0 && (store.readByte(base + (bit >>> 3)) & (1 << (bit & 7))) != 0;
+    }
+
+    public boolean getBoolean(Field f) {
+        return store.readByte(at(f, Kind.BOOL)) != 0;
+    }
+
+    /** Reads an {@code int8}, {@code int16} or {@code int32} field, sign-extended. */
+    public int getInt(Field f) {
+        switch (f.kind()) {
+            case INT8:
+                return store.readByte(at(f, Kind.INT8));
+            case INT16:
+                return store.readShort(at(f, Kind.INT16));
+            default:
+                return store.readInt(at(f, Kind.INT32));
+        }
+    }
+
+    /** Reads an {@code int64}, {@code timestamp} or {@code decimal} (unscaled) field. */
+    public long getLong(Field f) {
+        switch (f.kind()) {
+            case TIMESTAMP:
+                return store.readLong(at(f, Kind.TIMESTAMP));
+            case DECIMAL:
+                return store.readLong(at(f, Kind.DECIMAL));
+            default:
+                return store.readLong(at(f, Kind.INT64));
+        }
+    }
+
+    public float getFloat(Field f) {
+        return store.readFloat(at(f, Kind.FLOAT32));
+    }
+
+    public double getDouble(Field f) {
+        return store.readDouble(at(f, Kind.FLOAT64));
+    }
+
+    /** Length of a {@code char(N)} value: its bytes up to the first zero byte of the padding. */
+    public int charLength(Field f) {
+        long at = at(f, Kind.CHAR);
+        int n = f.length();
+        while (n > 0 && store.readByte(at + n - 1) == 0) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * Copies a {@code char(N)} value without its padding, or a {@code bytes(N)} value whole, into {@code dst}.
+     *
+     * @return the number of bytes copied
+     */
+    public int getBytes(Field f, byte[] dst, int dstOffset) {
+        int n = f.kind() == Kind.CHAR ? charLength(f) : f.length();
+        long at = at(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
+        for (int i = 0; i < n; i++) {
+            dst[dstOffset + i] = store.readByte(at + i);
+        }
+        return n;
+    }
+
+    /** A {@code char(N)} value as a new String (allocates: for tools and tests, not hot loops). */
+    public String getString(Field f) {
+        byte[] b = new byte[f.length()];
+        int n = getBytes(f, b, 0);
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** The store and offset of the current record, for decoders that read columns directly. */
+    public BytesStore<?, ?> store() {
+        return store;
+    }
+
+    public long offset() {
+        return base;
+    }
+}

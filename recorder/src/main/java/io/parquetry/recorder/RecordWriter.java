@@ -1,0 +1,421 @@
+package io.parquetry.recorder;
+
+import io.parquetry.schema.Field;
+import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.Schema;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Appends records for one thread: a reusable flyweight over the excerpt being written. Obtain one per producing
+ * thread from {@link Recorder#newWriter()}, use it and {@link #close()} it on that thread.
+ *
+ * <p>Usage: {@link #begin()} claims an excerpt, the setters fill it through pre-resolved {@link Field} handles, and
+ * {@link #commit()} publishes it. {@link #abort()} in a {@code finally} rolls back anything not committed, including
+ * when the code between begin and commit throws (Chronicle would otherwise commit a half-written excerpt on close):
+ *
+ * <pre>{@code
+ * if (writer.begin() == RecordWriter.OK) {
+ *     try {
+ *         writer.setLong(timestamp, nanos);
+ *         writer.setChars(symbol, "AAPL");
+ *         writer.commit();
+ *     } finally {
+ *         writer.abort(); // no-op after commit
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>On this path nothing is allocated, nothing logged, and no exception is thrown for an expected outcome: a refused
+ * append returns a negative result code and is counted. Misuse (a handle of another schema, a setter of the wrong
+ * type, a value that does not fit, a missing non-nullable field, begin twice, use from another thread) is a
+ * programmer error: the open record is rolled back and an {@link IllegalArgumentException} or
+ * {@link IllegalStateException} names the field and value. Fields not set are zero; nullable fields not set are null.
+ */
+public final class RecordWriter implements AutoCloseable {
+
+    /** The excerpt is claimed: set fields, then commit. */
+    public static final int OK = 0;
+    /** Refused: the disk guard has tripped (free space below its threshold). Nothing was written. */
+    public static final int REFUSED_DISK_GUARD = -1;
+    /** Refused: this writer or its recorder is closed. Nothing was written. */
+    public static final int REFUSED_CLOSED = -2;
+
+    private static final VarHandle APPENDED;
+    private static final VarHandle REFUSED_DISK;
+    private static final VarHandle REFUSED_CLOSED_COUNT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            APPENDED = l.findVarHandle(RecordWriter.class, "appended", long.class);
+            REFUSED_DISK = l.findVarHandle(RecordWriter.class, "refusedDiskGuard", long.class);
+            REFUSED_CLOSED_COUNT = l.findVarHandle(RecordWriter.class, "refusedClosed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int IDLE = 0;
+    private static final int OPEN = 1;
+    private static final int CLOSED = 2;
+
+    private final Recorder recorder;
+    private final Schema schema;
+    private final ExcerptAppender appender;
+    private final Thread owner;
+    private final int recordLength;
+    private final int bitmapLength;
+    private final byte[] initialBitmap;
+    private final long[] requiredMask;
+    private final long[] setMask;
+
+    private int state = IDLE;
+    private DocumentContext dc;
+    private Bytes<?> bytes;
+    private long base;
+
+    // Written by the owning thread with release semantics, read by the housekeeping thread.
+    private long appended;
+    private long refusedDiskGuard;
+    private long refusedClosed;
+
+    RecordWriter(Recorder recorder, ExcerptAppender appender) {
+        this.recorder = recorder;
+        this.schema = recorder.schema();
+        this.appender = appender;
+        this.owner = Thread.currentThread();
+        this.recordLength = schema.recordLength();
+        this.bitmapLength = schema.bitmapLength();
+        this.initialBitmap = new byte[bitmapLength];
+        int words = (schema.fields().size() + 63) >>> 6;
+        this.requiredMask = new long[words];
+        this.setMask = new long[words];
+        for (Field f : schema.fields()) {
+            if (f.nullable()) {
+                initialBitmap[f.nullBit() >>> 3] |= (byte) (1 << (f.nullBit() & 7));
+            } else {
+                requiredMask[f.index() >>> 6] |= 1L << f.index();
+            }
+        }
+    }
+
+    /**
+     * Claims an excerpt for one record.
+     *
+     * @return {@link #OK}, or {@link #REFUSED_DISK_GUARD} / {@link #REFUSED_CLOSED} (counted, nothing written)
+     * @throws IllegalStateException when called from another thread than the writer's, or while a record is open
+     */
+    public int begin() {
+        if (Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+        if (state != IDLE) {
+            if (state == OPEN) {
+                throw failState("begin called twice: commit or abort the open record first");
+            }
+            REFUSED_CLOSED_COUNT.setRelease(this, (long) REFUSED_CLOSED_COUNT.get(this) + 1);
+            return REFUSED_CLOSED;
+        }
+        if (recorder.isClosed()) {
+            REFUSED_CLOSED_COUNT.setRelease(this, (long) REFUSED_CLOSED_COUNT.get(this) + 1);
+            return REFUSED_CLOSED;
+        }
+        if (recorder.diskGuardTripped()) {
+            REFUSED_DISK.setRelease(this, (long) REFUSED_DISK.get(this) + 1);
+            return REFUSED_DISK_GUARD;
+        }
+        DocumentContext d = appender.writingDocument();
+        Bytes<?> b = d.wire().bytes();
+        long start = b.writePosition();
+        b.writeSkip(recordLength);
+        b.zeroOut(start, start + recordLength);
+        for (int i = 0; i < bitmapLength; i++) {
+            b.writeByte(start + i, initialBitmap[i]);
+        }
+        for (int i = 0; i < setMask.length; i++) {
+            setMask[i] = 0;
+        }
+        this.dc = d;
+        this.bytes = b;
+        this.base = start;
+        this.state = OPEN;
+        return OK;
+    }
+
+    /**
+     * Publishes the open record.
+     *
+     * @throws IllegalStateException when no record is open or a non-nullable field was not set (the record is rolled back)
+     */
+    public void commit() {
+        if (state != OPEN) {
+            throw new IllegalStateException("commit without begin: writer state=" + stateName());
+        }
+        for (int i = 0; i < setMask.length; i++) {
+            long missing = requiredMask[i] & ~setMask[i];
+            if (missing != 0) {
+                Field f = schema.fields().get((i << 6) + Long.numberOfTrailingZeros(missing));
+                throw failState("non-nullable field not set before commit: field=" + f.name());
+            }
+        }
+        dc.close();
+        dc = null;
+        bytes = null;
+        state = IDLE;
+        APPENDED.setRelease(this, (long) APPENDED.get(this) + 1);
+    }
+
+    /** Rolls back the open record, if any; does nothing after {@link #commit()}. Safe in a {@code finally}. */
+    public void abort() {
+        if (state == OPEN) {
+            rollback();
+        }
+    }
+
+    private void rollback() {
+        DocumentContext d = dc;
+        dc = null;
+        bytes = null;
+        state = IDLE;
+        d.rollbackOnClose();
+        d.close();
+    }
+
+    /** Index of the last record this writer committed, or -1. */
+    public long lastIndex() {
+        return appended() == 0 ? -1 : appender.lastIndexAppended();
+    }
+
+    public long appended() {
+        return (long) APPENDED.getAcquire(this);
+    }
+
+    public long refusedDiskGuard() {
+        return (long) REFUSED_DISK.getAcquire(this);
+    }
+
+    public long refusedClosed() {
+        return (long) REFUSED_CLOSED_COUNT.getAcquire(this);
+    }
+
+    private long slot(Field f, Kind kind) {
+        if (state != OPEN) {
+            throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
+        }
+        if (f.schema() != schema) {
+            throw fail("field handle belongs to another schema: field=" + f.name() + ", handle schema=" + f.schema().identity()
+                    + ", writer schema=" + schema.identity(), null);
+        }
+        if (f.kind() != kind) {
+            throw fail("wrong setter for field type: field=" + f.name() + ", type=" + f.type()
+                    + ", setter type=" + kind.name().toLowerCase(java.util.Locale.ROOT), null);
+        }
+        markSet(f);
+        return base + f.offset();
+    }
+
+    private void markSet(Field f) {
+        setMask[f.index() >>> 6] |= 1L << f.index();
+        int bit = f.nullBit();
+        if (bit >= 0) {
+            long at = base + (bit >>> 3);
+            bytes.writeByte(at, (byte) (bytes.readByte(at) & ~(1 << (bit & 7))));
+        }
+    }
+
+    public RecordWriter setBoolean(Field f, boolean v) {
+        bytes.writeByte(slot(f, Kind.BOOL), (byte) (v ? 1 : 0));
+        return this;
+    }
+
+    /** Sets an {@code int8}, {@code int16} or {@code int32} field; the value must fit the field's width. */
+    public RecordWriter setInt(Field f, int v) {
+        if (state == OPEN && f.schema() == schema) {
+            switch (f.kind()) {
+                case INT8:
+                    if (v != (byte) v) {
+                        throw outOfRange(f, v);
+                    }
+                    bytes.writeByte(slot(f, Kind.INT8), (byte) v);
+                    return this;
+                case INT16:
+                    if (v != (short) v) {
+                        throw outOfRange(f, v);
+                    }
+                    bytes.writeShort(slot(f, Kind.INT16), (short) v);
+                    return this;
+                default:
+                    break;
+            }
+        }
+        bytes.writeInt(slot(f, Kind.INT32), v);
+        return this;
+    }
+
+    /** Sets an {@code int64}, {@code timestamp(unit)} (count of units since the epoch) or {@code decimal(p,s)} (unscaled) field. */
+    public RecordWriter setLong(Field f, long v) {
+        if (state == OPEN && f.schema() == schema) {
+            switch (f.kind()) {
+                case TIMESTAMP:
+                    bytes.writeLong(slot(f, Kind.TIMESTAMP), v);
+                    return this;
+                case DECIMAL:
+                    if (v >= f.decimalBound() || v <= -f.decimalBound()) {
+                        throw outOfRange(f, v);
+                    }
+                    bytes.writeLong(slot(f, Kind.DECIMAL), v);
+                    return this;
+                default:
+                    break;
+            }
+        }
+        bytes.writeLong(slot(f, Kind.INT64), v);
+        return this;
+    }
+
+    public RecordWriter setFloat(Field f, float v) {
+        bytes.writeFloat(slot(f, Kind.FLOAT32), v);
+        return this;
+    }
+
+    public RecordWriter setDouble(Field f, double v) {
+        bytes.writeDouble(slot(f, Kind.FLOAT64), v);
+        return this;
+    }
+
+    /**
+     * Sets a {@code char(N)} field from text, encoded as UTF-8 and right-padded with zero bytes.
+     *
+     * @throws IllegalArgumentException when the encoded text is longer than N bytes (the record is rolled back)
+     */
+    public RecordWriter setChars(Field f, CharSequence text) {
+        long at = slot(f, Kind.CHAR);
+        int width = f.length();
+        int n = 0;
+        int len = text.length();
+        for (int i = 0; i < len; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                if (n + 1 > width) {
+                    throw tooLong(f, text);
+                }
+                bytes.writeByte(at + n++, (byte) c);
+            } else if (c < 0x800) {
+                if (n + 2 > width) {
+                    throw tooLong(f, text);
+                }
+                bytes.writeByte(at + n++, (byte) (0xC0 | (c >> 6)));
+                bytes.writeByte(at + n++, (byte) (0x80 | (c & 0x3F)));
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (n + 4 > width) {
+                    throw tooLong(f, text);
+                }
+                int cp = Character.toCodePoint(c, text.charAt(++i));
+                bytes.writeByte(at + n++, (byte) (0xF0 | (cp >> 18)));
+                bytes.writeByte(at + n++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
+                bytes.writeByte(at + n++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
+                bytes.writeByte(at + n++, (byte) (0x80 | (cp & 0x3F)));
+            } else {
+                if (n + 3 > width) {
+                    throw tooLong(f, text);
+                }
+                char e = Character.isSurrogate(c) ? '?' : c;
+                bytes.writeByte(at + n++, (byte) (0xE0 | (e >> 12)));
+                bytes.writeByte(at + n++, (byte) (0x80 | ((e >> 6) & 0x3F)));
+                bytes.writeByte(at + n++, (byte) (0x80 | (e & 0x3F)));
+            }
+        }
+        if (n < width) {
+            bytes.zeroOut(at + n, at + width);
+        }
+        return this;
+    }
+
+    /**
+     * Sets a {@code bytes(N)} or {@code char(N)} field from raw bytes; fewer than N bytes are right-padded with zeros.
+     *
+     * @throws IllegalArgumentException when {@code length} exceeds N (the record is rolled back)
+     */
+    public RecordWriter setBytes(Field f, byte[] src, int offset, int length) {
+        long at = slot(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
+        if (length > f.length() || length < 0) {
+            throw fail("value longer than the field: field=" + f.name() + ", type=" + f.type() + ", length=" + length, null);
+        }
+        bytes.write(at, src, offset, length);
+        if (length < f.length()) {
+            bytes.zeroOut(at + length, at + f.length());
+        }
+        return this;
+    }
+
+    /**
+     * Marks a nullable field null (its bytes are zeroed).
+     *
+     * @throws IllegalArgumentException when the field is not nullable (the record is rolled back)
+     */
+    public RecordWriter setNull(Field f) {
+        if (state != OPEN) {
+            throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
+        }
+        if (f.schema() != schema || !f.nullable()) {
+            throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
+        }
+        long at = base + f.offset();
+        bytes.zeroOut(at, at + f.length());
+        int bit = f.nullBit();
+        long b = base + (bit >>> 3);
+        bytes.writeByte(b, (byte) (bytes.readByte(b) | (1 << (bit & 7))));
+        setMask[f.index() >>> 6] |= 1L << f.index();
+        return this;
+    }
+
+    /** Rolls back any open record and releases the appender. Call on the writer's own thread. */
+    @Override
+    public void close() {
+        if (state == CLOSED) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+        abort();
+        state = CLOSED;
+        appender.close();
+        recorder.writerClosed(this);
+    }
+
+    private IllegalArgumentException outOfRange(Field f, long v) {
+        return fail("value out of range for field: field=" + f.name() + ", type=" + f.type() + ", value=" + v, null);
+    }
+
+    private IllegalArgumentException tooLong(Field f, CharSequence text) {
+        return fail("text longer than the field in UTF-8: field=" + f.name() + ", type=" + f.type() + ", value=" + text, null);
+    }
+
+    private IllegalStateException wrongThread() {
+        return new IllegalStateException("writer used from another thread: owner=" + owner.getName() + ", caller="
+                + Thread.currentThread().getName() + " (create one writer per thread)");
+    }
+
+    private IllegalArgumentException fail(String message, Throwable cause) {
+        if (state == OPEN) {
+            rollback();
+        }
+        return new IllegalArgumentException(message, cause);
+    }
+
+    private IllegalStateException failState(String message) {
+        if (state == OPEN) {
+            rollback();
+        }
+        return new IllegalStateException(message);
+    }
+
+    private String stateName() {
+        return state == IDLE ? "idle" : state == OPEN ? "open" : "closed";
+    }
+}

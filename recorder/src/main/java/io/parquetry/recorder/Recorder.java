@@ -1,0 +1,187 @@
+package io.parquetry.recorder;
+
+import io.parquetry.schema.Field;
+import io.parquetry.schema.Schema;
+import io.parquetry.status.StatusFile;
+import io.parquetry.status.StatusFileDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * The in-process side of Parquetry: one per queue per process. It opens (or creates) the Chronicle Queue in a
+ * directory, stores or checks the schema there, runs the disk guard, the optional periodic msync and the status file
+ * on one housekeeping thread, and hands out one {@link RecordWriter} per producing thread.
+ *
+ * <pre>{@code
+ * try (Recorder recorder = Recorder.open(queueDir, Schema.load(schemaFile))) {
+ *     Field price = recorder.schema().field("price");          // resolve handles once
+ *     try (RecordWriter w = recorder.newWriter()) {            // one per thread
+ *         ... w.begin() / set / commit, see RecordWriter
+ *     }
+ * }
+ * }</pre>
+ *
+ * Close the writers (on their threads) before the recorder: closing the recorder refuses further appends
+ * ({@link RecordWriter#REFUSED_CLOSED}) and then closes the queue.
+ */
+public final class Recorder implements AutoCloseable {
+
+    private final Path queueDir;
+    private final Schema schema;
+    private final RecorderOptions options;
+    private final SingleChronicleQueue queue;
+    private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
+    private final StatusFile status;
+    private final Housekeeper housekeeper;
+    private volatile boolean closed;
+    private volatile boolean diskGuardTripped;
+    // Counts of writers already closed, so totals survive them.
+    private long closedAppended;
+    private long closedRefusedDisk;
+    private long closedRefusedClosed;
+
+    private Recorder(Path queueDir, Schema schema, RecorderOptions options) {
+        this.queueDir = queueDir;
+        this.schema = schema;
+        this.options = options;
+        if (Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
+            throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
+        }
+        QueueSchemaStore.storeOrCheck(queueDir, schema);
+        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir)
+                .rollCycle(RollCycleNames.resolve(options.rollCycle()));
+        this.queue = builder.build();
+        Path statusPath = options.statusFile() != null ? options.statusFile()
+                : queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);
+        this.status = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
+                System.currentTimeMillis());
+        status.beginUpdate();
+        status.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString());
+        status.text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity());
+        status.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, options.rollCycle());
+        status.value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
+        status.endUpdate();
+        this.housekeeper = new Housekeeper(this, queue, status, options);
+        housekeeper.start();
+    }
+
+    /** Opens a recorder with default options. */
+    public static Recorder open(Path queueDir, Schema schema) {
+        return open(queueDir, schema, RecorderOptions.defaults());
+    }
+
+    /**
+     * Opens (creating when absent) the queue in {@code queueDir} for records of {@code schema}.
+     *
+     * @throws IllegalStateException when the queue already holds records of another schema (names both)
+     */
+    public static Recorder open(Path queueDir, Schema schema, RecorderOptions options) {
+        return new Recorder(queueDir, schema, options);
+    }
+
+    /** A writer for the calling thread; close it on the same thread. */
+    public RecordWriter newWriter() {
+        if (closed) {
+            throw new IllegalStateException("recorder is closed: queue=" + queueDir);
+        }
+        RecordWriter w = new RecordWriter(this, queue.createAppender());
+        writers.add(w);
+        return w;
+    }
+
+    /** Resolves a field handle by name (not on the hot path: resolve once, keep the handle). */
+    public Field field(String name) {
+        return schema.field(name);
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public Path queueDir() {
+        return queueDir;
+    }
+
+    public RecorderOptions options() {
+        return options;
+    }
+
+    public Path statusFile() {
+        return status.path();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** True while the disk guard refuses appends. */
+    public boolean diskGuardTripped() {
+        return diskGuardTripped;
+    }
+
+    void diskGuardTripped(boolean tripped) {
+        this.diskGuardTripped = tripped;
+    }
+
+    synchronized void writerClosed(RecordWriter w) {
+        if (writers.remove(w)) {
+            closedAppended += w.appended();
+            closedRefusedDisk += w.refusedDiskGuard();
+            closedRefusedClosed += w.refusedClosed();
+        }
+    }
+
+    /** Records appended by all writers, open or closed. */
+    public synchronized long appended() {
+        long n = closedAppended;
+        for (RecordWriter w : writers) {
+            n += w.appended();
+        }
+        return n;
+    }
+
+    public synchronized long refusedDiskGuard() {
+        long n = closedRefusedDisk;
+        for (RecordWriter w : writers) {
+            n += w.refusedDiskGuard();
+        }
+        return n;
+    }
+
+    public synchronized long refusedClosed() {
+        long n = closedRefusedClosed;
+        for (RecordWriter w : writers) {
+            n += w.refusedClosed();
+        }
+        return n;
+    }
+
+    int openWriters() {
+        return writers.size();
+    }
+
+    /** Index known to be on stable storage (periodic msync mode), or -1. */
+    public long syncedIndex() {
+        return housekeeper.syncedIndex();
+    }
+
+    /** Forces the queue's recent files to disk now (the msync mode does this periodically). */
+    public void sync() {
+        housekeeper.syncNow();
+    }
+
+    /** Refuses further appends, stops housekeeping (publishing a last status), and closes the queue. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        housekeeper.stop();
+        queue.close();
+    }
+}

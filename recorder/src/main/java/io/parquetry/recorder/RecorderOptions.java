@@ -1,0 +1,126 @@
+package io.parquetry.recorder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Options of a {@link Recorder}. Defaults suit a capture host; every setter validates its value at once.
+ *
+ * <ul>
+ *   <li>{@code rollCycle}: how often the queue starts a new cycle file. Default {@code LARGE_HOURLY_XSPARSE}: one file an
+ *   hour (so a cycle lines up with an hourly partition) that holds 4.4e12 records, far beyond what a disk can take in an
+ *   hour; Chronicle's default daily cycle holds 4.3e9 a day, about 50 k records/s on average.</li>
+ *   <li>{@code diskGuardMinFreeBytes}: appends are refused (counted, {@link RecordWriter#REFUSED_DISK_GUARD}) while the
+ *   queue's file system has less free space than this, so a full disk never kills the process with SIGBUS. Default 1 GiB.
+ *   They resume once free space is above the threshold plus {@code diskGuardHysteresisBytes} (default 256 MiB).</li>
+ *   <li>{@code syncInterval}: when set, a background thread forces the queue's files to disk this often, so records older
+ *   than the interval survive an OS crash or power loss. Off by default: a record survives a crash of the producing
+ *   process as soon as it is committed (it is in the page cache of a mapped file).</li>
+ * </ul>
+ */
+public final class RecorderOptions {
+
+    private String rollCycle = "LARGE_HOURLY_XSPARSE";
+    private long diskGuardMinFreeBytes = 1L << 30;
+    private long diskGuardHysteresisBytes = 256L << 20;
+    private Duration diskCheckInterval = Duration.ofMillis(100);
+    private Duration syncInterval;
+    private Duration statusInterval = Duration.ofMillis(100);
+    private Path statusFile;
+    private LongSupplier freeSpaceProbe;
+
+    public static RecorderOptions defaults() {
+        return new RecorderOptions();
+    }
+
+    /** Name of a Chronicle roll cycle ({@code RollCycles}, {@code LargeRollCycles} or {@code SparseRollCycles}). */
+    public RecorderOptions rollCycle(String name) {
+        RollCycleNames.resolve(name);
+        this.rollCycle = name;
+        return this;
+    }
+
+    public RecorderOptions diskGuardMinFreeBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("disk guard threshold must be >= 0: diskGuardMinFreeBytes=" + bytes);
+        }
+        this.diskGuardMinFreeBytes = bytes;
+        return this;
+    }
+
+    public RecorderOptions diskGuardHysteresisBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("disk guard hysteresis must be >= 0: diskGuardHysteresisBytes=" + bytes);
+        }
+        this.diskGuardHysteresisBytes = bytes;
+        return this;
+    }
+
+    public RecorderOptions diskCheckInterval(Duration d) {
+        this.diskCheckInterval = positive("diskCheckInterval", d);
+        return this;
+    }
+
+    /** {@code null} turns periodic msync off. */
+    public RecorderOptions syncInterval(Duration d) {
+        this.syncInterval = d == null ? null : positive("syncInterval", d);
+        return this;
+    }
+
+    public RecorderOptions statusInterval(Duration d) {
+        this.statusInterval = positive("statusInterval", d);
+        return this;
+    }
+
+    /** Where to publish the status file; default {@code <queue>/recorder.status}. */
+    public RecorderOptions statusFile(Path p) {
+        this.statusFile = p;
+        return this;
+    }
+
+    /** Seam for tests and unusual storage: reports the usable bytes the disk guard compares to its threshold. */
+    RecorderOptions freeSpaceProbe(LongSupplier probe) {
+        this.freeSpaceProbe = probe;
+        return this;
+    }
+
+    private static Duration positive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive duration: " + key + "=" + d);
+        }
+        return d;
+    }
+
+    public String rollCycle() {
+        return rollCycle;
+    }
+
+    public long diskGuardMinFreeBytes() {
+        return diskGuardMinFreeBytes;
+    }
+
+    public long diskGuardHysteresisBytes() {
+        return diskGuardHysteresisBytes;
+    }
+
+    public Duration diskCheckInterval() {
+        return diskCheckInterval;
+    }
+
+    public Duration syncInterval() {
+        return syncInterval;
+    }
+
+    public Duration statusInterval() {
+        return statusInterval;
+    }
+
+    public Path statusFile() {
+        return statusFile;
+    }
+
+    LongSupplier freeSpaceProbe() {
+        return freeSpaceProbe;
+    }
+}

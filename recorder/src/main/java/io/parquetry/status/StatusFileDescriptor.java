@@ -1,0 +1,80 @@
+package io.parquetry.status;
+
+/**
+ * Layout of a status file. One process owns a file and writes everything except the request words; any number of
+ * readers map it read-only, and a controller maps it read-write only to raise requests.
+ *
+ * <pre>
+ *   0                   4         6         8                   12                  16
+ *   +-------------------+---------+---------+-------------------+-------------------+
+ *   | magic "PQST"      | major   | minor   | kind (1 rec, 2 cv)| reserved          |
+ *   +-------------------+---------+---------+-------------------+-------------------+
+ *  16 | pid (long)           | 24 start time ms     | 32 heartbeat ms      | 40 sequence (seqlock)  |
+ *  48 | command words: 8 longs (requests raised by controllers, completions set by the owner)     |
+ * 112 | value slots: 64 longs, meaning given by the kind's descriptor                             |
+ * 624 | text slots: 12 x 256 bytes, each [int length][UTF-8 bytes]                                 |
+ *3696 | reserved up to 4096                                                                        |
+ * </pre>
+ *
+ * <p>Every long is 8-byte aligned and written with release semantics, read with acquire semantics. Text slots and
+ * groups of values that must agree are written between two increments of the sequence word (odd while writing);
+ * a reader that sees the sequence change retries.
+ */
+public final class StatusFileDescriptor {
+
+    public static final int MAGIC = 0x54535150; // "PQST" little-endian
+    /** Readers refuse a file whose major version differs; minor versions only add slots. */
+    public static final short MAJOR_VERSION = 1;
+    public static final short MINOR_VERSION = 0;
+
+    public static final int KIND_RECORDER = 1;
+    public static final int KIND_CONVERTER = 2;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int MAJOR_OFFSET = 4;
+    public static final int MINOR_OFFSET = 6;
+    public static final int KIND_OFFSET = 8;
+    public static final int PID_OFFSET = 16;
+    public static final int START_TIME_OFFSET = 24;
+    public static final int HEARTBEAT_OFFSET = 32;
+    public static final int SEQUENCE_OFFSET = 40;
+
+    public static final int COMMAND_OFFSET = 48;
+    public static final int COMMAND_COUNT = 8;
+    public static final int VALUE_OFFSET = COMMAND_OFFSET + COMMAND_COUNT * 8;
+    public static final int VALUE_COUNT = 64;
+    public static final int TEXT_OFFSET = VALUE_OFFSET + VALUE_COUNT * 8;
+    public static final int TEXT_SLOT_LENGTH = 256;
+    public static final int TEXT_COUNT = 12;
+    public static final int FILE_LENGTH = 4096;
+
+    private StatusFileDescriptor() {
+    }
+
+    public static int commandOffset(int command) {
+        check("command", command, COMMAND_COUNT);
+        return COMMAND_OFFSET + command * 8;
+    }
+
+    public static int valueOffset(int slot) {
+        check("value slot", slot, VALUE_COUNT);
+        return VALUE_OFFSET + slot * 8;
+    }
+
+    public static int textOffset(int slot) {
+        check("text slot", slot, TEXT_COUNT);
+        return TEXT_OFFSET + slot * TEXT_SLOT_LENGTH;
+    }
+
+    private static void check(String what, int i, int count) {
+        if (i < 0 || i >= count) {
+            throw new IllegalArgumentException(what + " out of range 0.." + (count - 1) + ": " + what.replace(' ', '_') + "=" + i);
+        }
+    }
+
+    static {
+        if (TEXT_OFFSET + TEXT_COUNT * TEXT_SLOT_LENGTH > FILE_LENGTH) {
+            throw new AssertionError("status layout overflows the file");
+        }
+    }
+}
