@@ -43,7 +43,9 @@ public final class QueueReader implements AutoCloseable {
         }
         this.queueDir = queueDir;
         this.schema = QueueSchemaStore.read(queueDir);
-        this.queue = ChronicleQueue.singleBuilder(queueDir).build();
+        String rollCycle = QueueSchemaStore.rollCycle(queueDir);
+        this.queue = rollCycle == null ? ChronicleQueue.singleBuilder(queueDir).build()
+                : ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle)).build();
         this.tailer = queue.createTailer();
         this.reader = new RecordReader(schema);
     }
@@ -65,31 +67,26 @@ public final class QueueReader implements AutoCloseable {
         return queue.rollCycle();
     }
 
+    /**
+     * Hands the reader to the calling thread. A Chronicle tailer is confined to one thread at a time; call this when the
+     * thread that opened the reader passes it on (the previous thread must no longer use it).
+     */
+    public void claimForCurrentThread() {
+        ((net.openhft.chronicle.core.io.SingleThreadedChecked) tailer).singleThreadedCheckReset();
+    }
+
     /** Positions before the first record of the queue. */
     public void toStart() {
         tailer.toStart();
     }
 
     /**
-     * Positions so the next record read is the one at {@code index}, or the first record after it when that index does
-     * not exist (for instance the start of a later cycle).
+     * Positions so the next record read is the one at {@code index}.
+     *
+     * @return false when the queue has no record at that index (the position is then undefined)
      */
-    public void seek(long index) {
-        if (!tailer.moveToIndex(index)) {
-            // moveToIndex fails for the index one past the end of a cycle, or a cycle that has no records:
-            // fall back to the first record at or after it.
-            tailer.toStart();
-            long first = tailer.index();
-            if (index > first) {
-                int cycle = queue.rollCycle().toCycle(index);
-                if (!tailer.moveToCycle(cycle) || tailer.index() < index) {
-                    tailer.toEnd();
-                    if (tailer.index() > index) {
-                        tailer.moveToIndex(index);
-                    }
-                }
-            }
-        }
+    public boolean moveTo(long index) {
+        return tailer.moveToIndex(index);
     }
 
     /**

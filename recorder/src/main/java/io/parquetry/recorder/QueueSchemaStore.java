@@ -22,6 +22,7 @@ public final class QueueSchemaStore {
     public static final String FILE_NAME = "parquetry-schema.yaml";
 
     private static final Pattern LAYOUT = Pattern.compile("(?m)^# layout-version: (\\d+)\\s*$");
+    private static final Pattern ROLL_CYCLE = Pattern.compile("(?m)^# roll-cycle: ([A-Z0-9_]+)\\s*$");
     private static final Pattern FINGERPRINT = Pattern.compile("(?m)^# fingerprint: ([0-9a-f]{16})\\s*$");
 
     private QueueSchemaStore() {
@@ -36,14 +37,14 @@ public final class QueueSchemaStore {
      *
      * @throws IllegalStateException naming both schemas when the queue holds records of another schema
      */
-    static void storeOrCheck(Path queueDir, Schema schema) {
+    static void storeOrCheck(Path queueDir, Schema schema, String rollCycle) {
         Path target = file(queueDir);
         try {
             Files.createDirectories(queueDir);
             if (!Files.exists(target)) {
                 Path tmp = Files.createTempFile(queueDir, ".schema", ".tmp");
                 try {
-                    Files.writeString(tmp, render(schema), StandardCharsets.UTF_8);
+                    Files.writeString(tmp, render(schema, rollCycle), StandardCharsets.UTF_8);
                     try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                         ch.force(true);
                     }
@@ -103,9 +104,20 @@ public final class QueueSchemaStore {
         return schema;
     }
 
-    static String render(Schema schema) {
+    /** The roll cycle the queue was created with, or null for a queue stored before it was recorded. */
+    public static String rollCycle(Path queueDir) {
+        try {
+            Matcher m = ROLL_CYCLE.matcher(Files.readString(file(queueDir), StandardCharsets.UTF_8));
+            return m.find() ? m.group(1) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String render(Schema schema, String rollCycle) {
         return "# Parquetry queue schema: every record in this directory has this layout. Do not edit.\n"
                 + "# layout-version: " + Schema.LAYOUT_VERSION + "\n"
+                + "# roll-cycle: " + rollCycle + "\n"
                 + "# fingerprint: " + schema.fingerprintHex() + "\n"
                 + schema.toYaml();
     }

@@ -33,7 +33,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * append returns a negative result code and is counted. Misuse (a handle of another schema, a setter of the wrong
  * type, a value that does not fit, a missing non-nullable field, begin twice, use from another thread) is a
  * programmer error: the open record is rolled back and an {@link IllegalArgumentException} or
- * {@link IllegalStateException} names the field and value. Fields not set are zero; nullable fields not set are null.
+ * {@link IllegalStateException} names the field and value. Every non-nullable field must be set before commit; nullable
+ * fields not set are null.
  */
 public final class RecordWriter implements AutoCloseable {
 
@@ -132,9 +133,13 @@ public final class RecordWriter implements AutoCloseable {
         Bytes<?> b = d.wire().bytes();
         long start = b.writePosition();
         b.writeSkip(recordLength);
-        b.zeroOut(start, start + recordLength);
-        for (int i = 0; i < bitmapLength; i++) {
-            b.writeByte(start + i, initialBitmap[i]);
+        if (bitmapLength > 0) {
+            // Unset nullable fields must read as zero and null. Without nullable fields every byte is written by a setter
+            // (commit enforces that each field was set, and char/bytes setters pad), so zeroing would be wasted work.
+            b.zeroOut(start, start + recordLength);
+            for (int i = 0; i < bitmapLength; i++) {
+                b.writeByte(start + i, initialBitmap[i]);
+            }
         }
         for (int i = 0; i < setMask.length; i++) {
             setMask[i] = 0;

@@ -34,6 +34,7 @@ public final class Recorder implements AutoCloseable {
     private final Schema schema;
     private final RecorderOptions options;
     private final SingleChronicleQueue queue;
+    private final String rollCycle;
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
     private final StatusFile status;
     private final Housekeeper housekeeper;
@@ -51,9 +52,11 @@ public final class Recorder implements AutoCloseable {
         if (Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
             throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
         }
-        QueueSchemaStore.storeOrCheck(queueDir, schema);
-        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir)
-                .rollCycle(RollCycleNames.resolve(options.rollCycle()));
+        QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle());
+        // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
+        String stored = QueueSchemaStore.rollCycle(queueDir);
+        this.rollCycle = stored != null ? stored : options.rollCycle();
+        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle));
         this.queue = builder.build();
         Path statusPath = options.statusFile() != null ? options.statusFile()
                 : queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);
@@ -62,7 +65,7 @@ public final class Recorder implements AutoCloseable {
         status.beginUpdate();
         status.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString());
         status.text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity());
-        status.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, options.rollCycle());
+        status.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle);
         status.value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
         status.endUpdate();
         this.housekeeper = new Housekeeper(this, queue, status, options);
@@ -108,6 +111,11 @@ public final class Recorder implements AutoCloseable {
 
     public RecorderOptions options() {
         return options;
+    }
+
+    /** The queue's roll cycle: the one it was created with. */
+    public String rollCycle() {
+        return rollCycle;
     }
 
     public Path statusFile() {

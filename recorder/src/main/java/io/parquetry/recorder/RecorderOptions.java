@@ -21,7 +21,10 @@ import java.util.function.LongSupplier;
  */
 public final class RecorderOptions {
 
-    private String rollCycle = "LARGE_HOURLY_XSPARSE";
+    /** Default roll cycle: hourly, 1.7e10 records a cycle, an index entry every 1024 records. */
+    public static final String DEFAULT_ROLL_CYCLE = "LARGE_HOURLY_SPARSE";
+
+    private String rollCycle = DEFAULT_ROLL_CYCLE;
     private long diskGuardMinFreeBytes = 1L << 30;
     private long diskGuardHysteresisBytes = 256L << 20;
     private Duration diskCheckInterval = Duration.ofMillis(100);

@@ -6,6 +6,7 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.queue.rollcycles.SparseRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /** Looks a roll cycle up by name across Chronicle's three enums. */
 final class RollCycleNames {
@@ -15,7 +16,8 @@ final class RollCycleNames {
 
     static RollCycle resolve(String name) {
         List<String> known = new ArrayList<>();
-        for (RollCycle[] values : new RollCycle[][] {RollCycles.values(), LargeRollCycles.values(), SparseRollCycles.values()}) {
+        for (RollCycle[] values : new RollCycle[][] {RollCycles.values(), LargeRollCycles.values(), SparseRollCycles.values(),
+            TestRollCycles.values()}) {
             for (RollCycle r : values) {
                 if (((Enum<?>) r).name().equals(name)) {
                     return r;

@@ -1,0 +1,125 @@
+package io.parquetry.benchmarks;
+
+import io.parquetry.recorder.MarketData;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.rollcycles.SparseRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Append throughput of the 52-byte market-data record: the recorder's writer against raw Chronicle
+ * {@code writingDocument} writing the same 52 bytes in the same order, in the same run and JVM settings. Run with
+ * {@code -t 1} and {@code -t 2}; {@code -prof gc} reports allocation per append.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class AppendBenchmark {
+
+    /** One queue per benchmark run, shared by the threads, deleted afterwards. */
+    @State(Scope.Benchmark)
+    public static class Queues {
+        Path recorderDir;
+        Path rawDir;
+        Recorder recorder;
+        ChronicleQueue raw;
+        MarketData md;
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            md = new MarketData();
+            recorderDir = BenchQueues.create("bench-recorder");
+            rawDir = BenchQueues.create("bench-raw");
+            recorder = Recorder.open(recorderDir, md.schema, RecorderOptions.defaults());
+            raw = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            recorder.close();
+            raw.close();
+            BenchQueues.delete(recorderDir);
+            BenchQueues.delete(rawDir);
+        }
+    }
+
+    /** Per-thread writer and appender, created and closed on the benchmark thread itself. */
+    @State(Scope.Thread)
+    public static class Writers {
+        RecordWriter writer;
+        ExcerptAppender appender;
+        long i;
+
+        @Setup(Level.Trial)
+        public void open(Queues q) {
+            writer = q.recorder.newWriter();
+            appender = q.raw.createAppender();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            writer.close();
+            appender.close();
+        }
+    }
+
+    private static final byte[][] SYMBOLS = {bytes("AAPL"), bytes("MSFT"), bytes("NVDA"), bytes("AMZN"), bytes("GOOGL"), bytes("META"),
+        bytes("TSLA"), bytes("BRK.B")};
+
+    private static byte[] bytes(String s) {
+        return java.util.Arrays.copyOf(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 8);
+    }
+
+    @Benchmark
+    public int recorder(Queues q, Writers w) {
+        long i = w.i++;
+        MarketData md = q.md;
+        RecordWriter wr = w.writer;
+        int rc = wr.begin();
+        if (rc == RecordWriter.OK) {
+            byte[] sym = SYMBOLS[(int) (i & 7)];
+            wr.setLong(md.ts, 1_763_700_000_000_000_000L + i * 1000).setBytes(md.symbol, sym, 0, 8).setLong(md.orderId, i)
+                    .setInt(md.side, (int) (i & 1)).setLong(md.price, 10_000_000_000L + (i & 1023) * 1_000_000L)
+                    .setLong(md.quantity, 100 + (i & 511)).setInt(md.orderType, (int) (i & 3)).setInt(md.exchange, (int) (i & 7));
+            wr.commit();
+        }
+        return rc;
+    }
+
+    @Benchmark
+    public long rawChronicle(Writers w) {
+        long i = w.i++;
+        try (DocumentContext dc = w.appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeLong(1_763_700_000_000_000_000L + i * 1000);
+            b.write(SYMBOLS[(int) (i & 7)], 0, 8);
+            b.writeLong(i);
+            b.writeInt((int) (i & 1));
+            b.writeLong(10_000_000_000L + (i & 1023) * 1_000_000L);
+            b.writeLong(100 + (i & 511));
+            b.writeInt((int) (i & 3));
+            b.writeInt((int) (i & 7));
+        }
+        return i;
+    }
+}

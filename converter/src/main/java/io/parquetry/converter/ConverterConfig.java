@@ -1,0 +1,162 @@
+package io.parquetry.converter;
+
+import io.parquetry.converter.parquet.ParquetOptions;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * A converter's configuration, validated once at start-up. Keys (YAML, see {@code conf/converter.yaml}):
+ *
+ * <pre>
+ * queue        required  queue directory written by a recorder
+ * output       required  where datasets live: a path or a Hadoop URI (file:, hdfs:, s3a:)
+ * dataset      schema name  dataset directory under output
+ * source       host name    distinguishes writers of one dataset; letters, digits, '.', '_', '-'
+ * stateDir     &lt;queue&gt;/converter-&lt;source&gt;   checkpoint, commit log, quarantine, lock
+ * statusFile   &lt;stateDir&gt;/converter.status
+ * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
+ * parquet.pageVersion   v2       v1 | v2
+ * parquet.rowGroupSize  128MiB
+ * parquet.pageSize      1MiB
+ * parquet.dictionary    true
+ * rotation.maxRows      50000000
+ * rotation.maxBytes     256MiB   estimated file size
+ * rotation.maxAge       60s      an idle queue's records become visible within this
+ * retention.enabled     false    delete converted queue cycles
+ * retention.keep        24h      ... older than this
+ * pollInterval          5ms      longest sleep when the queue is idle
+ * commitLogEntries      1000     recent commits kept for the console
+ * hadoop.*                       extra Hadoop configuration properties
+ * </pre>
+ */
+public record ConverterConfig(Path queue, String output, String dataset, String source, Path stateDir, Path statusFile,
+        ParquetOptions parquet, long maxRows, long maxBytes, Duration maxAge, boolean retention, Duration retentionKeep,
+        Duration pollInterval, int commitLogEntries, Map<String, String> hadoop, String origin) {
+
+    private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+
+    /** Command-line overrides; null fields keep the file's value. */
+    public record Overrides(Path queue, String output, String dataset, String source, String compression, Path stateDir) {
+        public static Overrides none() {
+            return new Overrides(null, null, null, null, null, null);
+        }
+    }
+
+    /** Loads and validates a config file, then applies overrides (also validated). */
+    public static ConverterConfig load(Path file, Overrides o) {
+        return from(YamlConfig.load(file), o);
+    }
+
+    /** Builds a config from overrides alone (no file), e.g. {@code convert --queue q --output out}. */
+    public static ConverterConfig fromOverrides(Overrides o) {
+        return from(YamlConfig.empty("command line"), o);
+    }
+
+    static ConverterConfig parse(String yaml, String source, Overrides o) {
+        return from(YamlConfig.parse(yaml, source), o);
+    }
+
+    private static ConverterConfig from(YamlConfig y, Overrides o) {
+        String queueText = o.queue() != null ? o.queue().toString() : y.has("queue") ? y.requiredString("queue") : null;
+        y.string("queue", null);
+        if (queueText == null) {
+            throw new ConfigException(y.source() + ": missing required key: queue (or --queue)");
+        }
+        Path queue = Path.of(queueText);
+        String output = o.output() != null ? o.output() : y.string("output", null);
+        if (o.output() != null) {
+            y.string("output", null);
+        }
+        if (output == null) {
+            throw new ConfigException(y.source() + ": missing required key: output (or --output)");
+        }
+        try {
+            URI uri = new URI(output);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1 && uri.getPath() == null) {
+                throw y.error("output", output, "not a hierarchical URI");
+            }
+        } catch (URISyntaxException e) {
+            throw y.error("output", output, "not a path or URI (" + e.getReason() + ")");
+        }
+        String dataset = o.dataset() != null ? o.dataset() : y.string("dataset", null);
+        if (dataset != null && !DATASET.matcher(dataset).matches()) {
+            throw y.error("dataset", dataset, "dataset must be letters, digits, '.', '_' or '-' (no '/')");
+        }
+        String source = o.source() != null ? o.source() : y.string("source", null);
+        if (source == null) {
+            source = defaultSource();
+        } else if (!SOURCE.matcher(source).matches()) {
+            throw y.error("source", source, "source must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        String stateText = o.stateDir() != null ? o.stateDir().toString() : y.string("stateDir", null);
+        Path stateDir = stateText != null ? Path.of(stateText) : queue.resolve("converter-" + source);
+        String statusText = y.string("statusFile", null);
+        Path statusFile = statusText != null ? Path.of(statusText) : stateDir.resolve("converter.status");
+
+        YamlConfig p = y.section("parquet");
+        String codecText = o.compression() != null ? o.compression() : p.string("compression", "zstd");
+        CompressionCodecName codec = codec(codecText, p);
+        String pageVersion = p.string("pageVersion", "v2").toLowerCase(Locale.ROOT);
+        if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {
+            throw p.error("pageVersion", pageVersion, "must be v1 or v2");
+        }
+        long rowGroup = p.size("rowGroupSize", 128L << 20, 1L << 20, 2L << 30);
+        long page = p.size("pageSize", 1L << 20, 4L << 10, 64L << 20);
+        boolean dictionary = p.bool("dictionary", true);
+        p.checkNoUnknownKeys();
+        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary);
+
+        YamlConfig r = y.section("rotation");
+        long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);
+        long maxBytes = r.size("maxBytes", 256L << 20, 1L << 10, 64L << 30);
+        Duration maxAge = r.duration("maxAge", Duration.ofSeconds(60), Duration.ofMillis(100));
+        r.checkNoUnknownKeys();
+
+        YamlConfig ret = y.section("retention");
+        boolean retention = ret.bool("enabled", false);
+        Duration keep = ret.duration("keep", Duration.ofHours(24), Duration.ofMinutes(1));
+        ret.checkNoUnknownKeys();
+
+        Duration poll = y.duration("pollInterval", Duration.ofMillis(5), Duration.ofMillis(1));
+        int commitLog = (int) y.longValue("commitLogEntries", 1000, 10, 1_000_000);
+        Map<String, String> hadoop = new LinkedHashMap<>(y.section("hadoop").asStringMap());
+        y.checkNoUnknownKeys();
+        return new ConverterConfig(queue, output, dataset, source, stateDir, statusFile, parquet, maxRows, maxBytes, maxAge, retention,
+                keep, poll, commitLog, hadoop, y.source());
+    }
+
+    private static CompressionCodecName codec(String text, YamlConfig p) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "snappy" -> CompressionCodecName.SNAPPY;
+            case "zstd" -> CompressionCodecName.ZSTD;
+            case "gzip" -> CompressionCodecName.GZIP;
+            case "lz4_raw" -> CompressionCodecName.LZ4_RAW;
+            case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
+            default -> throw p.error("compression", text, "unknown compression (snappy, zstd, gzip, lz4_raw, none)");
+        };
+    }
+
+    static String defaultSource() {
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            String clean = h.replaceAll("[^A-Za-z0-9._-]", "_");
+            return clean.length() > 64 ? clean.substring(0, 64) : clean;
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The dataset name: configured, else the schema's name. */
+    public String datasetOr(String schemaName) {
+        return dataset != null ? dataset : schemaName;
+    }
+}

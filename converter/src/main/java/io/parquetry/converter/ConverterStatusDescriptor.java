@@ -1,0 +1,111 @@
+package io.parquetry.converter;
+
+/**
+ * Slots of a converter's status file (kind {@code KIND_CONVERTER}; frame in
+ * {@link io.parquetry.status.StatusFileDescriptor}).
+ *
+ * <pre>
+ *  command word              written by   meaning
+ *   0 flush requested        controller   sequence number, raised by one per request
+ *   1 flush completed        converter    set to the request's number only after the file holding every record appended
+ *                                         before the request is renamed to its final name and checkpointed
+ *   2 rotate requested       controller   sequence number
+ *   3 rotate completed       converter    set after the current file is committed (or there was none)
+ *   4 pause requested        controller   1 = pause, 0 = run
+ *   5 pause applied          converter    echoes word 4 once the converter has paused (after committing) or resumed
+ *
+ *  value slot                            text slot
+ *   0 state (State ordinal)               0 queue directory
+ *   1 records read                        1 dataset directory (URI)
+ *   2 rows written (committed)            2 schema identity
+ *   3 files committed                     3 current file (in progress)
+ *   4 bytes written (committed)           4 last committed file
+ *   5..10 rotations by cause: rows,       5 last error
+ *         bytes, age, cycle, command,     6 file committed by the last flush
+ *         shutdown                        7 source
+ *  11 errors                              8 settings (codec, pages, rotation)
+ *  12 quarantined records                 9 commit log path
+ *  13 current file rows                  10 config origin
+ *  14 current file bytes (estimate)
+ *  15 current file opened at ms
+ *  16 current file first index
+ *  17,18 last commit first, last index
+ *  19,20 last commit rows, bytes
+ *  21 last commit time ms
+ *  22 checkpoint (last committed index, -1 none)
+ *  23 queue head index (-1 empty)
+ *  24 lag in records (head - checkpoint)
+ *  25 time the converter last caught up with the head, ms
+ *  26 record length
+ *  27 queue cycle files deleted by retention
+ *  28 rows not yet committed (read but in the current file)
+ * </pre>
+ */
+public final class ConverterStatusDescriptor {
+
+    public static final int CMD_FLUSH_REQUESTED = 0;
+    public static final int CMD_FLUSH_COMPLETED = 1;
+    public static final int CMD_ROTATE_REQUESTED = 2;
+    public static final int CMD_ROTATE_COMPLETED = 3;
+    public static final int CMD_PAUSE_REQUESTED = 4;
+    public static final int CMD_PAUSE_APPLIED = 5;
+
+    public static final int STATE = 0;
+    public static final int RECORDS_READ = 1;
+    public static final int ROWS_WRITTEN = 2;
+    public static final int FILES_COMMITTED = 3;
+    public static final int BYTES_WRITTEN = 4;
+    public static final int ROTATIONS_ROWS = 5;
+    public static final int ROTATIONS_BYTES = 6;
+    public static final int ROTATIONS_AGE = 7;
+    public static final int ROTATIONS_CYCLE = 8;
+    public static final int ROTATIONS_COMMAND = 9;
+    public static final int ROTATIONS_SHUTDOWN = 10;
+    public static final int ERRORS = 11;
+    public static final int QUARANTINED = 12;
+    public static final int CURRENT_ROWS = 13;
+    public static final int CURRENT_BYTES = 14;
+    public static final int CURRENT_OPENED_MS = 15;
+    public static final int CURRENT_FIRST_INDEX = 16;
+    public static final int LAST_COMMIT_FIRST_INDEX = 17;
+    public static final int LAST_COMMIT_LAST_INDEX = 18;
+    public static final int LAST_COMMIT_ROWS = 19;
+    public static final int LAST_COMMIT_BYTES = 20;
+    public static final int LAST_COMMIT_MS = 21;
+    public static final int CHECKPOINT = 22;
+    public static final int HEAD_INDEX = 23;
+    public static final int LAG_RECORDS = 24;
+    public static final int CAUGHT_UP_MS = 25;
+    public static final int RECORD_LENGTH = 26;
+    public static final int RETENTION_DELETED = 27;
+    public static final int PENDING_ROWS = 28;
+
+    public static final int TEXT_QUEUE = 0;
+    public static final int TEXT_DATASET = 1;
+    public static final int TEXT_SCHEMA = 2;
+    public static final int TEXT_CURRENT_FILE = 3;
+    public static final int TEXT_LAST_COMMIT_FILE = 4;
+    public static final int TEXT_LAST_ERROR = 5;
+    public static final int TEXT_LAST_FLUSH_FILE = 6;
+    public static final int TEXT_SOURCE = 7;
+    public static final int TEXT_SETTINGS = 8;
+    public static final int TEXT_COMMIT_LOG = 9;
+    public static final int TEXT_CONFIG = 10;
+
+    /** Life-cycle states, stored as their ordinal. */
+    public enum State {
+        STARTING, RUNNING, PAUSED, STOPPING, STOPPED, FAILED
+    }
+
+    /** Why a file was committed, in the order of the rotation slots. */
+    public enum Cause {
+        ROWS, BYTES, AGE, CYCLE, COMMAND, SHUTDOWN;
+
+        public int slot() {
+            return ROTATIONS_ROWS + ordinal();
+        }
+    }
+
+    private ConverterStatusDescriptor() {
+    }
+}

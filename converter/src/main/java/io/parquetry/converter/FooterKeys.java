@@ -1,0 +1,18 @@
+package io.parquetry.converter;
+
+/** Key-value metadata every committed file carries in its footer (DESIGN §4). */
+public final class FooterKeys {
+
+    public static final String QUEUE = "parquetry.queue";
+    public static final String SOURCE = "parquetry.source";
+    public static final String FIRST_INDEX = "parquetry.first_index";
+    public static final String LAST_INDEX = "parquetry.last_index";
+    public static final String RECORD_COUNT = "parquetry.record_count";
+    public static final String SCHEMA_NAME = "parquetry.schema.name";
+    public static final String SCHEMA_VERSION = "parquetry.schema.version";
+    public static final String SCHEMA_FINGERPRINT = "parquetry.schema.fingerprint";
+    public static final String CONVERTER_VERSION = "parquetry.converter.version";
+
+    private FooterKeys() {
+    }
+}

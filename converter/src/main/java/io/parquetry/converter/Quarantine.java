@@ -1,0 +1,47 @@
+package io.parquetry.converter;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * Records whose length does not match the schema are never silently dropped: their bytes go to
+ * {@code quarantine.bin} (each as index:long, length:int, bytes, big-endian) and a line to {@code quarantine.log}.
+ * A record quarantined just before a crash is quarantined again on recovery (at least once here; exactly once in Parquet).
+ */
+final class Quarantine {
+
+    private final Path bin;
+    private final Path log;
+    private final int expectedLength;
+
+    Quarantine(Path stateDir, int expectedLength) {
+        this.bin = stateDir.resolve("quarantine.bin");
+        this.log = stateDir.resolve("quarantine.log");
+        this.expectedLength = expectedLength;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    void add(long index, byte[] bytes, int length) {
+        try (OutputStream o = Files.newOutputStream(bin, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+             DataOutputStream d = new DataOutputStream(o)) {
+            d.writeLong(index);
+            d.writeInt(length);
+            d.write(bytes, 0, length);
+            String line = Instant.now() + " index=" + index + " length=" + length + " expected=" + expectedLength
+                    + " (record quarantined: its length does not match the schema)\n";
+            Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot quarantine record: index=" + index + ", file=" + bin, e);
+        }
+    }
+}

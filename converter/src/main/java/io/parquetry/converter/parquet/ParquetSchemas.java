@@ -1,0 +1,67 @@
+package io.parquetry.converter.parquet;
+
+import io.parquetry.schema.Field;
+import io.parquetry.schema.Schema;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/** Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED. */
+public final class ParquetSchemas {
+
+    private ParquetSchemas() {
+    }
+
+    public static MessageType toParquet(Schema schema) {
+        Types.MessageTypeBuilder b = Types.buildMessage();
+        for (Field f : schema.fields()) {
+            Type.Repetition rep = f.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
+            switch (f.kind()) {
+                case BOOL:
+                    b.primitive(PrimitiveTypeName.BOOLEAN, rep).named(f.name());
+                    break;
+                case INT8:
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(8, true)).named(f.name());
+                    break;
+                case INT16:
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(16, true)).named(f.name());
+                    break;
+                case INT32:
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(32, true)).named(f.name());
+                    break;
+                case INT64:
+                    b.primitive(PrimitiveTypeName.INT64, rep).named(f.name());
+                    break;
+                case FLOAT32:
+                    b.primitive(PrimitiveTypeName.FLOAT, rep).named(f.name());
+                    break;
+                case FLOAT64:
+                    b.primitive(PrimitiveTypeName.DOUBLE, rep).named(f.name());
+                    break;
+                case TIMESTAMP:
+                    LogicalTypeAnnotation.TimeUnit unit = switch (f.type().unit()) {
+                        case MS -> LogicalTypeAnnotation.TimeUnit.MILLIS;
+                        case US -> LogicalTypeAnnotation.TimeUnit.MICROS;
+                        case NS -> LogicalTypeAnnotation.TimeUnit.NANOS;
+                    };
+                    b.primitive(PrimitiveTypeName.INT64, rep).as(LogicalTypeAnnotation.timestampType(true, unit)).named(f.name());
+                    break;
+                case DECIMAL:
+                    b.primitive(PrimitiveTypeName.INT64, rep)
+                            .as(LogicalTypeAnnotation.decimalType(f.type().scale(), f.type().precision())).named(f.name());
+                    break;
+                case CHAR:
+                    b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(f.name());
+                    break;
+                case BYTES:
+                    b.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(f.length()).named(f.name());
+                    break;
+                default:
+                    throw new IllegalArgumentException("no Parquet mapping for type: field=" + f.name() + ", type=" + f.type());
+            }
+        }
+        return b.named(schema.name());
+    }
+}

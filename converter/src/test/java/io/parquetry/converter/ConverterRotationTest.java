@@ -1,0 +1,110 @@
+package io.parquetry.converter;
+
+import static io.parquetry.converter.ConverterRoundTripTest.config;
+import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.converter.ConverterStatusDescriptor.Cause;
+import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConverterRotationTest {
+
+    @TempDir
+    Path dir;
+
+    private Path dataset() {
+        return dir.resolve("out/all_types");
+    }
+
+    static void assertExactlyOnce(Path dataset, long n) {
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset))).isEqualTo(n);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset))).isEqualTo(n);
+        assertThat(Datasets.queryLong("SELECT sum(seq) FROM " + Datasets.scan(dataset))).isEqualTo(n * (n - 1) / 2);
+    }
+
+    @Test
+    void rotatesByMaxRows() {
+        recordAllTypes(dir.resolve("queue"), 0, 3500);
+        Converter c = ConverterService.run(config(dir, "rotation: {maxRows: 1000}\n"), true);
+        assertThat(c.rotations(Cause.ROWS)).isEqualTo(3);
+        assertThat(c.rotations(Cause.SHUTDOWN)).isEqualTo(1);
+        List<long[]> ranges = Datasets.ranges(dataset());
+        assertThat(ranges).extracting(r -> r[2]).containsExactly(1000L, 1000L, 1000L, 500L);
+        for (int i = 1; i < ranges.size(); i++) {
+            assertThat(ranges.get(i)[0]).isEqualTo(ranges.get(i - 1)[1] + 1);
+        }
+        assertExactlyOnce(dataset(), 3500);
+    }
+
+    @Test
+    void rotatesByMaxBytes() {
+        recordAllTypes(dir.resolve("queue"), 0, 20_000);
+        Converter c = ConverterService.run(config(dir, "rotation: {maxBytes: 16KiB}\nparquet: {compression: none}\n"), true);
+        assertThat(c.rotations(Cause.BYTES)).isGreaterThanOrEqualTo(2);
+        assertThat(c.filesCommitted()).isEqualTo(c.rotations(Cause.BYTES) + 1);
+        assertExactlyOnce(dataset(), 20_000);
+    }
+
+    @Test
+    void idleQueueBecomesVisibleWithinMaxAge() throws Exception {
+        recordAllTypes(dir.resolve("queue"), 0, 10);
+        Converter c = Converter.open(config(dir, "rotation: {maxAge: 300ms}\n"));
+        Thread t = new Thread(() -> c.run(false));
+        t.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (Datasets.files(dataset(), ".parquet").isEmpty()) {
+                assertThat(System.nanoTime()).as("no file committed by age").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(t.isAlive()).isTrue();
+        } finally {
+            c.requestStop();
+            t.join(10_000);
+            c.close();
+        }
+        assertThat(c.rotations(Cause.AGE)).isEqualTo(1);
+        assertExactlyOnce(dataset(), 10);
+    }
+
+    @Test
+    void cycleRollStartsANewFileSoNoFileSpansTwoCycles() throws Exception {
+        AllTypes t = new AllTypes();
+        RecorderOptions secondly = RecorderOptions.defaults().diskGuardMinFreeBytes(0).rollCycle("TEST_SECONDLY");
+        try (Recorder r = Recorder.open(dir.resolve("queue"), t.schema, secondly); RecordWriter w = r.newWriter()) {
+            for (long s = 0; s < 5; s++) {
+                t.write(w, s);
+            }
+            Thread.sleep(1100);
+            for (long s = 5; s < 10; s++) {
+                t.write(w, s);
+            }
+        }
+        Converter c = ConverterService.run(config(dir, ""), true);
+        assertThat(c.rotations(Cause.CYCLE)).isEqualTo(1);
+        assertThat(Datasets.ranges(dataset())).extracting(r -> r[2]).containsExactly(5L, 5L);
+        assertExactlyOnce(dataset(), 10);
+    }
+
+    @Test
+    void resumesFromTheCheckpointWithoutDuplicates() {
+        recordAllTypes(dir.resolve("queue"), 0, 1000);
+        ConverterService.run(config(dir, ""), true);
+        recordAllTypes(dir.resolve("queue"), 1000, 2500);
+        Converter c = ConverterService.run(config(dir, ""), true);
+        assertThat(c.rowsWritten()).isEqualTo(1500);
+        ConverterService.run(config(dir, ""), true); // nothing new: no empty file
+        assertThat(Datasets.files(dataset(), ".parquet")).hasSize(2);
+        assertExactlyOnce(dataset(), 2500);
+    }
+}
