@@ -1,17 +1,30 @@
 package io.parquetry.cli;
 
+import io.parquetry.converter.Converter;
+import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.ConverterService;
 import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.schema.Schema;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code parquetry demo}: the main job with embedded defaults. */
+/** {@code parquetry demo}: the main job with embedded defaults: capture synthetic market data, convert it, show it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Record synthetic market data into a fresh queue under --work and report what was done.")
+        description = "Record synthetic market data into a fresh queue under --work, convert it to Parquet, and show the result.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--work", defaultValue = "work/demo", description = "Working directory, emptied first (default: ${DEFAULT-VALUE}).")
@@ -23,26 +36,83 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--schema", description = "Schema YAML (default: the embedded market-data schema).")
     Path schemaFile;
 
+    @Option(names = "--compression", defaultValue = "zstd", description = "Parquet compression (default: ${DEFAULT-VALUE}).")
+    String compression;
+
     @Override
     public Integer call() throws Exception {
         Schema schema = schemaFile != null ? Schema.load(schemaFile)
-                : Schema.parse(new String(DemoCommand.class.getResourceAsStream("/market-data.yaml").readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8), "embedded market-data.yaml");
+                : Schema.parse(new String(DemoCommand.class.getResourceAsStream("/market-data.yaml").readAllBytes(), StandardCharsets.UTF_8),
+                        "embedded market-data.yaml");
         Path queue = work.resolve("queue");
+        Path out = work.resolve("out");
         deleteRecursively(queue);
-        System.out.println("parquetry demo: capturing " + String.format("%,d", count) + " synthetic " + schema.name() + " records");
+        deleteRecursively(out);
+        System.out.printf(Locale.ROOT, "parquetry demo: %,d synthetic %s records -> %s -> %s%n", count, schema.name(), queue, out);
+
+        System.out.println("1. capture (recorder, 1 thread, as fast as it goes)");
         RecordCommand.Result r = RecordCommand.record(schema, queue, count, 1, 0, 1, RecorderOptions.defaults());
-        System.out.println("  " + r.summary());
+        System.out.println("   " + r.summary());
+        System.out.printf(Locale.ROOT, "   queue files: %,d bytes allocated on disk for %,d bytes of records%n", du(queue, ".cq4"),
+                r.appended() * schema.recordLength());
+
+        System.out.println("2. convert (converter, --until-idle, " + compression + ")");
+        ConverterConfig cfg = ConverterConfig.fromOverrides(new ConverterConfig.Overrides(queue, out.toString(), null, "demo", compression,
+                null));
+        long start = System.nanoTime();
+        Converter c = ConverterService.run(cfg, true);
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.out.println("   " + ConvertCommand.summary(c, secs));
+
+        System.out.println("3. result");
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(out)) {
+            files = s.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        }
+        for (Path f : files.subList(0, Math.min(files.size(), 5))) {
+            System.out.printf(Locale.ROOT, "   %s  %,d bytes%n", out.relativize(f), Files.size(f));
+        }
+        if (files.size() > 5) {
+            System.out.printf("   ... and %d more%n", files.size() - 5);
+        }
+        if (!files.isEmpty()) {
+            System.out.println("   first rows, read back with parquet-hadoop:");
+            printRows(files.get(0), 3);
+        }
+        System.out.println("   query it, e.g. with DuckDB:  SELECT symbol, count(*), avg(price) FROM read_parquet('"
+                + out.toAbsolutePath() + "/**/*.parquet') GROUP BY symbol;");
+        System.out.println("   watch a converter live with the ops console: bin/parquetry console (see README)");
+        return 0;
+    }
+
+    private static void printRows(Path file, int n) throws java.io.IOException {
+        HadoopInputFile in = HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
+        try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(in, new PlainParquetConfiguration()) {
+            @Override
+            protected ReadSupport<Group> getReadSupport() {
+                return new GroupReadSupport();
+            }
+        }.build()) {
+            for (int i = 0; i < n; i++) {
+                Group g = reader.read();
+                if (g == null) {
+                    break;
+                }
+                System.out.println("   { " + g.toString().trim().replace("\n", ", ") + " }");
+            }
+        }
+    }
+
+    private static long du(Path dir, String suffix) throws java.io.IOException {
         long bytes = 0;
-        try (Stream<Path> s = Files.list(queue)) {
+        try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.toString().endsWith(".cq4")) {
+                if (p.toString().endsWith(suffix)) {
                     bytes += Files.size(p);
                 }
             }
         }
-        System.out.printf("  queue files: %,d bytes on disk (sparse; %,d bytes of records)%n", bytes, r.appended() * schema.recordLength());
-        return 0;
+        return bytes;
     }
 
     static void deleteRecursively(Path p) throws java.io.IOException {

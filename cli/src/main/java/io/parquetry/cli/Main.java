@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/parquetry}. */
 @Command(name = "parquetry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable capture of fixed-layout records into Chronicle Queue, converted exactly once to Parquet.",
-        subcommands = {RecordCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RecordCommand.class, ConvertCommand.class, ControlCommands.Status.class,
+            ControlCommands.Flush.class, ControlCommands.Rotate.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

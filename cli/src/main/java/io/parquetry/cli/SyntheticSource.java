@@ -19,7 +19,7 @@ import java.util.Locale;
  * </ul>
  * Writing allocates nothing: the words are encoded once at construction.
  */
-final class SyntheticSource {
+public final class SyntheticSource {
 
     private static final String[] WORDS = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "BRK.B", "JPM", "V", "XOM", "UNH",
         "ORCL", "AVGO", "COST", "NFLX"};
@@ -40,7 +40,7 @@ final class SyntheticSource {
     private static final int ROLE_WORD = 7;
     private static final int ROLE_RANDOM_BYTES = 8;
 
-    SyntheticSource(Schema schema, long seed) {
+    public SyntheticSource(Schema schema, long seed) {
         this.seed = seed;
         this.fields = schema.fields().toArray(new Field[0]);
         this.roles = new int[fields.length];
@@ -93,7 +93,7 @@ final class SyntheticSource {
     }
 
     /** Appends record {@code i}; returns the writer's result code. */
-    int write(RecordWriter w, long i) {
+    public int write(RecordWriter w, long i) {
         int rc = w.begin();
         if (rc != RecordWriter.OK) {
             return rc;

@@ -78,7 +78,7 @@ public final class Converter implements AutoCloseable {
     private final QueueReader.Consumer consumer = this::onRecord;
     private final Thread heartbeat;
     private final long cycleMillis;
-    private byte[] scratch;
+    private final EncodeStage encoder;
 
     private volatile boolean stopRequested;
     private volatile boolean heartbeatRunning = true;
@@ -92,6 +92,7 @@ public final class Converter implements AutoCloseable {
     private long partLast;
     private int partCycle;
     private long partOpenedMs;
+    private long partRows;
 
     private long lastCommitted;
     private long lastReadIndex = -1;
@@ -135,7 +136,7 @@ public final class Converter implements AutoCloseable {
         this.reader = QueueReader.open(config.queue());
         this.schema = reader.schema();
         this.recordLength = schema.recordLength();
-        this.scratch = new byte[recordLength];
+        this.encoder = new EncodeStage(recordLength, "parquetry-converter-encoder");
         this.cycleMillis = reader.rollCycle().lengthInMillis();
 
         this.hadoopConf = hadoopConfiguration(config);
@@ -410,8 +411,8 @@ public final class Converter implements AutoCloseable {
             }
             long pos = raw.readPosition();
             if (length == recordLength) {
-                raw.read(pos, scratch, 0, recordLength);
-                part.write(scratch, 0);
+                encoder.add(part, raw, pos);
+                partRows++;
             } else {
                 byte[] bad = new byte[(int) Math.min(length, Integer.MAX_VALUE - 8)];
                 raw.read(pos, bad, 0, bad.length);
@@ -421,10 +422,9 @@ public final class Converter implements AutoCloseable {
                         recordLength, quarantine.log());
             }
             partLast = index;
-            long rows = part.rows();
-            if (rows >= config.maxRows()) {
+            if (partRows >= config.maxRows()) {
                 commit(Cause.ROWS);
-            } else if ((rows & 1023) == 0 && part.estimatedBytes() >= config.maxBytes()) {
+            } else if (encoder.estimatedBytes() >= config.maxBytes()) {
                 commit(Cause.BYTES);
             }
         } catch (IOException e) {
@@ -441,12 +441,15 @@ public final class Converter implements AutoCloseable {
         fs.mkdirs(partTmp.getParent());
         part = new PartWriter(schema, messageType, props, compressor, new SyncedOutputFile(fs, partTmp), config.parquet().rowGroupBytes());
         partOpenedMs = System.currentTimeMillis();
+        partRows = 0;
+        encoder.resetEstimate();
         status.beginUpdate();
         status.text(TEXT_CURRENT_FILE, partTmp.toString());
         status.endUpdate();
     }
 
     private void commit(Cause cause) throws IOException {
+        encoder.drain(); // every record handed to the encoder is in the part
         PartWriter p = part;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(FooterKeys.QUEUE, config.queue().toAbsolutePath().toString());
@@ -496,6 +499,11 @@ public final class Converter implements AutoCloseable {
 
     private void abandonPart() {
         if (part != null) {
+            try {
+                encoder.drain();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("encoder failed while abandoning a part", e);
+            }
             part.close();
             part = null;
             try {
@@ -572,17 +580,9 @@ public final class Converter implements AutoCloseable {
         }
         status.value(ERRORS, errors);
         status.value(QUARANTINED, quarantined);
-        long rows = part == null ? 0 : part.rows();
+        long rows = part == null ? 0 : partRows;
         status.value(CURRENT_ROWS, rows);
-        long est = 0;
-        if (part != null) {
-            try {
-                est = part.estimatedBytes();
-            } catch (IOException ignored) {
-                est = -1;
-            }
-        }
-        status.value(CURRENT_BYTES, est);
+        status.value(CURRENT_BYTES, part == null ? 0 : encoder.estimatedBytes());
         status.value(CURRENT_OPENED_MS, part == null ? 0 : partOpenedMs);
         status.value(CURRENT_FIRST_INDEX, part == null ? -1 : partFirst);
         status.value(CHECKPOINT, lastCommitted);
@@ -697,6 +697,7 @@ public final class Converter implements AutoCloseable {
     @Override
     public void close() {
         abandonPart();
+        encoder.close();
         heartbeatRunning = false;
         try {
             heartbeat.join(1000);

@@ -1,0 +1,118 @@
+package io.parquetry.cli;
+
+import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.ConverterControl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parquetry status|flush|rotate|pause|resume}: talk to a running converter through its status file. */
+final class ControlCommands {
+
+    private ControlCommands() {
+    }
+
+    /** Exit code when the converter is not running or did not answer. */
+    static final int NOT_RUNNING = 3;
+
+    static final class Target {
+        @Option(names = "--config", required = true, description = "The converter's config file.")
+        Path config;
+
+        @Option(names = "--status-file", required = true, description = "The converter's status file.")
+        Path statusFile;
+
+        Path statusFile() {
+            if (statusFile != null) {
+                return statusFile;
+            }
+            return ConverterConfig.load(config, ConverterConfig.Overrides.none()).statusFile();
+        }
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        @Option(names = "--timeout", defaultValue = "30s", description = "How long to wait for the converter (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        Duration timeout() {
+            String t = timeout.trim();
+            long n = Long.parseLong(t.replaceAll("[^0-9]", ""));
+            return t.endsWith("ms") ? Duration.ofMillis(n) : t.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+        }
+
+        ConverterControl open() {
+            Path p = target.statusFile();
+            if (!Files.exists(p)) {
+                throw new IllegalStateException("converter is not running (no status file): status=" + p);
+            }
+            return ConverterControl.open(p);
+        }
+
+        int report(ConverterControl.Outcome o) {
+            System.out.println(o.message());
+            return o.ok() ? 0 : NOT_RUNNING;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a converter's state; exit 3 when it is not running.")
+    static final class Status extends Base {
+        @Override
+        public Integer call() {
+            try (ConverterControl c = open()) {
+                for (Map.Entry<String, String> e : c.describe().entrySet()) {
+                    System.out.printf("%-16s %s%n", e.getKey() + ":", e.getValue());
+                }
+                return c.alive() ? 0 : NOT_RUNNING;
+            }
+        }
+    }
+
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = "Convert everything appended so far, commit it, and print the committed file.")
+    static final class Flush extends Base {
+        @Override
+        public Integer call() {
+            try (ConverterControl c = open()) {
+                return report(c.flush(timeout()));
+            }
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Commit the current file now.")
+    static final class Rotate extends Base {
+        @Override
+        public Integer call() {
+            try (ConverterControl c = open()) {
+                return report(c.rotate(timeout()));
+            }
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Commit the current file and stop converting until resume.")
+    static final class Pause extends Base {
+        @Override
+        public Integer call() {
+            try (ConverterControl c = open()) {
+                return report(c.pause(timeout()));
+            }
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused converter.")
+    static final class Resume extends Base {
+        @Override
+        public Integer call() {
+            try (ConverterControl c = open()) {
+                return report(c.resume(timeout()));
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.parquetry.cli;
+
+import io.parquetry.converter.Converter;
+import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.ConverterService;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parquetry convert}: runs a converter as a service (until SIGTERM) or as a batch ({@code --until-idle}). */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Convert a queue to Parquet exactly once. Runs until SIGTERM (then commits what it holds and exits 0),",
+            "or with --until-idle drains the queue, commits and exits."})
+final class ConvertCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Converter config YAML (e.g. conf/converter.yaml). Options below override it.")
+    Path config;
+
+    @Option(names = "--queue", description = "Queue directory.")
+    Path queue;
+
+    @Option(names = "--output", description = "Output root: a path or Hadoop URI (file:, hdfs:, s3a:).")
+    String output;
+
+    @Option(names = "--dataset", description = "Dataset name (default: the schema's name).")
+    String dataset;
+
+    @Option(names = "--source", description = "Source id written into file names (default: host name).")
+    String source;
+
+    @Option(names = "--compression", description = "snappy, zstd, gzip, lz4_raw or none.")
+    String compression;
+
+    @Option(names = "--state-dir", description = "Checkpoint, commit log and lock directory (default: <queue>/converter-<source>).")
+    Path stateDir;
+
+    @Option(names = "--until-idle", description = "Drain the queue, commit and exit.")
+    boolean untilIdle;
+
+    ConverterConfig load() {
+        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, compression, stateDir);
+        return config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
+    }
+
+    @Override
+    public Integer call() {
+        ConverterConfig cfg = load();
+        long start = System.nanoTime();
+        Converter c = ConverterService.run(cfg, untilIdle);
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.out.println(summary(c, secs));
+        return 0;
+    }
+
+    static String summary(Converter c, double secs) {
+        long raw = c.rowsWritten() * c.schema().recordLength();
+        return String.format(Locale.ROOT, "converted %,d records into %,d file(s), %,d bytes of Parquet (%.1fx smaller than %,d bytes of"
+                + " records) in %.3f s: %,.0f records/s; dataset %s; checkpoint %d; quarantined %d", c.rowsWritten(), c.filesCommitted(),
+                c.bytesWritten(), c.bytesWritten() == 0 ? 0.0 : (double) raw / c.bytesWritten(), raw, secs, c.recordsRead() / Math.max(secs, 1e-9),
+                c.layout().datasetDir(), c.lastCommitted(), c.quarantined());
+    }
+}
