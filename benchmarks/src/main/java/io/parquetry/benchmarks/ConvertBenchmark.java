@@ -69,10 +69,11 @@ public final class ConvertBenchmark {
                 String pages = parts[1];
                 boolean dictionary = parts.length < 3 || !parts[2].equals("nodict");
                 for (int round = 0; round < rounds; round++) {
-                    Path out = work.resolve("out-" + codec + "-" + pages + "-" + round);
+                    String tag = codec + "-" + pages + (dictionary ? "" : "-nodict") + "-" + round;
+                    Path out = work.resolve("out-" + tag);
                     Path cfgFile = work.resolve("c.yaml");
                     Files.writeString(cfgFile, "queue: " + queue + "\noutput: " + out + "\nsource: bench\nstateDir: " + work.resolve("state-"
-                            + codec + pages + round) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + "}\n"
+                            + tag) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + "}\n"
                             + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n");
                     ConverterConfig cfg = ConverterConfig.load(cfgFile, ConverterConfig.Overrides.none());
                     long s = System.nanoTime();
@@ -82,7 +83,7 @@ public final class ConvertBenchmark {
                         throw new IllegalStateException("converted " + c.rowsWritten() + " of " + records);
                     }
                     long convBytes = du(out);
-                    double[] duck = duckdb(out, work.resolve("duck-" + codec + "-" + pages + "-" + round + ".parquet"), codec, pages);
+                    double[] duck = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages);
                     String label = codec + (dictionary ? "" : "/nodict");
                     String line = String.format(Locale.ROOT, "%-10s %5s %,14.0f %,14.0f %8.2f %,14d %,14.0f", label, pages, records / convSecs,
                             records / duck[0], (records / convSecs) / (records / duck[0]), convBytes, duck[1]);

@@ -114,6 +114,8 @@ public final class Converter implements AutoCloseable {
 
     private Converter(ConverterConfig config) throws IOException {
         this.config = config;
+        // Validate the queue before creating anything (the state directory may live inside it).
+        this.reader = QueueReader.open(config.queue());
         Files.createDirectories(config.stateDir());
         this.lockChannel = FileChannel.open(config.stateDir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
@@ -126,6 +128,7 @@ public final class Converter implements AutoCloseable {
         if (l == null) {
             String holder = Files.readString(config.stateDir().resolve("lock"), StandardCharsets.UTF_8).trim();
             lockChannel.close();
+            reader.close();
             throw new IllegalStateException("another converter is running on this state directory: stateDir=" + config.stateDir()
                     + ", holder pid=" + (holder.isEmpty() ? "unknown" : holder));
         }
@@ -133,7 +136,6 @@ public final class Converter implements AutoCloseable {
         lockChannel.truncate(0);
         lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
 
-        this.reader = QueueReader.open(config.queue());
         this.schema = reader.schema();
         this.recordLength = schema.recordLength();
         this.encoder = new EncodeStage(recordLength, "parquetry-converter-encoder");
@@ -337,7 +339,7 @@ public final class Converter implements AutoCloseable {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                     continue;
                 }
-                int n = reader.read(consumer, BATCH);
+                int n = read();
                 now = System.currentTimeMillis();
                 if (n == 0) {
                     caughtUpMs = now;
@@ -388,6 +390,25 @@ public final class Converter implements AutoCloseable {
         }
     }
 
+    /** Reads a batch; a fault inside Chronicle (a truncated or damaged cycle file) becomes an error naming the queue. */
+    private int read() {
+        try {
+            return reader.read(consumer, BATCH);
+        } catch (InternalError | AssertionError e) {
+            throw new IllegalStateException("queue is damaged or truncated after index " + lastReadIndex + ": queue=" + config.queue()
+                    + " (" + e + "); records up to the checkpoint " + lastCommitted + " are committed", e);
+        }
+    }
+
+    private long head() {
+        try {
+            return reader.lastIndex();
+        } catch (RuntimeException | InternalError | AssertionError e) {
+            LOG.warn("cannot read the queue head (lag is stale): queue={}: {}", config.queue(), e.toString());
+            return status.value(HEAD_INDEX);
+        }
+    }
+
     private static String describe(Throwable e) {
         Throwable root = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         return root.getClass().getSimpleName() + ": " + root.getMessage();
@@ -424,7 +445,7 @@ public final class Converter implements AutoCloseable {
             partLast = index;
             if (partRows >= config.maxRows()) {
                 commit(Cause.ROWS);
-            } else if (encoder.estimatedBytes() >= config.maxBytes()) {
+            } else if (encoder.projectedBytes(partRows, recordLength) >= config.maxBytes()) {
                 commit(Cause.BYTES);
             }
         } catch (IOException e) {
@@ -520,7 +541,7 @@ public final class Converter implements AutoCloseable {
         long flushReq = status.command(CMD_FLUSH_REQUESTED);
         if (flushReq > status.command(CMD_FLUSH_COMPLETED) && flushReq != flushSeq) {
             flushSeq = flushReq;
-            flushTarget = reader.lastIndex(); // everything appended before the request
+            flushTarget = head(); // everything appended before the request
             if (flushTarget < 0 || flushTarget <= lastReadIndex || paused) {
                 completeFlush();
             }
@@ -549,6 +570,7 @@ public final class Converter implements AutoCloseable {
         if (part != null) {
             commit(Cause.COMMAND);
         }
+        publish(System.currentTimeMillis(), true); // the acknowledgement comes with fresh numbers
         status.beginUpdate();
         status.text(TEXT_LAST_FLUSH_FILE, lastCommitFile);
         status.endUpdate();
@@ -568,7 +590,7 @@ public final class Converter implements AutoCloseable {
     }
 
     private void publish(long now, boolean computeHead) {
-        long head = computeHead ? reader.lastIndex() : status.value(HEAD_INDEX);
+        long head = computeHead ? head() : status.value(HEAD_INDEX);
         long lag = head < 0 ? 0 : recordsBetween(lastCommitted, head);
         status.beginUpdate();
         status.value(RECORDS_READ, recordsRead);

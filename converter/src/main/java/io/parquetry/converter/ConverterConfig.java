@@ -87,23 +87,27 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         } catch (URISyntaxException e) {
             throw y.error("output", output, "not a path or URI (" + e.getReason() + ")");
         }
-        String dataset = o.dataset() != null ? o.dataset() : y.string("dataset", null);
+        String fileDataset = y.string("dataset", null);
+        String dataset = o.dataset() != null ? o.dataset() : fileDataset;
         if (dataset != null && !DATASET.matcher(dataset).matches()) {
             throw y.error("dataset", dataset, "dataset must be letters, digits, '.', '_' or '-' (no '/')");
         }
-        String source = o.source() != null ? o.source() : y.string("source", null);
+        String fileSource = y.string("source", null);
+        String source = o.source() != null ? o.source() : fileSource;
         if (source == null) {
             source = defaultSource();
         } else if (!SOURCE.matcher(source).matches()) {
             throw y.error("source", source, "source must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        String stateText = o.stateDir() != null ? o.stateDir().toString() : y.string("stateDir", null);
+        String fileState = y.string("stateDir", null);
+        String stateText = o.stateDir() != null ? o.stateDir().toString() : fileState;
         Path stateDir = stateText != null ? Path.of(stateText) : queue.resolve("converter-" + source);
         String statusText = y.string("statusFile", null);
         Path statusFile = statusText != null ? Path.of(statusText) : stateDir.resolve("converter.status");
 
         YamlConfig p = y.section("parquet");
-        String codecText = o.compression() != null ? o.compression() : p.string("compression", "zstd");
+        String fileCodec = p.string("compression", "zstd");
+        String codecText = o.compression() != null ? o.compression() : fileCodec;
         CompressionCodecName codec = codec(codecText, p);
         String pageVersion = p.string("pageVersion", "v2").toLowerCase(Locale.ROOT);
         if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {

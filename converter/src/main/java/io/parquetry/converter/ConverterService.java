@@ -1,8 +1,11 @@
 package io.parquetry.converter;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs a converter as a process: SIGTERM and SIGINT ask it to commit what it holds and stop, so a service manager's
@@ -20,20 +23,34 @@ public final class ConverterService {
      * {@code untilIdle}); throws when it failed.
      */
     public static Converter run(ConverterConfig config, boolean untilIdle) {
-        Converter c = Converter.open(config);
+        // Handlers first: a SIGTERM during start-up must not kill the process with 143 half-way through recovery.
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Converter> running = new AtomicReference<>();
+        SignalHandler handler = s -> {
+            LOG.info("SIG{}: committing and stopping", s.getName());
+            stop.set(true);
+            Converter c = running.get();
+            if (c != null) {
+                c.requestStop();
+            }
+        };
+        SignalHandler oldTerm = Signal.handle(new Signal("TERM"), handler);
+        SignalHandler oldInt = Signal.handle(new Signal("INT"), handler);
         try {
-            Signal.handle(new Signal("TERM"), s -> {
-                LOG.info("SIGTERM: committing and stopping");
-                c.requestStop();
-            });
-            Signal.handle(new Signal("INT"), s -> {
-                LOG.info("SIGINT: committing and stopping");
-                c.requestStop();
-            });
-            c.run(untilIdle);
-            return c;
+            Converter c = Converter.open(config);
+            try {
+                running.set(c);
+                if (stop.get()) {
+                    c.requestStop();
+                }
+                c.run(untilIdle);
+                return c;
+            } finally {
+                c.close();
+            }
         } finally {
-            c.close();
+            Signal.handle(new Signal("TERM"), oldTerm);
+            Signal.handle(new Signal("INT"), oldInt);
         }
     }
 }

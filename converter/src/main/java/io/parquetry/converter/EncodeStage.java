@@ -41,6 +41,7 @@ final class EncodeStage implements AutoCloseable {
     private long submitted;
     private volatile long processed;
     private volatile long estimatedBytes;
+    private volatile long encodedRows;
     private volatile Throwable failure;
 
     EncodeStage(int recordLength, String name) {
@@ -72,6 +73,7 @@ final class EncodeStage implements AutoCloseable {
                         p.write(b.data, off);
                     }
                     estimatedBytes = p.estimatedBytes();
+                    encodedRows = p.rows();
                 }
             } catch (Throwable t) {
                 failure = t;
@@ -147,6 +149,18 @@ final class EncodeStage implements AutoCloseable {
     /** A new part starts: forget the previous part's size. Call only when drained. */
     void resetEstimate() {
         estimatedBytes = 0;
+        encodedRows = 0;
+    }
+
+    /**
+     * The current part's size once {@code rows} handed-over rows are encoded: the encoder's last estimate plus the rows
+     * still in flight at the bytes per row seen so far ({@code recordLength} before any batch is encoded).
+     */
+    long projectedBytes(long rows, int recordLength) {
+        long encoded = encodedRows;
+        long est = estimatedBytes;
+        long pending = rows - encoded;
+        return encoded == 0 ? rows * (long) recordLength : est + pending * est / encoded;
     }
 
     private void checkFailure() throws IOException {

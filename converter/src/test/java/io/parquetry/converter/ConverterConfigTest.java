@@ -1,0 +1,93 @@
+package io.parquetry.converter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+
+class ConverterConfigTest {
+
+    private static final String BASE = "queue: /q\noutput: /out\n";
+
+    private static ConverterConfig parse(String yaml) {
+        return ConverterConfig.parse(yaml, "conv.yaml", ConverterConfig.Overrides.none());
+    }
+
+    private static void rejects(String yaml, String... fragments) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("conv.yaml").contains(fragments));
+    }
+
+    @Test
+    void defaultsAreDocumentedValues() {
+        ConverterConfig c = parse(BASE + "source: a\n");
+        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.ZSTD);
+        assertThat(c.parquet().pageV2()).isTrue();
+        assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.stateDir()).isEqualTo(Path.of("/q/converter-a"));
+        assertThat(c.statusFile()).isEqualTo(Path.of("/q/converter-a/converter.status"));
+        assertThat(c.retention()).isFalse();
+        assertThat(c.datasetOr("market_data")).isEqualTo("market_data");
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        ConverterConfig c = parse(BASE + "dataset: md\nsource: host-1\nstateDir: /s\nstatusFile: /s/x.status\n"
+                + "parquet: {compression: snappy, pageVersion: v1, rowGroupSize: 64MiB, pageSize: 512KiB, dictionary: false}\n"
+                + "rotation: {maxRows: 1000, maxBytes: 1GiB, maxAge: 5m}\nretention: {enabled: true, keep: 2h}\n"
+                + "pollInterval: 2ms\ncommitLogEntries: 50\nhadoop: {fs.defaultFS: 'file:///'}\n");
+        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.SNAPPY);
+        assertThat(c.parquet().pageV2()).isFalse();
+        assertThat(c.parquet().rowGroupBytes()).isEqualTo(64L << 20);
+        assertThat(c.parquet().pageBytes()).isEqualTo(512 << 10);
+        assertThat(c.parquet().dictionary()).isFalse();
+        assertThat(c.maxRows()).isEqualTo(1000);
+        assertThat(c.maxBytes()).isEqualTo(1L << 30);
+        assertThat(c.maxAge()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.retention()).isTrue();
+        assertThat(c.retentionKeep()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.commitLogEntries()).isEqualTo(50);
+        assertThat(c.hadoop()).containsEntry("fs.defaultFS", "file:///");
+        assertThat(c.statusFile()).isEqualTo(Path.of("/s/x.status"));
+    }
+
+    @Test
+    void overridesWinOverTheFile() {
+        ConverterConfig c = ConverterConfig.parse(BASE + "parquet: {compression: gzip}\n", "conv.yaml",
+                new ConverterConfig.Overrides(Path.of("/other"), "/o2", "ds", "src", "lz4_raw", null));
+        assertThat(c.queue()).isEqualTo(Path.of("/other"));
+        assertThat(c.output()).isEqualTo("/o2");
+        assertThat(c.dataset()).isEqualTo("ds");
+        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.LZ4_RAW);
+    }
+
+    @Test
+    void rejectsBadValuesNamingFileLineKeyAndValue() {
+        rejects(BASE + "parquet:\n  compression: brotlii\n", "conv.yaml:4", "parquet.compression=brotlii");
+        rejects(BASE + "parquet: {pageVersion: v3}\n", "parquet.pageVersion=v3");
+        rejects(BASE + "rotation:\n  maxAge: soon\n", "conv.yaml:4", "rotation.maxAge=soon");
+        rejects(BASE + "rotation: {maxAge: 10ms}\n", "rotation.maxAge=10ms", "at least");
+        rejects(BASE + "rotation: {maxRows: 0}\n", "rotation.maxRows=0", "out of range");
+        rejects(BASE + "rotation: {maxRows: lots}\n", "rotation.maxRows=lots");
+        rejects(BASE + "rotation: {maxBytes: 12 parsecs}\n", "rotation.maxBytes=12 parsecs");
+        rejects(BASE + "parquet: {dictionary: maybe}\n", "parquet.dictionary=maybe");
+        rejects(BASE + "source: 'a/b'\n", "conv.yaml:3", "source=a/b");
+        rejects(BASE + "dataset: '../x'\n", "dataset=../x");
+        rejects(BASE + "output2: /x\n", "conv.yaml:3", "unknown key: key=output2");
+        rejects(BASE + "rotation: {maxrows: 5}\n", "unknown key: key=rotation.maxrows");
+        rejects("output: /out\n", "missing required key: queue");
+        rejects("queue: /q\n", "missing required key: output");
+        rejects("queue: [a, b]\noutput: /o\n", "conv.yaml:1", "queue");
+        rejects("queue: /q\noutput: /o\n  bad: indent\n", "YAML syntax error");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path p = Path.of("/nonexistent/conv.yaml");
+        assertThatThrownBy(() -> ConverterConfig.load(p, ConverterConfig.Overrides.none())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(p.toString()).hasMessageContaining("does not exist");
+    }
+}

@@ -1,0 +1,140 @@
+package io.parquetry.converter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.recorder.ChildJvm;
+import io.parquetry.recorder.CrashingProducer;
+import io.parquetry.recorder.QueueReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes, real signals: a producer JVM appends while a converter JVM is killed with SIGKILL at random moments
+ * (some during commits: files are small, so commits are frequent); after a final clean run every record is in the
+ * dataset exactly once, no in-progress file remains, and the footers' index ranges tile the queue with no gap or overlap.
+ */
+@Tag("slow")
+class ConverterCrashTest {
+
+    @TempDir
+    Path dir;
+
+    private Path writeConfig(String extra) throws Exception {
+        Path cfg = dir.resolve("converter.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("queue") + "\noutput: " + dir.resolve("out") + "\nsource: crash\n"
+                + "rotation: {maxRows: 50000, maxAge: 1s}\n" + extra);
+        return cfg;
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void converterKilledWithSigkillRepeatedlyLosesAndDuplicatesNothing() throws Exception {
+        long total = 2_000_000;
+        Path cfg = writeConfig("");
+        Process producer = ChildJvm.start(dir.resolve("producer.log"), "-Xmx256m", CrashingProducer.class, dir.resolve("queue").toString(),
+                "0", Long.toString(total), "150000");
+        Random random = new Random(42);
+        int kills = 0;
+        try {
+            await(dir.resolve("producer.log"), "STARTED", producer, 60);
+            while (kills < 12 || producer.isAlive()) {
+                Path log = dir.resolve("converter-" + kills + ".log");
+                Process conv = ChildJvm.start(log, "-Xmx256m", ConverterChild.class, cfg.toString());
+                await(log, "converter ready", conv, 60);
+                Thread.sleep(50 + random.nextInt(1000));
+                assertThat(conv.isAlive()).as("converter died by itself: %s", Files.readString(log)).isTrue();
+                conv.destroyForcibly(); // SIGKILL
+                assertThat(conv.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(conv.exitValue()).isEqualTo(137);
+                kills++;
+                assertThat(kills).as("producer should finish within 60 kills").isLessThan(60);
+            }
+            assertThat(producer.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(dir.resolve("producer.log"))).contains("DONE");
+        } finally {
+            producer.destroyForcibly();
+        }
+        assertThat(kills).isGreaterThanOrEqualTo(10);
+        long committedBeforeFinal = Datasets.files(dir.resolve("out"), ".parquet").size();
+        assertThat(committedBeforeFinal).as("the killed converters committed files").isPositive();
+
+        // Final clean run, in its own process too.
+        Process last = ChildJvm.start(dir.resolve("converter-final.log"), "-Xmx256m", ConverterChild.class, cfg.toString(), "--until-idle");
+        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(Files.readString(dir.resolve("converter-final.log"))).isZero();
+        verifyExactlyOnce(total);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void sigtermCommitsWhatItHoldsAndExitsZero() throws Exception {
+        long total = 300_000;
+        Path cfg = writeConfig("");
+        Process producer = ChildJvm.start(dir.resolve("producer.log"), "-Xmx256m", CrashingProducer.class, dir.resolve("queue").toString(),
+                "0", Long.toString(total), "100000");
+        try {
+            await(dir.resolve("producer.log"), "STARTED", producer, 60);
+            Process conv = ChildJvm.start(dir.resolve("converter.log"), "-Xmx256m", ConverterChild.class, cfg.toString());
+            await(dir.resolve("converter.log"), "converter ready", conv, 60);
+            Thread.sleep(700);
+            conv.destroy(); // SIGTERM
+            assertThat(conv.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(dir.resolve("converter.log"));
+            assertThat(conv.exitValue()).as(log).isZero();
+            assertThat(log).contains("SIGTERM").contains("STOPPED");
+            assertThat(Datasets.files(dir.resolve("out"), ".inprogress")).isEmpty();
+            long committed = Datasets.ranges(dir.resolve("out/all_types")).stream().mapToLong(r -> r[2]).sum();
+            assertThat(committed).isPositive();
+            assertThat(producer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            producer.destroyForcibly();
+        }
+        ConverterService.run(ConverterConfig.load(cfg, ConverterConfig.Overrides.none()), true);
+        verifyExactlyOnce(total);
+    }
+
+    private void verifyExactlyOnce(long total) {
+        Path dataset = dir.resolve("out/all_types");
+        assertThat(Datasets.files(dir.resolve("out"), ".inprogress")).isEmpty();
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset))).isEqualTo(total);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset))).isEqualTo(total);
+        assertThat(Datasets.queryLong("SELECT sum(seq) FROM " + Datasets.scan(dataset))).isEqualTo(total * (total - 1) / 2);
+        // Footers tile the queue: each file starts at the record right after the previous file's last.
+        long[] indexes = new long[(int) total];
+        int[] n = {0};
+        try (QueueReader r = QueueReader.open(dir.resolve("queue"))) {
+            r.toStart();
+            while (r.read((index, length, rec, raw) -> indexes[n[0]++] = index, 65536) > 0) {
+                // read all
+            }
+        }
+        assertThat(n[0]).isEqualTo((int) total);
+        List<long[]> ranges = Datasets.ranges(dataset);
+        long expectedPos = 0;
+        for (long[] r : ranges) {
+            int first = Arrays.binarySearch(indexes, r[0]);
+            int last = Arrays.binarySearch(indexes, r[1]);
+            assertThat(first).as("file starting at index %d", r[0]).isEqualTo(expectedPos);
+            assertThat(last - first + 1).as("rows of file starting at index %d", r[0]).isEqualTo(r[2]);
+            expectedPos = last + 1;
+        }
+        assertThat(expectedPos).isEqualTo(total);
+    }
+
+    private static void await(Path log, String line, Process p, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Files.exists(log) || !Files.readString(log).contains(line)) {
+            assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
+            assertThat(System.nanoTime()).as("timed out waiting for " + line).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
