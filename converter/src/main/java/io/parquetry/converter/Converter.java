@@ -484,6 +484,12 @@ public final class Converter implements AutoCloseable {
         meta.put(FooterKeys.CONVERTER_VERSION, VERSION);
         p.close(meta); // footer, hsync, close
         long bytes = p.fileBytes();
+        if (fs.exists(partFinal)) {
+            // Names are a function of the first index: an existing final name means these records were committed already.
+            // Never overwrite (a local rename would, silently): stop and let an operator look.
+            throw new IllegalStateException("refusing to overwrite a committed file: file=" + partFinal + ", firstIndex=" + partFirst
+                    + " (records converted twice? check the checkpoint in " + config.stateDir() + ")");
+        }
         if (!fs.rename(partTmp, partFinal)) {
             throw new IOException("rename to the final name failed: from=" + partTmp + ", to=" + partFinal
                     + (fs.exists(partFinal) ? " (the final name exists already)" : ""));

@@ -103,7 +103,8 @@ class ConverterRotationTest {
                 assertThat(r.cycleOf(range[0])).as("file %d..%d spans two cycles", range[0], range[1]).isEqualTo(r.cycleOf(range[1]));
             }
         }
-        assertThat(c.rotations(Cause.CYCLE)).isEqualTo(cycles.size() - 1);
+        assertThat(c.rotations(Cause.CYCLE)).as("commit log %s, cycles %s", java.nio.file.Files.readString(
+                dir.resolve("queue/converter-test/commits.log")), cycles).isEqualTo(cycles.size() - 1);
         assertExactlyOnce(dataset(), 10);
     }
 

@@ -32,6 +32,8 @@ public final class QueueReader implements AutoCloseable {
     private final Schema schema;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
+    // Chronicle's excerptsInCycle moves the tailer it is asked on: counting uses a tailer of its own, never the reading one.
+    private ExcerptTailer counter;
     private final RecordReader reader;
 
     private QueueReader(Path queueDir) {
@@ -132,13 +134,21 @@ public final class QueueReader implements AutoCloseable {
         return queue.rollCycle().toCycle(index);
     }
 
-    /** Records in a cycle, from Chronicle's index. */
+    /** Records in a cycle, from Chronicle's index. Does not move the reading position. */
     public long recordsInCycle(int cycle) {
-        return tailer.excerptsInCycle(cycle);
+        if (counter == null) {
+            counter = queue.createTailer();
+        }
+        ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
+        return counter.excerptsInCycle(cycle);
     }
 
     @Override
     public void close() {
+        if (counter != null) {
+            ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
+            counter.close();
+        }
         tailer.close();
         queue.close();
     }
