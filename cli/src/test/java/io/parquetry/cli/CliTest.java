@@ -1,0 +1,112 @@
+package io.parquetry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.converter.Datasets;
+import io.parquetry.recorder.AllTypes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void recordsAnySchemaDeterministicallyThenConvertsIt() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        Run r = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "20000", "--threads", "2",
+                "--seed", "7");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("recorded 20,000 records (all_types v1").contains("2 thread(s)").contains("refused 0");
+
+        Run c = run("convert", "--queue", dir.resolve("q").toString(), "--output", dir.resolve("out").toString(), "--source", "cli",
+                "--compression", "snappy", "--until-idle");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("converted 20,000 records");
+        Path ds = dir.resolve("out/all_types");
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(ds))).isEqualTo(20_000);
+
+        // Same seed, same values, whatever the thread count.
+        run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--count", "20000", "--threads", "1",
+                "--seed", "7");
+        run("convert", "--queue", dir.resolve("q2").toString(), "--output", dir.resolve("out2").toString(), "--source", "cli",
+                "--until-idle");
+        String digest = "SELECT sum(hash(seq, b, i8, i16, i32, i64, f32, f64, ts, dec, sym, raw)) FROM ";
+        assertThat(Datasets.queryLong(digest + Datasets.scan(ds)))
+                .isEqualTo(Datasets.queryLong(digest + Datasets.scan(dir.resolve("out2/all_types"))));
+    }
+
+    @Test
+    void badInputExitsNonZeroNamingTheProblem() throws Exception {
+        Run r = run("record", "--schema", dir.resolve("missing.yaml").toString(), "--queue", dir.resolve("q").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("missing.yaml").contains("does not exist");
+
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("q") + "\noutput: " + dir.resolve("out") + "\nparquet: {compression: brotli}\n");
+        Run c = run("convert", "--config", cfg.toString(), "--until-idle");
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.err()).contains(cfg.toString() + ":3").contains("parquet.compression=brotli");
+
+        Run t = run("record", "--schema", "x", "--queue", "q", "--threads", "0");
+        assertThat(t.code()).isNotZero();
+    }
+
+    @Test
+    void controlCommandsSayWhenTheConverterIsNotRunning() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "100");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("q") + "\noutput: " + dir.resolve("out") + "\nsource: cli\n");
+        Run none = run("flush", "--config", cfg.toString(), "--timeout", "1s");
+        assertThat(none.code()).as(none.out() + none.err()).isNotZero();
+        assertThat(none.err() + none.out()).contains("not running");
+
+        assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
+        Run status = run("status", "--config", cfg.toString());
+        assertThat(status.code()).isEqualTo(ControlCommands.NOT_RUNNING);
+        assertThat(status.out()).contains("state:").contains("stopped").contains("rows written:").contains("100");
+        Run flush = run("flush", "--config", cfg.toString(), "--timeout", "1s");
+        assertThat(flush.code()).isEqualTo(ControlCommands.NOT_RUNNING);
+        assertThat(flush.out()).contains("converter is not running");
+    }
+
+    @Test
+    void demoCapturesConvertsAndShowsTheResult() {
+        Run r = run("demo", "--work", dir.resolve("demo").toString(), "--count", "50000");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("recorded 50,000 records").contains("converted 50,000 records").contains("part-demo-")
+                .contains("timestamp_ns:").contains("read_parquet(");
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dir.resolve("demo/out/market_data")))).isEqualTo(50_000);
+    }
+}
