@@ -50,7 +50,11 @@ public class AppendBenchmark {
             md = new MarketData();
             recorderDir = BenchQueues.create("bench-recorder");
             rawDir = BenchQueues.create("bench-raw");
-            recorder = Recorder.open(recorderDir, md.schema, RecorderOptions.defaults());
+            RecorderOptions options = RecorderOptions.defaults();
+            if (Boolean.getBoolean("bench.quietHousekeeping")) { // diagnosis: take the housekeeping thread out of the picture
+                options.statusInterval(java.time.Duration.ofHours(1)).diskCheckInterval(java.time.Duration.ofHours(1));
+            }
+            recorder = Recorder.open(recorderDir, md.schema, options);
             raw = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
         }
 
@@ -60,6 +64,41 @@ public class AppendBenchmark {
             raw.close();
             BenchQueues.delete(recorderDir);
             BenchQueues.delete(rawDir);
+        }
+    }
+
+    /** A recorder in periodic msync mode (every 100 ms), to price OS-crash durability against the same anchor. */
+    @State(Scope.Benchmark)
+    public static class SyncedQueue {
+        Path dir;
+        Recorder recorder;
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            dir = BenchQueues.create("bench-msync");
+            recorder = Recorder.open(dir, new MarketData().schema, RecorderOptions.defaults().syncInterval(java.time.Duration.ofMillis(100)));
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            recorder.close();
+            BenchQueues.delete(dir);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class SyncedWriter {
+        RecordWriter writer;
+        long i;
+
+        @Setup(Level.Trial)
+        public void open(SyncedQueue q) {
+            writer = q.recorder.newWriter();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            writer.close();
         }
     }
 
@@ -92,9 +131,15 @@ public class AppendBenchmark {
 
     @Benchmark
     public int recorder(Queues q, Writers w) {
-        long i = w.i++;
-        MarketData md = q.md;
-        RecordWriter wr = w.writer;
+        return append(q.md, w.writer, w.i++);
+    }
+
+    @Benchmark
+    public int recorderMsync100ms(Queues q, SyncedWriter w) {
+        return append(q.md, w.writer, w.i++);
+    }
+
+    private static int append(MarketData md, RecordWriter wr, long i) {
         int rc = wr.begin();
         if (rc == RecordWriter.OK) {
             byte[] sym = SYMBOLS[(int) (i & 7)];

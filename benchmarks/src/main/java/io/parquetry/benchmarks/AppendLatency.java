@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
  * {@code start + i / rate}; its latency is measured from when it was due, not from when it started, so a stall that
  * delays later appends is charged to each of them. Recorder and raw Chronicle are measured alternately in one run.
  *
- * <pre>bin/bench latency [--rate 1000000] [--seconds 20] [--warmup-seconds 5] [--rounds 2]</pre>
+ * <pre>bin/bench latency [--rate 1000000] [--seconds 20] [--warmup-seconds 5] [--rounds 2] [--block-size-mib N]</pre>
  */
 public final class AppendLatency {
 
@@ -34,12 +34,14 @@ public final class AppendLatency {
         int seconds = 20;
         int warmup = 5;
         int rounds = 2;
+        long blockSize = 0;
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
                 case "--rate" -> rate = Long.parseLong(args[a + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[a + 1]);
                 case "--warmup-seconds" -> warmup = Integer.parseInt(args[a + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[a + 1]);
+                case "--block-size-mib" -> blockSize = Long.parseLong(args[a + 1]) << 20;
                 default -> throw new IllegalArgumentException("unknown option: " + args[a]);
             }
         }
@@ -50,8 +52,12 @@ public final class AppendLatency {
         Path recDir = BenchQueues.create("lat-recorder");
         Path rawDir = BenchQueues.create("lat-raw");
         byte[] sym = "AAPL\0\0\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        try (Recorder recorder = Recorder.open(recDir, md.schema, RecorderOptions.defaults());
-             ChronicleQueue raw = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
+        var rawBuilder = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE);
+        if (blockSize > 0) {
+            rawBuilder.blockSize(blockSize);
+        }
+        try (Recorder recorder = Recorder.open(recDir, md.schema, RecorderOptions.defaults().blockSize(blockSize));
+             ChronicleQueue raw = rawBuilder.build();
              RecordWriter w = recorder.newWriter();
              ExcerptAppender app = raw.createAppender()) {
             Append rec = i -> {
@@ -69,8 +75,8 @@ public final class AppendLatency {
                             .writeLong(100).writeInt(0).writeInt(1);
                 }
             };
-            System.out.printf(Locale.ROOT, "offered rate %,d appends/s, %d s measured per round after %d s warm-up, %d rounds%n", rate,
-                    seconds, warmup, rounds);
+            System.out.printf(Locale.ROOT, "offered rate %,d appends/s, %d s measured per round after %d s warm-up, %d rounds, block size %s%n",
+                    rate, seconds, warmup, rounds, blockSize == 0 ? "Chronicle default" : (blockSize >> 20) + " MiB");
             run("warmup recorder", rec, rate, warmup);
             run("warmup raw", chron, rate, warmup);
             Histogram recAll = new Histogram(3_600_000_000_000L, 3);

@@ -29,6 +29,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * }
  * }</pre>
  *
+ * <p>Handles of this writer's schema, or of another instance of the same layout (equal fingerprint), are accepted.
+ *
  * <p>On this path nothing is allocated, nothing logged, and no exception is thrown for an expected outcome: a refused
  * append returns a negative result code and is counted. Misuse (a handle of another schema, a setter of the wrong
  * type, a value that does not fit, a missing non-nullable field, begin twice, use from another thread) is a
@@ -66,6 +68,7 @@ public final class RecordWriter implements AutoCloseable {
 
     private final Recorder recorder;
     private final Schema schema;
+    private final long fingerprint;
     private final ExcerptAppender appender;
     private final Thread owner;
     private final int recordLength;
@@ -87,6 +90,7 @@ public final class RecordWriter implements AutoCloseable {
     RecordWriter(Recorder recorder, ExcerptAppender appender) {
         this.recorder = recorder;
         this.schema = recorder.schema();
+        this.fingerprint = schema.fingerprint();
         this.appender = appender;
         this.owner = Thread.currentThread();
         this.recordLength = schema.recordLength();
@@ -211,7 +215,7 @@ public final class RecordWriter implements AutoCloseable {
         if (state != OPEN) {
             throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
         }
-        if (f.schema() != schema) {
+        if (f.schema() != schema && f.schema().fingerprint() != fingerprint) {
             throw fail("field handle belongs to another schema: field=" + f.name() + ", handle schema=" + f.schema().identity()
                     + ", writer schema=" + schema.identity(), null);
         }
@@ -239,7 +243,7 @@ public final class RecordWriter implements AutoCloseable {
 
     /** Sets an {@code int8}, {@code int16} or {@code int32} field; the value must fit the field's width. */
     public RecordWriter setInt(Field f, int v) {
-        if (state == OPEN && f.schema() == schema) {
+        if (state == OPEN) {
             switch (f.kind()) {
                 case INT8:
                     if (v != (byte) v) {
@@ -263,7 +267,7 @@ public final class RecordWriter implements AutoCloseable {
 
     /** Sets an {@code int64}, {@code timestamp(unit)} (count of units since the epoch) or {@code decimal(p,s)} (unscaled) field. */
     public RecordWriter setLong(Field f, long v) {
-        if (state == OPEN && f.schema() == schema) {
+        if (state == OPEN) {
             switch (f.kind()) {
                 case TIMESTAMP:
                     bytes.writeLong(slot(f, Kind.TIMESTAMP), v);
@@ -366,7 +370,7 @@ public final class RecordWriter implements AutoCloseable {
         if (state != OPEN) {
             throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
         }
-        if (f.schema() != schema || !f.nullable()) {
+        if ((f.schema() != schema && f.schema().fingerprint() != fingerprint) || !f.nullable()) {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
         long at = base + f.offset();

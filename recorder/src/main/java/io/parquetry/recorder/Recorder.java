@@ -57,6 +57,9 @@ public final class Recorder implements AutoCloseable {
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
         SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle));
+        if (options.blockSize() > 0) {
+            builder.blockSize(options.blockSize());
+        }
         this.queue = builder.build();
         Path statusPath = options.statusFile() != null ? options.statusFile()
                 : queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);

@@ -31,6 +31,7 @@ public final class RecorderOptions {
     private Duration syncInterval;
     private Duration statusInterval = Duration.ofMillis(100);
     private Path statusFile;
+    private long blockSize;
     private LongSupplier freeSpaceProbe;
 
     public static RecorderOptions defaults() {
@@ -80,6 +81,22 @@ public final class RecorderOptions {
     public RecorderOptions statusFile(Path p) {
         this.statusFile = p;
         return this;
+    }
+
+    /**
+     * Chronicle's block size: how much of a cycle file is mapped at a time. A new block is mapped on the appending thread,
+     * so larger blocks mean fewer, rarer stalls; 0 keeps Chronicle's default.
+     */
+    public RecorderOptions blockSize(long bytes) {
+        if (bytes != 0 && (bytes < (1L << 20) || bytes > (4L << 30))) {
+            throw new IllegalArgumentException("block size must be 0 (default) or 1 MiB..4 GiB: blockSize=" + bytes);
+        }
+        this.blockSize = bytes;
+        return this;
+    }
+
+    public long blockSize() {
+        return blockSize;
     }
 
     /** Seam for tests and unusual storage: reports the usable bytes the disk guard compares to its threshold. */
