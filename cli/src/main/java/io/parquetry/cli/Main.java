@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/parquetry}. */
 @Command(name = "parquetry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Durable capture of fixed-layout records into Chronicle Queue, converted exactly once to Parquet.",
+        description = {"Durable capture of fixed-layout records into Chronicle Queue, converted exactly once to Parquet.",
+            "The ops console is started with: bin/parquetry console [--config conf/console.yaml]"},
         subcommands = {DemoCommand.class, RecordCommand.class, ConvertCommand.class, ControlCommands.Status.class,
             ControlCommands.Flush.class, ControlCommands.Rotate.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
             CommandLine.HelpCommand.class})

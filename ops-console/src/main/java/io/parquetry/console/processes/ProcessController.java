@@ -1,0 +1,139 @@
+package io.parquetry.console.processes;
+
+import io.parquetry.console.ConsoleProperties;
+import io.parquetry.converter.CommitLog;
+import io.parquetry.converter.ConverterControl;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The JSON API behind the dashboard (documented in the README). */
+@RestController
+@RequestMapping("/api")
+class ProcessController {
+
+    private static final int MAX_COMMITS = 500;
+
+    private final ProcessRegistry registry;
+    private final ConsoleProperties props;
+
+    ProcessController(ProcessRegistry registry, ConsoleProperties props) {
+        this.registry = registry;
+        this.props = props;
+    }
+
+    /** Unknown ids and bad arguments: 4xx with a message, never a stack trace. */
+    static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(NotFound.class)
+    ResponseEntity<Map<String, Object>> notFound(NotFound e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, Object>> badRequest(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    }
+
+    @GetMapping("/processes")
+    List<ProcessView> processes() {
+        return registry.views();
+    }
+
+    @GetMapping("/session")
+    Map<String, Object> session(Authentication auth) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean configured = props.security().configured();
+        m.put("controlsEnabled", configured);
+        m.put("authenticated", auth != null && auth.isAuthenticated() && !"anonymousUser".equals(auth.getName()));
+        m.put("user", auth == null ? null : auth.getName());
+        m.put("reason", configured ? "" : "controls are disabled: no credentials are configured (set parquetry.console.security.username"
+                + " and password-hash, or PARQUETRY_CONSOLE_SECURITY_PASSWORD)");
+        return m;
+    }
+
+    @GetMapping("/processes/{id}")
+    Map<String, Object> detail(@PathVariable String id, @RequestParam(defaultValue = "50") int commits) {
+        WatchedProcess p = find(id);
+        if (commits < 0 || commits > MAX_COMMITS) {
+            throw new IllegalArgumentException("commits must be 0.." + MAX_COMMITS + ": commits=" + commits);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("process", p.view(System.currentTimeMillis(), registry.staleAfterMs()));
+        Path log = p.commitLog();
+        m.put("commitLog", log == null ? null : log.toString());
+        m.put("recentCommits", log == null ? List.of() : CommitLog.recent(log, commits).stream().map(RawJson::new).toList());
+        return m;
+    }
+
+    @GetMapping("/processes/{id}/history")
+    List<ProcessRegistry.Sample> history(@PathVariable String id) {
+        find(id);
+        return registry.history(id);
+    }
+
+    @PostMapping("/converters/{id}/{command}")
+    ResponseEntity<Map<String, Object>> command(@PathVariable String id, @PathVariable String command) {
+        WatchedProcess p = find(id);
+        if (p.kind() != WatchedProcess.Kind.CONVERTER) {
+            throw new IllegalArgumentException("commands go to converters only: id=" + id + " is a recorder");
+        }
+        Duration timeout = props.commandTimeout();
+        ConverterControl.Outcome o;
+        if (!p.alive(System.currentTimeMillis(), registry.staleAfterMs())) {
+            return outcome(HttpStatus.CONFLICT, new ConverterControl.Outcome(false, null, "converter is not running: id=" + id));
+        }
+        try (ConverterControl c = p.control()) {
+            o = switch (command) {
+                case "flush" -> c.flush(timeout);
+                case "rotate" -> c.rotate(timeout);
+                case "pause" -> c.pause(timeout);
+                case "resume" -> c.resume(timeout);
+                default -> throw new NotFound("unknown command: command=" + command + " (flush, rotate, pause, resume)");
+            };
+        }
+        return outcome(o.ok() ? HttpStatus.OK : HttpStatus.GATEWAY_TIMEOUT, o);
+    }
+
+    private static ResponseEntity<Map<String, Object>> outcome(HttpStatus status, ConverterControl.Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", o.ok());
+        m.put("file", o.file());
+        m.put("message", o.message());
+        return ResponseEntity.status(status).body(m);
+    }
+
+    private WatchedProcess find(String id) {
+        if (id.length() > 64) {
+            throw new IllegalArgumentException("id longer than 64 characters");
+        }
+        return registry.find(id).orElseThrow(() -> new NotFound("no watched process with id: id=" + id));
+    }
+
+    /** A commit log line, passed through as JSON. */
+    record RawJson(@com.fasterxml.jackson.annotation.JsonRawValue String value) {
+        @com.fasterxml.jackson.annotation.JsonValue
+        @com.fasterxml.jackson.annotation.JsonRawValue
+        public String json() {
+            return value;
+        }
+    }
+}
