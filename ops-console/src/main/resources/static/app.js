@@ -58,8 +58,8 @@ function card(p) {
     el('h2', {}, title, el('span', { class: 'kind', text: p.kind }), el('span', { class: 'badge', id: 'state-' + id, text: p.state })));
   if (p.kind === 'converter') {
     c.append(el('div', { class: 'metrics' },
-      metric(id, 'lag', 'lag (records)'), metric(id, 'lagtime', 'behind'), metric(id, 'rows', 'rows/s'),
-      metric(id, 'mbps', 'MB/s written'), metric(id, 'files', 'files committed'), metric(id, 'errors', 'errors')));
+      metric(id, 'lag', 'lag: records not yet committed'), metric(id, 'lagtime', 'reading behind the queue by'), metric(id, 'rows', 'rows/s read'),
+      metric(id, 'mbps', 'MB/s committed'), metric(id, 'files', 'files committed'), metric(id, 'errors', 'errors')));
     c.append(el('div', {}, el('span', { class: 'label', text: 'current file: ' }), el('span', { class: 'file', id: 'current-' + id, text: '…' })));
     c.append(el('div', {}, el('span', { class: 'label', text: 'last commit: ' }), el('span', { class: 'file', id: 'last-commit-' + id, text: '…' })));
     c.append(el('div', { class: 'error', id: 'last-error-' + id }));
