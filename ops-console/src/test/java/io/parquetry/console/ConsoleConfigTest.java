@@ -36,6 +36,17 @@ class ConsoleConfigTest {
     }
 
     @Test
+    void shippedConfigStartsTheConsole() {
+        java.nio.file.Path conf = java.nio.file.Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/console.yaml");
+        try (ConfigurableApplicationContext ctx = start("spring.config.additional-location=file:" + conf.toAbsolutePath())) {
+            ConsoleProperties p = ctx.getBean(ConsoleProperties.class);
+            assertThat(p.converters()).extracting(ConsoleProperties.Watched::id).containsExactly("market-data");
+            assertThat(p.recorders()).extracting(ConsoleProperties.Watched::id).containsExactly("market-data-recorder");
+            assertThat(p.security().configured()).isFalse();
+        }
+    }
+
+    @Test
     void withoutCredentialsTheControlsAreDisabledAndThePageSaysWhy() throws Exception {
         try (ConfigurableApplicationContext ctx = start("parquetry.console.converters[0].id=md",
                 "parquetry.console.converters[0].status-file=/nonexistent/converter.status")) {
