@@ -159,6 +159,13 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         }
     }
 
+    /** Every key the converter reads (dotted; free-form {@code hadoop.*} not included), for the reference in the docs. */
+    public static java.util.Set<String> keys() {
+        YamlConfig y = YamlConfig.parse("queue: /q\noutput: /o\n", "keys");
+        from(y, Overrides.none());
+        return java.util.Collections.unmodifiableSet(y.allAsked());
+    }
+
     /** The dataset name: configured, else the schema's name. */
     public String datasetOr(String schemaName) {
         return dataset != null ? dataset : schemaName;

@@ -39,8 +39,15 @@ final class YamlConfig {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> asked = new TreeSet<>();
+    /** Every dotted key asked of this config and its sections (the reference the docs are tested against). */
+    private final Set<String> allAsked;
 
     private YamlConfig(String source, String prefix, Node node) {
+        this(source, prefix, node, new TreeSet<>());
+    }
+
+    private YamlConfig(String source, String prefix, Node node, Set<String> allAsked) {
+        this.allAsked = allAsked;
         this.source = source;
         this.prefix = prefix;
         this.node = node;
@@ -98,6 +105,7 @@ final class YamlConfig {
 
     private ScalarNode scalar(String key) {
         asked.add(key);
+        allAsked.add(prefix + key);
         NodeTuple t = entries.get(key);
         if (t == null) {
             return null;
@@ -118,7 +126,11 @@ final class YamlConfig {
     YamlConfig section(String key) {
         asked.add(key);
         NodeTuple t = entries.get(key);
-        return new YamlConfig(source, prefix + key + ".", t == null ? null : t.getValueNode());
+        return new YamlConfig(source, prefix + key + ".", t == null ? null : t.getValueNode(), allAsked);
+    }
+
+    Set<String> allAsked() {
+        return allAsked;
     }
 
     boolean has(String key) {

@@ -85,6 +85,34 @@ class ConverterConfigTest {
     }
 
     @Test
+    void shippedConfigLoads() {
+        Path conf = Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/converter.yaml");
+        ConverterConfig c = ConverterConfig.load(conf, ConverterConfig.Overrides.none());
+        assertThat(c.queue()).isEqualTo(Path.of("/var/lib/parquetry/queues/market-data"));
+        assertThat(c.dataset()).isEqualTo("market_data");
+    }
+
+    @Test
+    void operationsGuideDocumentsEveryKeyOnce() throws Exception {
+        Path doc = Path.of(System.getProperty("parquetry.root", "..")).resolve("docs/OPERATIONS.md");
+        java.util.List<String> documented = new java.util.ArrayList<>();
+        boolean inTable = false;
+        for (String line : java.nio.file.Files.readAllLines(doc)) {
+            if (line.startsWith("## ")) {
+                inTable = line.startsWith("## Converter configuration reference");
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| `([^`]+)` \\|").matcher(line);
+            if (inTable && m.find()) {
+                documented.add(m.group(1));
+            }
+        }
+        java.util.Set<String> expected = new java.util.TreeSet<>(ConverterConfig.keys());
+        expected.add("hadoop.*");
+        assertThat(documented).doesNotHaveDuplicates();
+        assertThat(new java.util.TreeSet<>(documented)).isEqualTo(expected);
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path p = Path.of("/nonexistent/conv.yaml");
         assertThatThrownBy(() -> ConverterConfig.load(p, ConverterConfig.Overrides.none())).isInstanceOf(ConfigException.class)

@@ -1,0 +1,85 @@
+package io.parquetry.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator unpacks: layout, one version of every jar, and a launcher that needs only a JDK. */
+class DistributionIT {
+
+    private static final Pattern JAR = Pattern.compile("(.+?)-(\\d[^-]*(?:-[A-Za-z0-9.]+)*?)(-[a-z][a-z0-9-]*)?\\.jar");
+
+    @Test
+    void tarballHoldsBinLibConfSystemdAndDocs() throws Exception {
+        Path home = Dist.home();
+        assertThat(home.resolve("bin/parquetry")).isExecutable();
+        assertThat(home.resolve("lib/console/parquetry-ops-console.jar")).isRegularFile();
+        for (String f : List.of("conf/jvm.properties", "conf/converter.yaml", "conf/console.yaml", "conf/schemas/market-data.yaml",
+                "systemd/parquetry-converter@.service", "systemd/parquetry-console.service", "systemd/parquetry.sysusers.conf",
+                "systemd/parquetry.tmpfiles.conf", "docs/OPERATIONS.md", "docs/BENCHMARKS.md", "README.md")) {
+            assertThat(home.resolve(f)).as(f).isRegularFile();
+        }
+    }
+
+    @Test
+    void libHoldsOneVersionOfEachJar() throws Exception {
+        Map<String, String> versions = new HashMap<>();
+        try (Stream<Path> s = Files.list(Dist.home().resolve("lib"))) {
+            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Matcher m = JAR.matcher(jar.getFileName().toString());
+                assertThat(m.matches()).as("jar name %s", jar.getFileName()).isTrue();
+                String previous = versions.putIfAbsent(m.group(1), m.group(2));
+                assertThat(previous == null || previous.equals(m.group(2))).as("two versions of %s: %s and %s", m.group(1), previous,
+                        m.group(2)).isTrue();
+            }
+        }
+        assertThat(versions).containsKeys("parquetry-cli", "parquetry-recorder", "parquetry-converter", "chronicle-queue", "parquet-hadoop",
+                "hadoop-common", "logback-classic").doesNotContainKeys("reload4j", "slf4j-reload4j", "log4j", "jetty-server", "jersey-core");
+    }
+
+    @Test
+    void launcherWorksWithOnlyAJdk() throws Exception {
+        Path launcher = Dist.home().resolve("bin/parquetry");
+        Dist.Result help = Dist.run(Dist.cleanEnv(launcher.toString(), "--help"), 60);
+        assertThat(help.code()).as(help.out()).isZero();
+        assertThat(help.out()).contains("record").contains("convert").contains("flush");
+        Dist.Result viaJavaHome = Dist.run(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + Dist.javaHome(), launcher.toString(),
+                "--version"), 60);
+        assertThat(viaJavaHome.code()).as(viaJavaHome.out()).isZero();
+        assertThat(viaJavaHome.out()).contains("parquetry");
+        Dist.Result console = Dist.run(Dist.cleanEnv(launcher.toString(), "console", "--help"), 30);
+        assertThat(console.code()).as(console.out()).isZero();
+    }
+
+    @Test
+    void launcherRefusesATooOldJavaNamingIt(@TempDir Path dir) throws Exception {
+        Path fakeBin = Files.createDirectories(dir.resolve("jdk11/bin"));
+        Path java = fakeBin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 11' >&2\n");
+        java.toFile().setExecutable(true);
+        Dist.Result r = Dist.run(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + dir.resolve("jdk11"),
+                Dist.home().resolve("bin/parquetry").toString(), "--help"), 30);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("Java 17 or later is needed").contains(java.toString()).contains("11");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void demoRunsFromTheUnpackedDistribution(@TempDir Path dir) throws Exception {
+        Dist.Result r = Dist.run(Dist.cleanEnv("PARQUETRY_HEAP=-Xmx512m", Dist.home().resolve("bin/parquetry").toString(), "demo",
+                "--work", dir.toString(), "--count", "100000"), 120);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("recorded 100,000 records").contains("converted 100,000 records");
+        // snappy and zstd unpacked their native code into the launcher's own tmpdir, not into a shared place by accident.
+        assertThat(r.out()).doesNotContain("UnsatisfiedLinkError");
+    }
+}

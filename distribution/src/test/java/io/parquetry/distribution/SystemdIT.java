@@ -1,0 +1,154 @@
+package io.parquetry.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.converter.Datasets;
+import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The systemd units as shipped: they pass {@code systemd-analyze verify}, and each unit's own ExecStart and Environment
+ * lines, with /opt/parquetry, /etc/parquetry and /var/lib/parquetry mapped into a test directory, start the service
+ * from the unpacked distribution and stop it cleanly with SIGTERM (the converter commits: no loss).
+ */
+@Tag("slow")
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SystemdIT {
+
+    @TempDir
+    Path dir;
+
+    /** A unit file with the install paths mapped into the test directory. */
+    private String mapped(String unit, String instance) throws Exception {
+        String text = Files.readString(Dist.home().resolve("systemd").resolve(unit));
+        return text.replace("/opt/parquetry", Dist.home().toString()).replace("/etc/parquetry", dir.resolve("etc").toString())
+                .replace("/var/lib/parquetry", dir.resolve("var").toString()).replace("%i", instance);
+    }
+
+    private static String directive(String unit, String key) {
+        return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow();
+    }
+
+    private static List<String> environment(String unit) {
+        return unit.lines().filter(l -> l.startsWith("Environment=")).map(l -> l.substring("Environment=".length())).toList();
+    }
+
+    private Process start(String unit, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>(Dist.cleanEnv(environment(unit).toArray(new String[0])));
+        cmd.addAll(Arrays.asList(directive(unit, "ExecStart").trim().split("\\s+")));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void everyUnitPassesSystemdAnalyzeVerify() throws Exception {
+        Files.createDirectories(dir.resolve("units"));
+        Path converter = dir.resolve("units/parquetry-converter@test.service");
+        Files.writeString(converter, mapped("parquetry-converter@.service", "%i"));
+        Path console = dir.resolve("units/parquetry-console.service");
+        Files.writeString(console, mapped("parquetry-console.service", "%i"));
+        for (Path unit : List.of(converter, console)) {
+            Dist.Result r = Dist.run(List.of("systemd-analyze", "verify", unit.toString()), 60);
+            assertThat(r.code()).as("systemd-analyze verify %s: %s", unit.getFileName(), r.out()).isZero();
+            assertThat(r.out()).as(unit.getFileName().toString()).doesNotContainIgnoringCase("unknown").doesNotContainIgnoringCase("invalid");
+        }
+        String text = Files.readString(Dist.home().resolve("systemd/parquetry-converter@.service"));
+        assertThat(text).contains("NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/parquetry", "ProtectHome=yes",
+                "PrivateDevices=yes", "RestrictAddressFamilies=", "Restart=on-failure", "StartLimitBurst=", "TimeoutStopSec=", "MemoryMax=",
+                "User=parquetry", "/etc/parquetry/converter-%i.yaml");
+    }
+
+    @Test
+    void converterUnitStartsConvertsAndCommitsOnSigterm() throws Exception {
+        Path queue = dir.resolve("var/queues/md");
+        AllTypes t = new AllTypes();
+        int n = 200_000;
+        try (Recorder r = Recorder.open(queue, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0)); RecordWriter w = r.newWriter()) {
+            for (long s = 0; s < n; s++) {
+                t.write(w, s);
+            }
+        }
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/converter-md.yaml"), "queue: " + queue + "\noutput: " + dir.resolve("var/datasets")
+                + "\nsource: svc\nrotation: {maxAge: 1h}\n");
+        String unit = mapped("parquetry-converter@.service", "md");
+        Path log = dir.resolve("converter.log");
+        Process p = start(unit, log);
+        try {
+            Path status = queue.resolve("converter-svc/converter.status");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                assertThat(p.isAlive()).as("converter exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
+                assertThat(System.nanoTime()).as("converter did not read the queue: %s", Files.readString(log)).isLessThan(deadline);
+                if (Files.exists(status)) {
+                    try (io.parquetry.converter.ConverterControl c = io.parquetry.converter.ConverterControl.open(status)) {
+                        if (c.value(io.parquetry.converter.ConverterStatusDescriptor.RECORDS_READ) == n) {
+                            break;
+                        }
+                    }
+                }
+                Thread.sleep(100);
+            }
+            // Nothing is committed yet (max age 1 h): SIGTERM must commit it.
+            assertThat(Datasets.files(dir.resolve("var/datasets"), ".parquet")).isEmpty();
+            p.destroy();
+            assertThat(p.waitFor(Long.parseLong(directive(unit, "TimeoutStopSec")), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(Integer.parseInt(directive(unit, "SuccessExitStatus")));
+        Path dataset = dir.resolve("var/datasets/all_types");
+        assertThat(Datasets.files(dataset, ".inprogress")).isEmpty();
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset))).isEqualTo(n);
+        // The unit's PARQUETRY_TMPDIR (mapped) is created by the launcher, which points java.io.tmpdir there.
+        assertThat(dir.resolve("var/tmp")).isDirectory();
+    }
+
+    @Test
+    void consoleUnitStartsAndStopsOnSigterm() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/console.yaml"), "server:\n  port: " + port + "\nparquetry:\n  console:\n    converters:\n"
+                + "      - id: md\n        status-file: " + dir.resolve("var/none.status") + "\n");
+        String unit = mapped("parquetry-console.service", "");
+        Path log = dir.resolve("console.log");
+        Process p = start(unit, log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            int code = 0;
+            while (code != 200) {
+                assertThat(p.isAlive()).as("console exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
+                assertThat(System.nanoTime()).as("console did not come up: %s", Files.readString(log)).isLessThan(deadline);
+                try {
+                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness").toURL()
+                            .openConnection();
+                    code = c.getResponseCode();
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            p.destroy();
+            assertThat(p.waitFor(Long.parseLong(directive(unit, "TimeoutStopSec")), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(List.of(0, Integer.parseInt(directive(unit, "SuccessExitStatus")))).as(Files.readString(log)).contains(p.exitValue());
+    }
+}
