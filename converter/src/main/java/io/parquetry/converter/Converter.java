@@ -65,6 +65,7 @@ public final class Converter implements AutoCloseable {
     private final Configuration hadoopConf;
     private final FileSystem fs;
     private final boolean localOutput;
+    private final boolean direct;
     private final CodecFactory codecs;
     private final CompressionCodecFactory.BytesInputCompressor compressor;
     private final ParquetProperties props;
@@ -73,6 +74,7 @@ public final class Converter implements AutoCloseable {
     private final CommitLog commitLog;
     private final Quarantine quarantine;
     private final StatusFile status;
+    private final OutputLease lease;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final QueueReader.Consumer consumer = this::onRecord;
@@ -145,46 +147,65 @@ public final class Converter implements AutoCloseable {
         Path outputRoot = new Path(config.output());
         this.fs = outputRoot.getFileSystem(hadoopConf);
         this.localOutput = "file".equals(fs.getUri().getScheme());
+        this.direct = config.commitMode() == ConverterConfig.CommitMode.DIRECT;
         Path datasetDir = fs.makeQualified(new Path(outputRoot, config.datasetOr(schema.name())));
         this.layout = new DatasetLayout(datasetDir, config.source(), cycleMillis);
         checkWritable(datasetDir);
+        try {
+            this.lease = OutputLease.acquire(fs, datasetDir, config.source(), config.stateDir().toAbsolutePath().toString());
+        } catch (RuntimeException | IOException e) {
+            lock.release();
+            lockChannel.close();
+            reader.close();
+            throw e;
+        }
 
-        this.messageType = ParquetSchemas.toParquet(schema);
-        this.props = ParquetProperties.builder()
-                .withWriterVersion(config.parquet().pageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
-                        : ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withPageSize(config.parquet().pageBytes()).withDictionaryPageSize(config.parquet().pageBytes())
-                .withDictionaryEncoding(config.parquet().dictionary()).build();
-        this.codecs = new CodecFactory(hadoopConf, config.parquet().pageBytes());
-        this.compressor = codecs.getCompressor(config.parquet().compression());
+        try {
+            this.messageType = ParquetSchemas.toParquet(schema);
+            this.props = ParquetProperties.builder()
+                    .withWriterVersion(config.parquet().pageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
+                            : ParquetProperties.WriterVersion.PARQUET_1_0)
+                    .withPageSize(config.parquet().pageBytes()).withDictionaryPageSize(config.parquet().pageBytes())
+                    .withDictionaryEncoding(config.parquet().dictionary()).build();
+            this.codecs = new CodecFactory(hadoopConf, config.parquet().pageBytes());
+            this.compressor = codecs.getCompressor(config.parquet().compression());
 
-        this.checkpoint = new Checkpoint(config.stateDir());
-        this.commitLog = new CommitLog(config.stateDir().resolve("commits.log"), config.commitLogEntries());
-        this.quarantine = new Quarantine(config.stateDir(), recordLength);
-        this.status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
-                System.currentTimeMillis());
-        status.beginUpdate();
-        status.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString());
-        status.text(TEXT_DATASET, datasetDir.toString());
-        status.text(TEXT_SCHEMA, schema.identity());
-        status.text(TEXT_SOURCE, config.source());
-        status.text(TEXT_SETTINGS, settings());
-        status.text(TEXT_COMMIT_LOG, commitLog.file().toAbsolutePath().toString());
-        status.text(TEXT_CONFIG, config.origin());
-        status.value(RECORD_LENGTH, recordLength);
-        status.value(CHECKPOINT, -1);
-        status.value(STATE, State.STARTING.ordinal());
-        status.endUpdate();
-        this.heartbeat = new Thread(() -> {
-            while (heartbeatRunning) {
-                status.heartbeat(System.currentTimeMillis());
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            }
-        }, "parquetry-converter-heartbeat");
-        heartbeat.setDaemon(true);
-        heartbeat.start();
+            this.checkpoint = new Checkpoint(config.stateDir());
+            this.commitLog = new CommitLog(config.stateDir().resolve("commits.log"), config.commitLogEntries());
+            this.quarantine = new Quarantine(config.stateDir(), recordLength);
+            this.status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
+                    System.currentTimeMillis());
+            status.beginUpdate();
+            status.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString());
+            status.text(TEXT_DATASET, datasetDir.toString());
+            status.text(TEXT_SCHEMA, schema.identity());
+            status.text(TEXT_SOURCE, config.source());
+            status.text(TEXT_SETTINGS, settings());
+            status.text(TEXT_COMMIT_LOG, commitLog.file().toAbsolutePath().toString());
+            status.text(TEXT_CONFIG, config.origin());
+            status.value(RECORD_LENGTH, recordLength);
+            status.value(CHECKPOINT, -1);
+            status.value(STATE, State.STARTING.ordinal());
+            status.endUpdate();
+            this.heartbeat = new Thread(() -> {
+                while (heartbeatRunning) {
+                    status.heartbeat(System.currentTimeMillis());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                }
+            }, "parquetry-converter-heartbeat");
+            heartbeat.setDaemon(true);
+            heartbeat.start();
 
-        recover();
+            recover();
+        } catch (RuntimeException | IOException | Error e) {
+            // A failed start leaves nothing held: not the output lease, not the state lock, not the queue.
+            heartbeatRunning = false;
+            lease.close();
+            lock.release();
+            lockChannel.close();
+            reader.close();
+            throw e;
+        }
     }
 
     /**
@@ -222,10 +243,10 @@ public final class Converter implements AutoCloseable {
     }
 
     private String settings() {
-        return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s maxRows=%d maxBytes=%d maxAge=%ds",
+        return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s maxRows=%d maxBytes=%d maxAge=%ds commit=%s",
                 config.parquet().compression().name().toLowerCase(Locale.ROOT), config.parquet().pageV2() ? "v2" : "v1",
                 config.parquet().rowGroupBytes(), config.parquet().pageBytes(), config.parquet().dictionary(), config.maxRows(),
-                config.maxBytes(), config.maxAge().toSeconds());
+                config.maxBytes(), config.maxAge().toSeconds(), config.commitMode().name().toLowerCase(Locale.ROOT));
     }
 
     // ---------------------------------------------------------------------------------------------------------- recovery
@@ -329,6 +350,7 @@ public final class Converter implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 if (now >= nextStatus) {
                     publish(now, true);
+                    lease.renewIfDue(now);
                     nextStatus = now + STATUS_INTERVAL_MS;
                 }
                 handleCommands();
@@ -457,8 +479,9 @@ public final class Converter implements AutoCloseable {
         partCycle = cycle;
         partFirst = firstIndex;
         partLast = firstIndex;
-        partTmp = layout.inProgressPath(cycle, firstIndex);
         partFinal = layout.finalPath(cycle, firstIndex);
+        // Object stores publish at close: write the final name directly (a rename there is a non-atomic copy).
+        partTmp = direct ? partFinal : layout.inProgressPath(cycle, firstIndex);
         fs.mkdirs(partTmp.getParent());
         part = new PartWriter(schema, messageType, props, compressor, new SyncedOutputFile(fs, partTmp), config.parquet().rowGroupBytes());
         partOpenedMs = System.currentTimeMillis();
@@ -484,15 +507,17 @@ public final class Converter implements AutoCloseable {
         meta.put(FooterKeys.CONVERTER_VERSION, VERSION);
         p.close(meta); // footer, hsync, close
         long bytes = p.fileBytes();
-        if (fs.exists(partFinal)) {
-            // Names are a function of the first index: an existing final name means these records were committed already.
-            // Never overwrite (a local rename would, silently): stop and let an operator look.
-            throw new IllegalStateException("refusing to overwrite a committed file: file=" + partFinal + ", firstIndex=" + partFirst
-                    + " (records converted twice? check the checkpoint in " + config.stateDir() + ")");
-        }
-        if (!fs.rename(partTmp, partFinal)) {
-            throw new IOException("rename to the final name failed: from=" + partTmp + ", to=" + partFinal
-                    + (fs.exists(partFinal) ? " (the final name exists already)" : ""));
+        if (!direct) {
+            if (fs.exists(partFinal)) {
+                // Names are a function of the first index: an existing final name means these records were committed already.
+                // Never overwrite (a local rename would, silently): stop and let an operator look.
+                throw new IllegalStateException("refusing to overwrite a committed file: file=" + partFinal + ", firstIndex=" + partFirst
+                        + " (records converted twice? check the checkpoint in " + config.stateDir() + ")");
+            }
+            if (!fs.rename(partTmp, partFinal)) {
+                throw new IOException("rename to the final name failed: from=" + partTmp + ", to=" + partFinal
+                        + (fs.exists(partFinal) ? " (the final name exists already)" : ""));
+            }
         }
         if (localOutput) {
             java.nio.file.Path dir = java.nio.file.Path.of(partFinal.getParent().toUri());
@@ -531,12 +556,14 @@ public final class Converter implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("encoder failed while abandoning a part", e);
             }
-            part.close();
+            part.close(); // aborts: nothing published
             part = null;
-            try {
-                fs.delete(partTmp, false);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot delete abandoned in-progress file (the next start deletes it): file={}", partTmp, e);
+            if (!direct) {
+                try {
+                    fs.delete(partTmp, false);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot delete abandoned in-progress file (the next start deletes it): file={}", partTmp, e);
+                }
             }
         }
     }
@@ -733,6 +760,7 @@ public final class Converter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         status.heartbeat(0);
+        lease.close();
         reader.claimForCurrentThread();
         reader.close();
         codecs.release();

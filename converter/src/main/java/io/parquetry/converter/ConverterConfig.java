@@ -39,7 +39,24 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  */
 public record ConverterConfig(Path queue, String output, String dataset, String source, Path stateDir, Path statusFile,
         ParquetOptions parquet, long maxRows, long maxBytes, Duration maxAge, boolean retention, Duration retentionKeep,
-        Duration pollInterval, int commitLogEntries, Map<String, String> hadoop, String origin) {
+        Duration pollInterval, int commitLogEntries, Map<String, String> hadoop, CommitMode commitMode, String origin) {
+
+    /**
+     * How a file becomes visible. RENAME: written under a hidden in-progress name, synced, then renamed (atomic on local
+     * disks and HDFS). DIRECT: written under its final name and made visible only when its stream closes, as object
+     * stores do (S3A completes a multipart upload at close; a rename there is a copy and a delete, not atomic).
+     */
+    public enum CommitMode {
+        RENAME, DIRECT;
+
+        private static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb",
+                "wasbs", "oss", "cos", "obs");
+
+        static CommitMode forOutput(String output) {
+            String scheme = URI.create(output.replace(" ", "%20")).getScheme();
+            return scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT)) ? DIRECT : RENAME;
+        }
+    }
 
     private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
@@ -130,12 +147,19 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         Duration keep = ret.duration("keep", Duration.ofHours(24), Duration.ofMinutes(1));
         ret.checkNoUnknownKeys();
 
+        String commitText = y.string("commitMode", "auto").toLowerCase(Locale.ROOT);
+        CommitMode commit = switch (commitText) {
+            case "auto" -> CommitMode.forOutput(output);
+            case "rename" -> CommitMode.RENAME;
+            case "direct" -> CommitMode.DIRECT;
+            default -> throw y.error("commitMode", commitText, "must be auto, rename or direct");
+        };
         Duration poll = y.duration("pollInterval", Duration.ofMillis(5), Duration.ofMillis(1));
         int commitLog = (int) y.longValue("commitLogEntries", 1000, 10, 1_000_000);
         Map<String, String> hadoop = new LinkedHashMap<>(y.section("hadoop").asStringMap());
         y.checkNoUnknownKeys();
         return new ConverterConfig(queue, output, dataset, source, stateDir, statusFile, parquet, maxRows, maxBytes, maxAge, retention,
-                keep, poll, commitLog, hadoop, y.source());
+                keep, poll, commitLog, hadoop, commit, y.source());
     }
 
     private static CompressionCodecName codec(String text, YamlConfig p) {

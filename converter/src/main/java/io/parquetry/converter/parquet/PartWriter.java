@@ -16,7 +16,6 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
@@ -52,8 +51,11 @@ public final class PartWriter implements AutoCloseable {
     private long rows;
     private boolean closed;
 
+    private final SyncedOutputFile out;
+
     public PartWriter(Schema schema, MessageType messageType, ParquetProperties props, CompressionCodecFactory.BytesInputCompressor compressor,
-            OutputFile out, long rowGroupBytes) throws IOException {
+            SyncedOutputFile out, long rowGroupBytes) throws IOException {
+        this.out = out;
         this.messageType = messageType;
         this.props = props;
         this.compressor = compressor;
@@ -160,7 +162,7 @@ public final class PartWriter implements AutoCloseable {
         file.end(metadata);
     }
 
-    /** Gives up the file without a footer (the caller deletes it). */
+    /** Gives the file up without a footer: nothing is published (see {@link SyncedOutputFile#abort()}). */
     @Override
     public void close() {
         if (!closed) {
@@ -169,7 +171,12 @@ public final class PartWriter implements AutoCloseable {
                 columns.close();
                 pageStore.close();
             } catch (RuntimeException ignored) {
-                // abandoning: the file is deleted by the caller
+                // abandoning: the buffers are dropped with the writer
+            }
+            try {
+                out.abort();
+            } catch (IOException ignored) {
+                // the caller deletes what it can; recovery deletes the rest
             }
         }
     }

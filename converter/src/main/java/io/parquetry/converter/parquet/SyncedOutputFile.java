@@ -15,6 +15,7 @@ public final class SyncedOutputFile implements OutputFile {
 
     private final FileSystem fs;
     private final Path path;
+    private FSDataOutputStream stream;
 
     public SyncedOutputFile(FileSystem fs, Path path) {
         this.fs = fs;
@@ -23,12 +24,35 @@ public final class SyncedOutputFile implements OutputFile {
 
     @Override
     public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return wrap(fs.create(path, false));
+        stream = fs.create(path, false);
+        return wrap(stream);
     }
 
     @Override
     public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return wrap(fs.create(path, true));
+        stream = fs.create(path, true);
+        return wrap(stream);
+    }
+
+    /**
+     * Gives the file up without publishing it: an object store's upload is aborted (nothing becomes visible); elsewhere
+     * the stream is closed and the file deleted.
+     */
+    public void abort() throws IOException {
+        FSDataOutputStream s = stream;
+        stream = null;
+        if (s == null) {
+            return;
+        }
+        if (s.getWrappedStream() instanceof org.apache.hadoop.fs.Abortable) {
+            s.abort(); // FSDataOutputStream passes it on to the store's stream
+        } else {
+            try {
+                s.close();
+            } finally {
+                fs.delete(path, false);
+            }
+        }
     }
 
     private static PositionOutputStream wrap(FSDataOutputStream out) {
