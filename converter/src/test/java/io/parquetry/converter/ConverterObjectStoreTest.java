@@ -57,8 +57,8 @@ class ConverterObjectStoreTest {
     void failedUploadPublishesNothingAndARestartConvertsEverythingOnce() {
         recordAllTypes(dir.resolve("queue"), 0, 3500);
         // The third file's upload fails part-way: the converter stops, and no partial object is visible.
-        // (the checker's probe object is the first upload; parts follow)
-        LocalObjectStoreFileSystem.FAIL_UPLOAD.set(LocalObjectStoreFileSystem.UPLOADS.get() + 4);
+        // Uploads in order: the writability probe, the output lease, then the parts: +5 is the third part.
+        LocalObjectStoreFileSystem.FAIL_UPLOAD.set(LocalObjectStoreFileSystem.UPLOADS.get() + 5);
         ConverterConfig cfg = config(null);
         assertThat(cfg.commitMode()).isEqualTo(ConverterConfig.CommitMode.RENAME); // objstore is not a known store name...
         ConverterConfig direct = config("direct"); // ...so this test says direct, as auto would for s3a:
