@@ -124,6 +124,19 @@ class ConverterRoundTripTest {
     }
 
     @Test
+    void datasetIsQueryableWithHivePartitionPruning() {
+        recordAllTypes(dir.resolve("queue"), 0, 1000);
+        ConverterService.run(config(dir, ""), true);
+        Path ds = dir.resolve("out/all_types");
+        String today = java.time.LocalDate.now(ZoneOffset.UTC).toString();
+        // The query docs/SCALING.md shows: partition columns from the path, filters pruning whole directories.
+        String scan = "read_parquet('" + ds + "/**/*.parquet', hive_partitioning=true)";
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE dt = '" + today + "'")).isEqualTo(1000);
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE dt = '1999-01-01'")).isZero();
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT hour) FROM " + scan)).isBetween(1L, 2L);
+    }
+
+    @Test
     void footerCarriesQueueIndexRangeCountAndSchema() {
         recordAllTypes(dir.resolve("queue"), 0, 100);
         ConverterService.run(config(dir, ""), true);

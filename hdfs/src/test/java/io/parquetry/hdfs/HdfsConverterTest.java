@@ -1,0 +1,187 @@
+package io.parquetry.hdfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.converter.ConverterChild;
+import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.ConverterService;
+import io.parquetry.converter.Datasets;
+import io.parquetry.converter.FooterKeys;
+import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.ChildJvm;
+import io.parquetry.recorder.QueueReader;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commit protocol against a real HDFS: an in-process MiniDFSCluster (one NameNode, one DataNode). Files are copied
+ * out of HDFS and read back by DuckDB; the crash test kills a converter process with SIGKILL while it writes to HDFS.
+ */
+@Tag("slow")
+class HdfsConverterTest {
+
+    private static MiniDFSCluster cluster;
+    private static FileSystem hdfs;
+    private static String uri;
+    private static Path base;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        base = Files.createTempDirectory("minidfs");
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+        conf.setInt("dfs.replication", 1);
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        hdfs = cluster.getFileSystem();
+        uri = hdfs.getUri().toString();
+    }
+
+    @AfterAll
+    static void stopHdfs() throws Exception {
+        if (cluster != null) {
+            cluster.shutdown(true);
+        }
+        if (!Files.exists(base)) {
+            return; // shutdown(true) deleted it
+        }
+        try (var s = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Path writeConfig(String output, String extra) throws Exception {
+        Path cfg = dir.resolve("converter.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("queue") + "\noutput: " + output + "\nsource: hdfs-test\n" + extra
+                + "hadoop:\n  dfs.replication: '1'\n  dfs.client.block.write.replace-datanode-on-failure.enable: 'false'\n");
+        return cfg;
+    }
+
+    private void record(long from, long to) {
+        AllTypes t = new AllTypes();
+        try (Recorder r = Recorder.open(dir.resolve("queue"), t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0));
+             RecordWriter w = r.newWriter()) {
+            for (long s = from; s < to; s++) {
+                t.write(w, s);
+            }
+        }
+    }
+
+    /** Copies a dataset out of HDFS, so DuckDB (which has no HDFS client) can read it; fails on any in-progress file. */
+    private Path copyOut(String datasetPath) throws Exception {
+        Path local = dir.resolve("copy-" + System.nanoTime());
+        RemoteIterator<LocatedFileStatus> it = hdfs.listFiles(new org.apache.hadoop.fs.Path(datasetPath), true);
+        while (it.hasNext()) {
+            FileStatus f = it.next();
+            String name = f.getPath().getName();
+            assertThat(name).as("no in-progress file may remain in HDFS").doesNotEndWith(".inprogress");
+            if (name.endsWith(".parquet")) {
+                Path target = local.resolve(f.getPath().getParent().getParent().getName()).resolve(f.getPath().getParent().getName())
+                        .resolve(name);
+                Files.createDirectories(target.getParent());
+                hdfs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(target.toUri()), true);
+            }
+        }
+        return local;
+    }
+
+    private static void assertExactlyOnce(Path local, long n) {
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(local))).isEqualTo(n);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(local))).isEqualTo(n);
+        assertThat(Datasets.queryLong("SELECT sum(seq) FROM " + Datasets.scan(local))).isEqualTo(n * (n - 1) / 2);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void roundTripAndRotationOnHdfs() throws Exception {
+        assertThat(HdfsSupport.fileSystemClass()).isEqualTo(hdfs.getClass());
+        record(0, 20_000);
+        Path cfg = writeConfig(uri + "/round", "rotation: {maxRows: 5000}\n");
+        var c = ConverterService.run(ConverterConfig.load(cfg, ConverterConfig.Overrides.none()), true);
+        assertThat(c.filesCommitted()).isEqualTo(4);
+        assertThat(c.config().commitMode()).isEqualTo(ConverterConfig.CommitMode.RENAME);
+        Path local = copyOut("/round/all_types");
+        assertExactlyOnce(local, 20_000);
+        List<Path> files = Datasets.files(local, ".parquet");
+        assertThat(files).hasSize(4);
+        Map<String, String> footer = Datasets.footer(files.get(0));
+        assertThat(footer).containsEntry(FooterKeys.SOURCE, "hdfs-test").containsEntry(FooterKeys.RECORD_COUNT, "5000");
+        // Resume: more records, a second run, still exactly once.
+        record(20_000, 23_000);
+        ConverterService.run(ConverterConfig.load(cfg, ConverterConfig.Overrides.none()), true);
+        assertExactlyOnce(copyOut("/round/all_types"), 23_000);
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void converterKilledWhileWritingToHdfsRecoversExactlyOnce() throws Exception {
+        int total = 600_000;
+        record(0, total);
+        // Small files and a slow-ish drain: kills land during writes and commits.
+        Path cfg = writeConfig(uri + "/crash", "rotation: {maxRows: 20000}\n");
+        Random random = new Random(7);
+        int kills = 0;
+        for (; kills < 5; kills++) {
+            Path log = dir.resolve("converter-" + kills + ".log");
+            Process p = ChildJvm.start(log, "-Xmx384m", ConverterChild.class, cfg.toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("converter ready")) {
+                assertThat(p.isAlive()).as("converter died: %s", Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("converter did not start: %s", Files.readString(log)).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            Thread.sleep(100 + random.nextInt(600));
+            p.destroyForcibly(); // SIGKILL, mid-write on HDFS
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(kills).isEqualTo(5);
+        Process last = ChildJvm.start(dir.resolve("final.log"), "-Xmx384m", ConverterChild.class, cfg.toString(), "--until-idle");
+        assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(Files.readString(dir.resolve("final.log"))).isZero();
+
+        Path local = copyOut("/crash/all_types");
+        assertExactlyOnce(local, total);
+        // Footers tile the queue: no gap, no overlap.
+        long[] indexes = new long[total];
+        int[] n = {0};
+        try (QueueReader r = QueueReader.open(dir.resolve("queue"))) {
+            r.toStart();
+            while (r.read((index, length, rec, raw) -> indexes[n[0]++] = index, 65536) > 0) {
+                // read all
+            }
+        }
+        List<long[]> ranges = new ArrayList<>(Datasets.ranges(local));
+        long expected = 0;
+        for (long[] range : ranges) {
+            assertThat(Arrays.binarySearch(indexes, range[0])).isEqualTo(expected);
+            expected = Arrays.binarySearch(indexes, range[1]) + 1;
+        }
+        assertThat(expected).isEqualTo(total);
+    }
+}
