@@ -14,7 +14,8 @@ import java.util.Locale;
  * <ul>
  *   <li>fields named {@code *id}, {@code seq*} or {@code *sequence}: the record number {@code i};</li>
  *   <li>timestamps: a fixed start plus 1 µs per record; decimals and floats: a random walk around 100;</li>
- *   <li>other integers: small codes (0..3 for int32/int8/int16, 1..1000 for int64); bools: random;</li>
+ *   <li>other integers: small codes for int32/int8/int16 (0..N-1 when the description enumerates codes, as in
+ *   "0 bid, 1 ask"; else 0..15), 1..1000 for int64; bools: random;</li>
  *   <li>{@code char(N)}: one of 16 ticker-like words; {@code bytes(N)}: random bytes.</li>
  * </ul>
  * Writing allocates nothing: the words are encoded once at construction.
@@ -25,8 +26,11 @@ public final class SyntheticSource {
         "ORCL", "AVGO", "COST", "NFLX"};
     private static final long START_EPOCH_NANOS = 1_763_700_000_000_000_000L;
 
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\\b(\\d{1,3}) [A-Za-z]");
+
     private final Field[] fields;
     private final int[] roles;
+    private final int[] codes;
     private final byte[][][] words;
     private final byte[] scratch;
     private final long seed;
@@ -44,6 +48,7 @@ public final class SyntheticSource {
         this.seed = seed;
         this.fields = schema.fields().toArray(new Field[0]);
         this.roles = new int[fields.length];
+        this.codes = new int[fields.length];
         this.words = new byte[fields.length][][];
         int maxBytes = 1;
         for (int k = 0; k < fields.length; k++) {
@@ -58,6 +63,7 @@ public final class SyntheticSource {
                 case INT16:
                 case INT32:
                     roles[k] = sequenceName && f.kind() == Kind.INT32 ? ROLE_SEQUENCE : ROLE_CODE;
+                    codes[k] = codeDomain(f.description());
                     break;
                 case INT64:
                     roles[k] = sequenceName ? ROLE_SEQUENCE : ROLE_QUANTITY;
@@ -83,6 +89,16 @@ public final class SyntheticSource {
             }
         }
         this.scratch = new byte[maxBytes];
+    }
+
+    /** The number of codes a description enumerates ("0 new, 1 modify, 2 cancel, 3 trade" gives 4), else 16. */
+    static int codeDomain(String description) {
+        java.util.regex.Matcher m = CODE.matcher(description == null ? "" : description);
+        int max = -1;
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max >= 1 ? Math.min(max + 1, 128) : 16;
     }
 
     /** SplitMix64: a good, stateless mix of (seed, record, field). */
@@ -111,7 +127,7 @@ public final class SyntheticSource {
                         }
                         break;
                     case ROLE_CODE:
-                        w.setInt(f, (int) ((r >>> 1) & 3));
+                        w.setInt(f, (int) ((r >>> 1) % codes[k]));
                         break;
                     case ROLE_QUANTITY:
                         w.setLong(f, 1 + (r >>> 1) % 1000);
