@@ -1,14 +1,8 @@
 package io.parquetry.benchmarks;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -32,17 +26,6 @@ public final class Jmh {
     }
 
     static List<String> jvmFlags() {
-        Path file = root().resolve("conf/jvm.properties");
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read JVM flags: file=" + file, e);
-        }
-        List<String> flags = new ArrayList<>(Arrays.asList(p.getProperty("parquetry.jvm.flags").trim().split("\\s+")));
-        if (Runtime.version().feature() >= 22) {
-            flags.addAll(Arrays.asList(p.getProperty("parquetry.jvm.flags.java22").trim().split("\\s+")));
-        }
-        return flags;
+        return io.parquetry.platform.JvmFlags.read(root());
     }
 }

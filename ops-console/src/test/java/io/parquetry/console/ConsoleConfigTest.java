@@ -36,6 +36,36 @@ class ConsoleConfigTest {
     }
 
     @Test
+    void operationsGuideDocumentsEveryConsoleKey() throws Exception {
+        java.nio.file.Path doc = java.nio.file.Path.of(System.getProperty("parquetry.root", "..")).resolve("docs/OPERATIONS.md");
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        for (String line : java.nio.file.Files.readAllLines(doc)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| `(parquetry\\.console\\.[^`]+)` \\|").matcher(line);
+            if (m.find()) {
+                assertThat(documented.add(m.group(1))).as("documented twice: %s", m.group(1)).isTrue();
+            }
+        }
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        keys("parquetry.console.", ConsoleProperties.class, expected);
+        assertThat(documented).isEqualTo(expected);
+    }
+
+    /** The relaxed-binding keys of a properties record, lists of records written as {@code name[].}. */
+    private static void keys(String prefix, Class<?> type, java.util.Set<String> out) {
+        for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+            String key = prefix + c.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            if (c.getType().isRecord()) {
+                keys(key + ".", c.getType(), out);
+            } else if (java.util.List.class.isAssignableFrom(c.getType())) {
+                Class<?> element = (Class<?>) ((java.lang.reflect.ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
+                keys(key + "[].", element, out);
+            } else {
+                out.add(key);
+            }
+        }
+    }
+
+    @Test
     void shippedConfigStartsTheConsole() {
         java.nio.file.Path conf = java.nio.file.Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/console.yaml");
         try (ConfigurableApplicationContext ctx = start("spring.config.additional-location=file:" + conf.toAbsolutePath())) {

@@ -2,10 +2,6 @@ package io.parquetry.recorder;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.Properties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,18 +27,7 @@ public final class ChildJvm {
 
     /** The flags from conf/jvm.properties, the single source the launcher and Maven use too. */
     public static List<String> jvmFlags() {
-        Path file = Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/jvm.properties");
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read JVM flags: file=" + file, e);
-        }
-        List<String> flags = new ArrayList<>(Arrays.asList(p.getProperty("parquetry.jvm.flags").trim().split("\\s+")));
-        if (Runtime.version().feature() >= 22) {
-            flags.addAll(Arrays.asList(p.getProperty("parquetry.jvm.flags.java22").trim().split("\\s+")));
-        }
-        return flags;
+        return io.parquetry.platform.JvmFlags.read(Path.of(System.getProperty("parquetry.root", "..")));
     }
 
     public static Process start(Path log, String heap, Class<?> main, String... args) throws IOException {
