@@ -5,17 +5,21 @@ import io.parquetry.schema.FieldType.Kind;
 import io.parquetry.schema.Schema;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import net.openhft.chronicle.bytes.Bytes;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Appends records for one thread: a reusable flyweight over the excerpt being written. Obtain one per producing
- * thread from {@link Recorder#newWriter()}, use it and {@link #close()} it on that thread.
+ * Appends records for one thread. Obtain one per producing thread from {@link Recorder#newWriter()}, use it and
+ * {@link #close()} it on that thread.
  *
- * <p>Usage: {@link #begin()} claims an excerpt, the setters fill it through pre-resolved {@link Field} handles, and
- * {@link #commit()} publishes it. {@link #abort()} in a {@code finally} rolls back anything not committed, including
- * when the code between begin and commit throws (Chronicle would otherwise commit a half-written excerpt on close):
+ * <p>Usage: {@link #begin()} starts a record, the setters fill it through pre-resolved {@link Field} handles, and
+ * {@link #commit()} appends it. The record is built in the writer's own reusable buffer and reaches the queue only at
+ * commit, in one copy made while Chronicle's write lock is held: the lock is held for the copy, not for the setters,
+ * which matters when several threads append to one queue. {@link #abort()} in a {@code finally} forgets anything not
+ * committed, including when the code between begin and commit throws (so Chronicle's commit-on-close never sees a
+ * half-built record):
  *
  * <pre>{@code
  * if (writer.begin() == RecordWriter.OK) {
@@ -47,6 +51,11 @@ public final class RecordWriter implements AutoCloseable {
     /** Refused: this writer or its recorder is closed. Nothing was written. */
     public static final int REFUSED_CLOSED = -2;
 
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle APPENDED;
     private static final VarHandle REFUSED_DISK;
     private static final VarHandle REFUSED_CLOSED_COUNT;
@@ -77,10 +86,9 @@ public final class RecordWriter implements AutoCloseable {
     private final long[] requiredMask;
     private final long[] setMask;
 
+    /** The record being built. It reaches the queue only at commit, in one copy, while Chronicle's write lock is held. */
+    private final byte[] record;
     private int state = IDLE;
-    private DocumentContext dc;
-    private Bytes<?> bytes;
-    private long base;
 
     // Written by the owning thread with release semantics, read by the housekeeping thread.
     private long appended;
@@ -96,6 +104,7 @@ public final class RecordWriter implements AutoCloseable {
         this.recordLength = schema.recordLength();
         this.bitmapLength = schema.bitmapLength();
         this.initialBitmap = new byte[bitmapLength];
+        this.record = new byte[recordLength];
         int words = (schema.fields().size() + 63) >>> 6;
         this.requiredMask = new long[words];
         this.setMask = new long[words];
@@ -133,24 +142,15 @@ public final class RecordWriter implements AutoCloseable {
             REFUSED_DISK.setRelease(this, (long) REFUSED_DISK.get(this) + 1);
             return REFUSED_DISK_GUARD;
         }
-        DocumentContext d = appender.writingDocument();
-        Bytes<?> b = d.wire().bytes();
-        long start = b.writePosition();
-        b.writeSkip(recordLength);
         if (bitmapLength > 0) {
             // Unset nullable fields must read as zero and null. Without nullable fields every byte is written by a setter
             // (commit enforces that each field was set, and char/bytes setters pad), so zeroing would be wasted work.
-            b.zeroOut(start, start + recordLength);
-            for (int i = 0; i < bitmapLength; i++) {
-                b.writeByte(start + i, initialBitmap[i]);
-            }
+            Arrays.fill(record, (byte) 0);
+            System.arraycopy(initialBitmap, 0, record, 0, bitmapLength);
         }
         for (int i = 0; i < setMask.length; i++) {
             setMask[i] = 0;
         }
-        this.dc = d;
-        this.bytes = b;
-        this.base = start;
         this.state = OPEN;
         return OK;
     }
@@ -171,10 +171,11 @@ public final class RecordWriter implements AutoCloseable {
                 throw failState("non-nullable field not set before commit: field=" + f.name());
             }
         }
-        dc.close();
-        dc = null;
-        bytes = null;
         state = IDLE;
+        // The only time Chronicle's write lock is held: claim, copy the finished record, publish.
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(record, 0, recordLength);
+        }
         APPENDED.setRelease(this, (long) APPENDED.get(this) + 1);
     }
 
@@ -185,13 +186,9 @@ public final class RecordWriter implements AutoCloseable {
         }
     }
 
+    /** Nothing reached the queue before commit: rolling back is forgetting the record. */
     private void rollback() {
-        DocumentContext d = dc;
-        dc = null;
-        bytes = null;
         state = IDLE;
-        d.rollbackOnClose();
-        d.close();
     }
 
     /** Index of the last record this writer committed, or -1. */
@@ -211,7 +208,7 @@ public final class RecordWriter implements AutoCloseable {
         return (long) REFUSED_CLOSED_COUNT.getAcquire(this);
     }
 
-    private long slot(Field f, Kind kind) {
+    private int slot(Field f, Kind kind) {
         if (state != OPEN) {
             throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
         }
@@ -224,20 +221,19 @@ public final class RecordWriter implements AutoCloseable {
                     + ", setter type=" + kind.name().toLowerCase(java.util.Locale.ROOT), null);
         }
         markSet(f);
-        return base + f.offset();
+        return f.offset();
     }
 
     private void markSet(Field f) {
         setMask[f.index() >>> 6] |= 1L << f.index();
         int bit = f.nullBit();
         if (bit >= 0) {
-            long at = base + (bit >>> 3);
-            bytes.writeByte(at, (byte) (bytes.readByte(at) & ~(1 << (bit & 7))));
+            record[bit >>> 3] &= (byte) ~(1 << (bit & 7));
         }
     }
 
     public RecordWriter setBoolean(Field f, boolean v) {
-        bytes.writeByte(slot(f, Kind.BOOL), (byte) (v ? 1 : 0));
+        record[slot(f, Kind.BOOL)] = (byte) (v ? 1 : 0);
         return this;
     }
 
@@ -249,19 +245,19 @@ public final class RecordWriter implements AutoCloseable {
                     if (v != (byte) v) {
                         throw outOfRange(f, v);
                     }
-                    bytes.writeByte(slot(f, Kind.INT8), (byte) v);
+                    record[slot(f, Kind.INT8)] = (byte) v;
                     return this;
                 case INT16:
                     if (v != (short) v) {
                         throw outOfRange(f, v);
                     }
-                    bytes.writeShort(slot(f, Kind.INT16), (short) v);
+                    SHORT.set(record, slot(f, Kind.INT16), (short) v);
                     return this;
                 default:
                     break;
             }
         }
-        bytes.writeInt(slot(f, Kind.INT32), v);
+        INT.set(record, slot(f, Kind.INT32), v);
         return this;
     }
 
@@ -270,29 +266,29 @@ public final class RecordWriter implements AutoCloseable {
         if (state == OPEN) {
             switch (f.kind()) {
                 case TIMESTAMP:
-                    bytes.writeLong(slot(f, Kind.TIMESTAMP), v);
+                    LONG.set(record, slot(f, Kind.TIMESTAMP), v);
                     return this;
                 case DECIMAL:
                     if (v >= f.decimalBound() || v <= -f.decimalBound()) {
                         throw outOfRange(f, v);
                     }
-                    bytes.writeLong(slot(f, Kind.DECIMAL), v);
+                    LONG.set(record, slot(f, Kind.DECIMAL), v);
                     return this;
                 default:
                     break;
             }
         }
-        bytes.writeLong(slot(f, Kind.INT64), v);
+        LONG.set(record, slot(f, Kind.INT64), v);
         return this;
     }
 
     public RecordWriter setFloat(Field f, float v) {
-        bytes.writeFloat(slot(f, Kind.FLOAT32), v);
+        FLOAT.set(record, slot(f, Kind.FLOAT32), v);
         return this;
     }
 
     public RecordWriter setDouble(Field f, double v) {
-        bytes.writeDouble(slot(f, Kind.FLOAT64), v);
+        DOUBLE.set(record, slot(f, Kind.FLOAT64), v);
         return this;
     }
 
@@ -302,8 +298,9 @@ public final class RecordWriter implements AutoCloseable {
      * @throws IllegalArgumentException when the encoded text is longer than N bytes (the record is rolled back)
      */
     public RecordWriter setChars(Field f, CharSequence text) {
-        long at = slot(f, Kind.CHAR);
+        int at = slot(f, Kind.CHAR);
         int width = f.length();
+        byte[] r = record;
         int n = 0;
         int len = text.length();
         for (int i = 0; i < len; i++) {
@@ -312,34 +309,34 @@ public final class RecordWriter implements AutoCloseable {
                 if (n + 1 > width) {
                     throw tooLong(f, text);
                 }
-                bytes.writeByte(at + n++, (byte) c);
+                r[at + n++] = (byte) c;
             } else if (c < 0x800) {
                 if (n + 2 > width) {
                     throw tooLong(f, text);
                 }
-                bytes.writeByte(at + n++, (byte) (0xC0 | (c >> 6)));
-                bytes.writeByte(at + n++, (byte) (0x80 | (c & 0x3F)));
+                r[at + n++] = (byte) (0xC0 | (c >> 6));
+                r[at + n++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1))) {
                 if (n + 4 > width) {
                     throw tooLong(f, text);
                 }
                 int cp = Character.toCodePoint(c, text.charAt(++i));
-                bytes.writeByte(at + n++, (byte) (0xF0 | (cp >> 18)));
-                bytes.writeByte(at + n++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
-                bytes.writeByte(at + n++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                bytes.writeByte(at + n++, (byte) (0x80 | (cp & 0x3F)));
+                r[at + n++] = (byte) (0xF0 | (cp >> 18));
+                r[at + n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                r[at + n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                r[at + n++] = (byte) (0x80 | (cp & 0x3F));
             } else {
                 if (n + 3 > width) {
                     throw tooLong(f, text);
                 }
                 char e = Character.isSurrogate(c) ? '?' : c;
-                bytes.writeByte(at + n++, (byte) (0xE0 | (e >> 12)));
-                bytes.writeByte(at + n++, (byte) (0x80 | ((e >> 6) & 0x3F)));
-                bytes.writeByte(at + n++, (byte) (0x80 | (e & 0x3F)));
+                r[at + n++] = (byte) (0xE0 | (e >> 12));
+                r[at + n++] = (byte) (0x80 | ((e >> 6) & 0x3F));
+                r[at + n++] = (byte) (0x80 | (e & 0x3F));
             }
         }
         if (n < width) {
-            bytes.zeroOut(at + n, at + width);
+            Arrays.fill(r, at + n, at + width, (byte) 0);
         }
         return this;
     }
@@ -350,13 +347,13 @@ public final class RecordWriter implements AutoCloseable {
      * @throws IllegalArgumentException when {@code length} exceeds N (the record is rolled back)
      */
     public RecordWriter setBytes(Field f, byte[] src, int offset, int length) {
-        long at = slot(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
+        int at = slot(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
         if (length > f.length() || length < 0) {
             throw fail("value longer than the field: field=" + f.name() + ", type=" + f.type() + ", length=" + length, null);
         }
-        bytes.write(at, src, offset, length);
+        System.arraycopy(src, offset, record, at, length);
         if (length < f.length()) {
-            bytes.zeroOut(at + length, at + f.length());
+            Arrays.fill(record, at + length, at + f.length(), (byte) 0);
         }
         return this;
     }
@@ -373,11 +370,9 @@ public final class RecordWriter implements AutoCloseable {
         if ((f.schema() != schema && f.schema().fingerprint() != fingerprint) || !f.nullable()) {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
-        long at = base + f.offset();
-        bytes.zeroOut(at, at + f.length());
+        Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);
         int bit = f.nullBit();
-        long b = base + (bit >>> 3);
-        bytes.writeByte(b, (byte) (bytes.readByte(b) | (1 << (bit & 7))));
+        record[bit >>> 3] |= (byte) (1 << (bit & 7));
         setMask[f.index() >>> 6] |= 1L << f.index();
         return this;
     }

@@ -42,7 +42,6 @@ public final class AllTypes {
     public final Field dec;
     public final Field sym;
     public final Field raw;
-    private final byte[] rawScratch = new byte[4];
 
     public AllTypes() {
         this(Schema.parse(YAML, "AllTypes"));
@@ -135,11 +134,10 @@ public final class AllTypes {
                 w.setNull(b).setNull(i8).setNull(i16).setNull(i32).setNull(i64).setNull(f32).setNull(f64).setNull(ts).setNull(dec)
                         .setNull(sym).setNull(raw);
             } else {
-                byte[] r = bytes(s);
-                System.arraycopy(r, 0, rawScratch, 0, 4);
+                byte[] r = bytes(s); // a fresh array: one AllTypes may be shared by several producing threads
                 w.setBoolean(b, bool(s)).setInt(i8, int8(s)).setInt(i16, int16(s)).setInt(i32, int32(s)).setLong(i64, int64(s))
                         .setFloat(f32, float32(s)).setDouble(f64, float64(s)).setLong(ts, timestampMicros(s))
-                        .setLong(dec, decimalUnscaled(s)).setChars(sym, chars(s)).setBytes(raw, rawScratch, 0, 4);
+                        .setLong(dec, decimalUnscaled(s)).setChars(sym, chars(s)).setBytes(raw, r, 0, 4);
             }
             w.commit();
         } finally {
