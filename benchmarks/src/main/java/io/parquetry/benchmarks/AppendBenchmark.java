@@ -54,8 +54,13 @@ public class AppendBenchmark {
             if (Boolean.getBoolean("bench.quietHousekeeping")) { // diagnosis: take the housekeeping thread out of the picture
                 options.statusInterval(java.time.Duration.ofHours(1)).diskCheckInterval(java.time.Duration.ofHours(1));
             }
+            // Each side as it comes by default; -Dbench.rawDoubleBuffer / -Dbench.recorderDoubleBuffer override, for diagnosis.
+            if (System.getProperty("bench.recorderDoubleBuffer") != null) {
+                options.doubleBuffer(Boolean.getBoolean("bench.recorderDoubleBuffer"));
+            }
             recorder = Recorder.open(recorderDir, md.schema, options);
-            raw = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
+            raw = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE)
+                    .doubleBuffer(Boolean.getBoolean("bench.rawDoubleBuffer")).build();
         }
 
         @TearDown(Level.Trial)

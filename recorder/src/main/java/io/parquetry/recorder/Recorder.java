@@ -60,6 +60,9 @@ public final class Recorder implements AutoCloseable {
         if (options.blockSize() > 0) {
             builder.blockSize(options.blockSize());
         }
+        if (options.doubleBuffer()) {
+            builder.doubleBuffer(true);
+        }
         this.queue = builder.build();
         Path statusPath = options.statusFile() != null ? options.statusFile()
                 : queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);

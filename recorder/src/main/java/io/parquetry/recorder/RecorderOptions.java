@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code diskGuardMinFreeBytes}: appends are refused (counted, {@link RecordWriter#REFUSED_DISK_GUARD}) while the
  *   queue's file system has less free space than this, so a full disk never kills the process with SIGBUS. Default 1 GiB.
  *   They resume once free space is above the threshold plus {@code diskGuardHysteresisBytes} (default 256 MiB).</li>
+ *   <li>{@code doubleBuffer}: Chronicle's double buffering for contended appends, on by default (see the setter).</li>
  *   <li>{@code syncInterval}: when set, a background thread forces the queue's files to disk this often, so records older
  *   than the interval survive an OS crash or power loss. Off by default: a record survives a crash of the producing
  *   process as soon as it is committed (it is in the page cache of a mapped file).</li>
@@ -32,6 +33,7 @@ public final class RecorderOptions {
     private Duration statusInterval = Duration.ofMillis(100);
     private Path statusFile;
     private long blockSize;
+    private boolean doubleBuffer = true;
     private LongSupplier freeSpaceProbe;
 
     public static RecorderOptions defaults() {
@@ -93,6 +95,21 @@ public final class RecorderOptions {
         }
         this.blockSize = bytes;
         return this;
+    }
+
+    /**
+     * Chronicle's double buffering, on by default: an appender that finds the queue's write lock held writes into a
+     * buffer of its own and copies it in when it gets the lock, instead of spinning. A writer appends each record in one
+     * copy, which is what makes this pay: two threads on one queue measured 2.0–2.5 M appends/s steady with it, and fell
+     * to about 1 M/s without it (docs/BENCHMARKS.md §1). An uncontended append does not use the buffer.
+     */
+    public RecorderOptions doubleBuffer(boolean on) {
+        this.doubleBuffer = on;
+        return this;
+    }
+
+    public boolean doubleBuffer() {
+        return doubleBuffer;
     }
 
     public long blockSize() {
