@@ -44,7 +44,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class RecordWriter implements AutoCloseable {
 
-    /** The excerpt is claimed: set fields, then commit. */
+    /** A record is started: set fields, then commit. */
     public static final int OK = 0;
     /** Refused: the disk guard has tripped (free space below its threshold). Nothing was written. */
     public static final int REFUSED_DISK_GUARD = -1;
@@ -172,9 +172,16 @@ public final class RecordWriter implements AutoCloseable {
             }
         }
         state = IDLE;
-        // The only time Chronicle's write lock is held: claim, copy the finished record, publish.
-        try (DocumentContext dc = appender.writingDocument()) {
+        // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
+        // the excerpt is rolled back rather than left to Chronicle's commit-on-close.
+        DocumentContext dc = appender.writingDocument();
+        try {
             dc.wire().bytes().write(record, 0, recordLength);
+        } catch (RuntimeException | Error e) {
+            dc.rollbackOnClose();
+            throw e;
+        } finally {
+            dc.close();
         }
         APPENDED.setRelease(this, (long) APPENDED.get(this) + 1);
     }
