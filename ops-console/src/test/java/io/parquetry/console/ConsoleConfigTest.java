@@ -77,6 +77,26 @@ class ConsoleConfigTest {
     }
 
     @Test
+    void recorderRefusingAppendsIsOutOfService(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A real recorder status file, written with the recorder's own status-file API, saying the disk guard tripped.
+        java.nio.file.Path file = dir.resolve("recorder.status");
+        io.parquetry.status.StatusFile st = io.parquetry.status.StatusFile.create(file,
+                io.parquetry.status.StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(), System.currentTimeMillis());
+        st.value(io.parquetry.recorder.RecorderStatusDescriptor.DISK_GUARD_TRIPPED, 1);
+        st.value(io.parquetry.recorder.RecorderStatusDescriptor.REFUSED_DISK_GUARD, 42);
+        st.heartbeat(System.currentTimeMillis());
+        try (ConfigurableApplicationContext ctx = start("parquetry.console.recorders[0].id=rec",
+                "parquetry.console.recorders[0].status-file=" + file, "parquetry.console.stale-after=1h")) {
+            MockMvc mvc = MockMvcBuilders.webAppContextSetup((WebApplicationContext) ctx)
+                    .apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity()).build();
+            mvc.perform(get("/actuator/health/processes/rec")).andExpect(status().isServiceUnavailable())
+                    .andExpect(jsonPath("$.status").value("OUT_OF_SERVICE")).andExpect(jsonPath("$.details.refusedDiskGuard").value(42));
+            mvc.perform(get("/actuator/prometheus")).andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
+                    .string(org.hamcrest.Matchers.containsString("parquetry_recorder_disk_guard_tripped{recorder=\"rec\"} 1.0")));
+        }
+    }
+
+    @Test
     void withoutCredentialsTheControlsAreDisabledAndThePageSaysWhy() throws Exception {
         try (ConfigurableApplicationContext ctx = start("parquetry.console.converters[0].id=md",
                 "parquetry.console.converters[0].status-file=/nonexistent/converter.status")) {

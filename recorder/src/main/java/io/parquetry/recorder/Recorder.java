@@ -30,6 +30,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  */
 public final class Recorder implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recorder.class);
+
     private final Path queueDir;
     private final Schema schema;
     private final RecorderOptions options;
@@ -64,8 +66,7 @@ public final class Recorder implements AutoCloseable {
             builder.doubleBuffer(true);
         }
         this.queue = builder.build();
-        Path statusPath = options.statusFile() != null ? options.statusFile()
-                : queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);
+        Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
         this.status = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
                 System.currentTimeMillis());
         status.beginUpdate();
@@ -76,6 +77,30 @@ public final class Recorder implements AutoCloseable {
         status.endUpdate();
         this.housekeeper = new Housekeeper(this, queue, status, options);
         housekeeper.start();
+    }
+
+    /**
+     * {@code <queue>/recorder.status}, unless another live process owns it (several processes may record into one
+     * queue): then {@code <queue>/recorder-<pid>.status}, so no process overwrites another's counters.
+     */
+    static Path defaultStatusFile(Path queueDir) {
+        Path shared = queueDir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);
+        long me = ProcessHandle.current().pid();
+        if (java.nio.file.Files.exists(shared)) {
+            try (StatusFile other = StatusFile.open(shared, false)) {
+                long pid = other.pid();
+                boolean alive = other.alive(System.currentTimeMillis(), 3_000)
+                        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (pid != me && alive) {
+                    Path own = queueDir.resolve("recorder-" + me + ".status");
+                    LOG.warn("another live recorder publishes {} (pid {}): this one publishes {}", shared, pid, own);
+                    return own;
+                }
+            } catch (RuntimeException unreadable) {
+                // a damaged or foreign file: replace it
+            }
+        }
+        return shared;
     }
 
     /** Opens a recorder with default options. */

@@ -282,6 +282,26 @@ class RecorderTest {
     }
 
     @Test
+    void secondLiveProcessGetsAStatusFileOfItsOwn() throws Exception {
+        AllTypes t = new AllTypes();
+        // Another live process (our parent stands in for it) publishing the shared status file right now.
+        long other = ProcessHandle.current().parent().orElseThrow().pid();
+        Path shared = dir.resolve(RecorderStatusDescriptor.DEFAULT_FILE_NAME);
+        java.nio.file.Files.createDirectories(dir);
+        StatusFile.create(shared, io.parquetry.status.StatusFileDescriptor.KIND_RECORDER, other, System.currentTimeMillis())
+                .heartbeat(System.currentTimeMillis());
+        try (Recorder rec = Recorder.open(dir, t.schema, SMALL)) {
+            assertThat(rec.statusFile()).isEqualTo(dir.resolve("recorder-" + ProcessHandle.current().pid() + ".status"));
+        }
+        assertThat(StatusFile.open(shared, false).pid()).as("the other process's file is left alone").isEqualTo(other);
+        // A stale shared file (its process gone or silent) is simply taken over.
+        StatusFile.open(shared, true).heartbeat(System.currentTimeMillis() - 60_000);
+        try (Recorder rec = Recorder.open(dir, t.schema, SMALL)) {
+            assertThat(rec.statusFile()).isEqualTo(shared);
+        }
+    }
+
+    @Test
     void msyncModeAdvancesTheSyncedIndex() throws Exception {
         AllTypes t = new AllTypes();
         try (Recorder rec = Recorder.open(dir, t.schema, SMALL.syncInterval(Duration.ofMillis(20)));

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code /actuator/health/processes}: one indicator per watched process. DOWN when its heartbeat is stale; LAGGING
- * (served as 200, ordered between DOWN and UP) when a converter is more than {@code lag-warn-records} behind. The
+ * (served as 200, ordered between DOWN and UP) when a converter is more than {@code lag-warn-records} behind;
+ * OUT_OF_SERVICE (503) when a recorder's disk guard is refusing appends. The
  * liveness group does not include it: the console is alive whether or not converters are.
  */
 @Component("processes")
@@ -37,7 +38,12 @@ class ProcessHealth implements CompositeHealthContributor {
                         b.status(LAGGING).withDetail("lagWarnRecords", props.lagWarnRecords());
                     }
                 } else {
-                    b.withDetail("refusedDiskGuard", v.refusedDiskGuard()).withDetail("diskGuardTripped", v.diskGuardTripped());
+                    b.withDetail("refusedDiskGuard", v.refusedDiskGuard()).withDetail("diskGuardTripped", v.diskGuardTripped())
+                            .withDetail("freeBytes", v.freeBytes());
+                    if (v.alive() && v.diskGuardTripped()) {
+                        // Appends are being refused: data is being turned away, which is worse than a lag.
+                        b.status(Status.OUT_OF_SERVICE).withDetail("reason", "disk guard tripped: appends refused until disk space returns");
+                    }
                 }
                 if (!v.lastError().isEmpty()) {
                     b.withDetail("lastError", v.lastError());

@@ -46,6 +46,8 @@ class ProcessMetrics {
                         v -> v.refusedClosed());
                 gauge(meters, p, registry, "parquetry.recorder.free.bytes", "free bytes on the queue's file system", tags,
                         v -> v.freeBytes());
+                gauge(meters, p, registry, "parquetry.recorder.disk.guard.tripped", "1 while the disk guard refuses appends", tags,
+                        v -> v.diskGuardTripped() ? 1 : 0);
             }
         }
     }
