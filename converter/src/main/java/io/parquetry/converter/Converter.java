@@ -677,18 +677,18 @@ public final class Converter implements AutoCloseable {
     // -------------------------------------------------------------------------------------------------------- retention
 
     private void maybeRetain(long now) {
-        if (!config.retention() || now - lastRetentionCheckMs < 60_000 || lastCommitted < 0) {
+        long interval = Math.min(60_000, config.retentionKeep().toMillis());
+        if (!config.retention() || now - lastRetentionCheckMs < interval || lastCommitted < 0) {
             return;
         }
         lastRetentionCheckMs = now;
         int committedCycle = reader.cycleOf(lastCommitted);
-        long keepMs = config.retention() ? config.retentionKeep().toMillis() : Long.MAX_VALUE;
+        long keepMs = config.retentionKeep().toMillis();
         try (var files = Files.list(config.queue())) {
-            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+            java.util.List<java.nio.file.Path> cycles = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().toList();
+            // Never the newest cycle file, whatever the arithmetic says: it is where the recorder appends.
+            for (java.nio.file.Path f : cycles.subList(0, Math.max(0, cycles.size() - 1))) {
                 String name = f.getFileName().toString();
-                if (!name.endsWith(".cq4")) {
-                    continue;
-                }
                 int cycle = QueueCycles.cycleOf(name, reader.rollCycle());
                 long cycleEndMs = (cycle + 1L) * cycleMillis;
                 if (cycle >= 0 && cycle < committedCycle && cycleEndMs < now - keepMs) {

@@ -144,7 +144,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
 
         YamlConfig ret = y.section("retention");
         boolean retention = ret.bool("enabled", false);
-        Duration keep = ret.duration("keep", Duration.ofHours(24), Duration.ofMinutes(1));
+        Duration keep = ret.duration("keep", Duration.ofHours(24), Duration.ofSeconds(1));
         ret.checkNoUnknownKeys();
 
         String commitText = y.string("commitMode", "auto").toLowerCase(Locale.ROOT);
