@@ -41,6 +41,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The demo prints its own report; the converter's start-up line would land in the middle of it.
+        org.slf4j.Logger ours = org.slf4j.LoggerFactory.getLogger("io.parquetry");
+        if (ours instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         Schema schema = schemaFile != null ? Schema.load(schemaFile)
                 : Schema.parse(new String(DemoCommand.class.getResourceAsStream("/market-data.yaml").readAllBytes(), StandardCharsets.UTF_8),
                         "embedded market-data.yaml");
@@ -77,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!files.isEmpty()) {
             System.out.println("   first rows, read back with parquet-hadoop:");
-            printRows(files.get(0), 3);
+            printRows(files.get(0), 3, schema);
         }
         System.out.println("   query it, e.g. with DuckDB:  SELECT symbol, count(*), avg(price) FROM read_parquet('"
                 + out.toAbsolutePath() + "/**/*.parquet') GROUP BY symbol;");
@@ -85,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void printRows(Path file, int n) throws java.io.IOException {
+    private static void printRows(Path file, int n, Schema schema) throws java.io.IOException {
         HadoopInputFile in = HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
         try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(in, new PlainParquetConfiguration()) {
             @Override
@@ -98,9 +103,29 @@ final class DemoCommand implements Callable<Integer> {
                 if (g == null) {
                     break;
                 }
-                System.out.println("   { " + g.toString().trim().replace("\n", ", ") + " }");
+                StringBuilder row = new StringBuilder("   { ");
+                for (io.parquetry.schema.Field f : schema.fields()) {
+                    row.append(f.name()).append(": ").append(format(g, f)).append(f.index() + 1 < schema.fields().size() ? ", " : " }");
+                }
+                System.out.println(row);
             }
         }
+    }
+
+    /** A value as a person reads it: decimals scaled, timestamps as instants, text as text. */
+    private static String format(Group g, io.parquetry.schema.Field f) {
+        if (g.getFieldRepetitionCount(f.name()) == 0) {
+            return "null";
+        }
+        return switch (f.kind()) {
+            case DECIMAL -> java.math.BigDecimal.valueOf(g.getLong(f.name(), 0), f.type().scale()).toPlainString();
+            case TIMESTAMP -> switch (f.type().unit()) {
+                case NS -> java.time.Instant.ofEpochSecond(0, g.getLong(f.name(), 0)).toString();
+                case US -> java.time.Instant.ofEpochSecond(0, g.getLong(f.name(), 0) * 1000).toString();
+                default -> java.time.Instant.ofEpochMilli(g.getLong(f.name(), 0)).toString();
+            };
+            default -> g.getValueToString(f.index(), 0);
+        };
     }
 
     private static long du(Path dir, String suffix) throws java.io.IOException {

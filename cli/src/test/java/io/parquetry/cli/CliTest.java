@@ -106,7 +106,7 @@ class CliTest {
         Run r = run("demo", "--work", dir.resolve("demo").toString(), "--count", "50000");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("recorded 50,000 records").contains("converted 50,000 records").contains("part-demo-")
-                .contains("timestamp_ns:").contains("read_parquet(");
+                .contains("timestamp_ns: 2025-11-21T").contains("price: 90.09300000").contains("read_parquet(");
         assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dir.resolve("demo/out/market_data")))).isEqualTo(50_000);
     }
 }
