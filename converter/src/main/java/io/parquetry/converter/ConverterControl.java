@@ -80,27 +80,27 @@ public final class ConverterControl implements AutoCloseable {
     }
 
     public Outcome flush(Duration timeout) {
-        if (!alive()) {
-            return notRunning();
-        }
-        long seq = status.incrementCommand(CMD_FLUSH_REQUESTED);
-        if (!await(CMD_FLUSH_COMPLETED, seq, timeout)) {
-            return new Outcome(false, null, "flush not acknowledged within " + timeout.toMillis() + " ms (request " + seq + ")");
-        }
-        String file = status.text(TEXT_LAST_FLUSH_FILE);
-        return new Outcome(true, file, file.isEmpty() ? "flushed: nothing to commit" : "flushed: committed " + file);
+        return request("flush", CMD_FLUSH_REQUESTED, CMD_FLUSH_COMPLETED, TEXT_LAST_FLUSH_FILE, timeout,
+                file -> file.isEmpty() ? "flushed: nothing to commit" : "flushed: committed " + file);
     }
 
     public Outcome rotate(Duration timeout) {
+        return request("rotate", CMD_ROTATE_REQUESTED, CMD_ROTATE_COMPLETED, TEXT_LAST_COMMIT_FILE, timeout,
+                file -> "rotated: last committed file " + (file.isEmpty() ? "(none)" : file));
+    }
+
+    /** Raises a numbered request and waits until the converter acknowledges it, answering with the file it names. */
+    private Outcome request(String name, int requested, int completed, int fileSlot, Duration timeout,
+            java.util.function.Function<String, String> message) {
         if (!alive()) {
             return notRunning();
         }
-        long seq = status.incrementCommand(CMD_ROTATE_REQUESTED);
-        if (!await(CMD_ROTATE_COMPLETED, seq, timeout)) {
-            return new Outcome(false, null, "rotate not acknowledged within " + timeout.toMillis() + " ms (request " + seq + ")");
+        long seq = status.incrementCommand(requested);
+        if (!await(completed, seq, timeout)) {
+            return new Outcome(false, null, name + " not acknowledged within " + timeout.toMillis() + " ms (request " + seq + ")");
         }
-        String file = status.text(TEXT_LAST_COMMIT_FILE);
-        return new Outcome(true, file, "rotated: last committed file " + (file.isEmpty() ? "(none)" : file));
+        String file = status.text(fileSlot);
+        return new Outcome(true, file, message.apply(file));
     }
 
     public Outcome pause(Duration timeout) {
