@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.RollCycle;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -645,7 +646,6 @@ public final class Converter implements AutoCloseable {
         status.value(LAG_RECORDS, lag);
         status.value(CAUGHT_UP_MS, lag == 0 ? now : caughtUpMs);
         status.value(RETENTION_DELETED, retentionDeleted);
-        status.value(PENDING_ROWS, rows);
         status.endUpdate();
     }
 
@@ -663,15 +663,15 @@ public final class Converter implements AutoCloseable {
         }
         int c1 = reader.cycleOf(from);
         int c2 = reader.cycleOf(to);
-        long mask = (1L << Long.numberOfTrailingZeros(Long.highestOneBit(reader.rollCycle().toIndex(1, 0)))) - 1;
         if (c1 == c2) {
             return to - from;
         }
-        long n = reader.recordsInCycle(c1) - 1 - (from & mask);
+        RollCycle rc = reader.rollCycle();
+        long n = reader.recordsInCycle(c1) - 1 - rc.toSequenceNumber(from);
         for (int c = c1 + 1; c < c2; c++) {
             n += reader.recordsInCycle(c);
         }
-        return n + (to & mask) + 1;
+        return n + rc.toSequenceNumber(to) + 1;
     }
 
     // -------------------------------------------------------------------------------------------------------- retention

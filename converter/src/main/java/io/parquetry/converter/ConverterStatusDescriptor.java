@@ -38,7 +38,7 @@ package io.parquetry.converter;
  *  25 time the converter last caught up with the head, ms
  *  26 record length
  *  27 queue cycle files deleted by retention
- *  28 rows not yet committed (read but in the current file)
+ *  28 reserved (was a copy of slot 13)
  * </pre>
  */
 public final class ConverterStatusDescriptor {
@@ -78,7 +78,6 @@ public final class ConverterStatusDescriptor {
     public static final int CAUGHT_UP_MS = 25;
     public static final int RECORD_LENGTH = 26;
     public static final int RETENTION_DELETED = 27;
-    public static final int PENDING_ROWS = 28;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_DATASET = 1;

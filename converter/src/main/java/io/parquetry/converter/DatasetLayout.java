@@ -63,10 +63,4 @@ public final class DatasetLayout {
         Matcher m = ownName.matcher(fileName);
         return m.matches() && m.group(2) != null && fileName.startsWith(".");
     }
-
-    /** The first index of one of this source's committed file names, or -1. */
-    public long firstIndexOf(String fileName) {
-        Matcher m = ownName.matcher(fileName);
-        return m.matches() && m.group(2) == null && !fileName.startsWith(".") ? Long.parseLong(m.group(1)) : -1;
-    }
 }

@@ -114,11 +114,6 @@ public final class QueueReader implements AutoCloseable {
         return n;
     }
 
-    /** Index the next read would start at (Chronicle's tailer index). */
-    public long position() {
-        return tailer.index();
-    }
-
     /** Index of the last record in the queue, or -1 when empty. */
     public long lastIndex() {
         return queue.lastIndex();

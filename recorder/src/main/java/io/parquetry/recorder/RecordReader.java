@@ -42,7 +42,7 @@ public final class RecordReader {
     }
 
     private long at(Field f, Kind kind) {
-        if (f.schema() != schema && !f.schema().sameLayout(schema)) {
+        if (f.schema() != schema && f.schema().fingerprint() != schema.fingerprint()) { // same rule as the writer
             throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="
                     + f.schema().identity() + ", reader schema=" + schema.identity());
         }

@@ -27,13 +27,11 @@ public final class StatusFile implements AutoCloseable {
 
     private final Path path;
     private final MappedByteBuffer buffer;
-    private final boolean writable;
     private final byte[] textScratch = new byte[TEXT_SLOT_LENGTH];
 
-    private StatusFile(Path path, MappedByteBuffer buffer, boolean writable) {
+    private StatusFile(Path path, MappedByteBuffer buffer) {
         this.path = path;
         this.buffer = buffer;
-        this.writable = writable;
     }
 
     /**
@@ -96,7 +94,7 @@ public final class StatusFile implements AutoCloseable {
             if (expectedKind != 0 && b.getInt(KIND_OFFSET) != expectedKind) {
                 throw new IllegalStateException("status file is of another kind: path=" + path + ", kind=" + b.getInt(KIND_OFFSET));
             }
-            return new StatusFile(path, b, writable);
+            return new StatusFile(path, b);
         }
     }
 
@@ -207,10 +205,6 @@ public final class StatusFile implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-    }
-
-    public boolean writable() {
-        return writable;
     }
 
     /** Unmapping is left to the GC (the JDK has no supported unmap); closing drops our reference. */

@@ -1,6 +1,5 @@
 package io.parquetry.recorder;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +35,5 @@ public final class ChildJvm {
         pb.redirectOutput(log.toFile());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         return pb.start();
-    }
-
-    public static String classPathSeparator() {
-        return File.pathSeparator;
     }
 }

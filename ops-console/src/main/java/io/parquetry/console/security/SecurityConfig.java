@@ -9,7 +9,6 @@ import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -94,6 +93,4 @@ class SecurityConfig {
             chain.doFilter(request, response);
         }
     }
-
-    static final MediaType JSON = MediaType.APPLICATION_JSON;
 }
