@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -59,6 +60,8 @@ public final class RecordWriter implements AutoCloseable {
     private static final VarHandle APPENDED;
     private static final VarHandle REFUSED_DISK;
     private static final VarHandle REFUSED_CLOSED_COUNT;
+    private static final VarHandle HINT_CYCLE;
+    private static final VarHandle HINT_POSITION;
 
     static {
         try {
@@ -66,6 +69,8 @@ public final class RecordWriter implements AutoCloseable {
             APPENDED = l.findVarHandle(RecordWriter.class, "appended", long.class);
             REFUSED_DISK = l.findVarHandle(RecordWriter.class, "refusedDiskGuard", long.class);
             REFUSED_CLOSED_COUNT = l.findVarHandle(RecordWriter.class, "refusedClosed", long.class);
+            HINT_CYCLE = l.findVarHandle(RecordWriter.class, "hintCycle", int.class);
+            HINT_POSITION = l.findVarHandle(RecordWriter.class, "hintPosition", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -94,6 +99,9 @@ public final class RecordWriter implements AutoCloseable {
     private long appended;
     private long refusedDiskGuard;
     private long refusedClosed;
+    // Written by the owning thread after each commit, read by the pretouch thread.
+    private int hintCycle = -1;
+    private long hintPosition;
 
     RecordWriter(Recorder recorder, ExcerptAppender appender) {
         this.recorder = recorder;
@@ -175,8 +183,11 @@ public final class RecordWriter implements AutoCloseable {
         // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
         // the excerpt is rolled back rather than left to Chronicle's commit-on-close.
         DocumentContext dc = appender.writingDocument();
+        long end;
         try {
-            dc.wire().bytes().write(record, 0, recordLength);
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(record, 0, recordLength);
+            end = bytes.writePosition();
         } catch (RuntimeException | Error e) {
             dc.rollbackOnClose();
             throw e;
@@ -184,6 +195,27 @@ public final class RecordWriter implements AutoCloseable {
             dc.close();
         }
         APPENDED.setRelease(this, (long) APPENDED.get(this) + 1);
+        // Where the pretoucher should work: position first, then (only when it changes) the cycle with release, so a reader
+        // that sees a new cycle also sees a position in it.
+        HINT_POSITION.setOpaque(this, end);
+        int cycle = appender.cycle();
+        if (cycle != hintCycle) {
+            HINT_CYCLE.setRelease(this, cycle);
+        }
+    }
+
+    /** Cycle of this writer's last record, or -1 before the first (read by the pretouch thread). */
+    int hintCycle() {
+        return (int) HINT_CYCLE.getAcquire(this);
+    }
+
+    /**
+     * File offset just past this writer's last record in its cycle file, as Chronicle reported it. With double buffering a
+     * contended append reports an offset in its buffer instead; the pretoucher only ever moves forward, so such a hint is
+     * ignored.
+     */
+    long hintPosition() {
+        return (long) HINT_POSITION.getOpaque(this);
     }
 
     /** Rolls back the open record, if any; does nothing after {@link #commit()}. Safe in a {@code finally}. */

@@ -14,7 +14,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 /**
  * The in-process side of Parquetry: one per queue per process. It opens (or creates) the Chronicle Queue in a
  * directory, stores or checks the schema there, runs the disk guard, the optional periodic msync and the status file
- * on one housekeeping thread, and hands out one {@link RecordWriter} per producing thread.
+ * on one housekeeping thread, touches the queue file's pages ahead of the writers on another ({@link Pretoucher}), and
+ * hands out one {@link RecordWriter} per producing thread.
  *
  * <pre>{@code
  * try (Recorder recorder = Recorder.open(queueDir, Schema.load(schemaFile))) {
@@ -40,6 +41,7 @@ public final class Recorder implements AutoCloseable {
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
     private final StatusFile status;
     private final Housekeeper housekeeper;
+    private final Pretoucher pretoucher;
     private volatile boolean closed;
     private volatile boolean diskGuardTripped;
     // Counts of writers already closed, so totals survive them.
@@ -77,6 +79,12 @@ public final class Recorder implements AutoCloseable {
         status.endUpdate();
         this.housekeeper = new Housekeeper(this, queue, status, options);
         housekeeper.start();
+        if (options.pretouchAhead() > 0) {
+            this.pretoucher = new Pretoucher(this, queue, options.pretouchAhead());
+            pretoucher.start();
+        } else {
+            this.pretoucher = null;
+        }
     }
 
     /**
@@ -199,6 +207,16 @@ public final class Recorder implements AutoCloseable {
         return n;
     }
 
+    /** The open writers (a snapshot-safe view: the list is copy-on-write). */
+    Iterable<RecordWriter> writers() {
+        return writers;
+    }
+
+    /** The pretoucher, or null when {@link RecorderOptions#pretouchAhead(long)} is 0. */
+    Pretoucher pretoucher() {
+        return pretoucher;
+    }
+
     int openWriters() {
         return writers.size();
     }
@@ -220,6 +238,9 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         closed = true;
+        if (pretoucher != null) {
+            pretoucher.stop();
+        }
         housekeeper.stop();
         queue.close();
     }
