@@ -55,6 +55,9 @@ public class AppendBenchmark {
                 options.statusInterval(java.time.Duration.ofHours(1)).diskCheckInterval(java.time.Duration.ofHours(1));
             }
             // Each side as it comes by default; -Dbench.rawDoubleBuffer / -Dbench.recorderDoubleBuffer override, for diagnosis.
+            if (System.getProperty("bench.recorderPretouchMiB") != null) { // diagnosis: 0 turns the pretouch thread off
+                options.pretouchAhead(Long.getLong("bench.recorderPretouchMiB") << 20);
+            }
             if (System.getProperty("bench.recorderDoubleBuffer") != null) {
                 options.doubleBuffer(Boolean.getBoolean("bench.recorderDoubleBuffer"));
             }

@@ -16,9 +16,13 @@ import org.HdrHistogram.Histogram;
 /**
  * Append latency at a fixed offered rate, coordinated omission corrected: each append is due at
  * {@code start + i / rate}; its latency is measured from when it was due, not from when it started, so a stall that
- * delays later appends is charged to each of them. Recorder and raw Chronicle are measured alternately in one run.
+ * delays later appends is charged to each of them. The recorder (with and without its pretouch thread), raw Chronicle and an empty append (the floor: the
+ * pacing loop and the clock alone) are measured alternately in one run.
  *
- * <pre>bin/bench latency [--rate 1000000] [--seconds 20] [--warmup-seconds 5] [--rounds 2] [--block-size-mib N]</pre>
+ * <pre>bin/bench latency [--rate 1000000] [--seconds 20] [--warmup-seconds 5] [--rounds 2] [--block-size-mib N] [--only 0,1]</pre>
+ *
+ * {@code --settle false} skips writing the queues to disk between rounds. {@code --only} picks variants by number:
+ * 0 floor (an empty append), 1 recorder, 2 recorder without its pretouch thread, 3 raw Chronicle.
  */
 public final class AppendLatency {
 
@@ -35,6 +39,8 @@ public final class AppendLatency {
         int warmup = 5;
         int rounds = 2;
         long blockSize = 0;
+        String only = null;
+        boolean settle = true;
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
                 case "--rate" -> rate = Long.parseLong(args[a + 1]);
@@ -42,6 +48,8 @@ public final class AppendLatency {
                 case "--warmup-seconds" -> warmup = Integer.parseInt(args[a + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[a + 1]);
                 case "--block-size-mib" -> blockSize = Long.parseLong(args[a + 1]) << 20;
+                case "--only" -> only = args[a + 1];
+                case "--settle" -> settle = Boolean.parseBoolean(args[a + 1]);
                 default -> throw new IllegalArgumentException("unknown option: " + args[a]);
             }
         }
@@ -50,6 +58,7 @@ public final class AppendLatency {
         }
         MarketData md = new MarketData();
         Path recDir = BenchQueues.create("lat-recorder");
+        Path noTouchDir = BenchQueues.create("lat-recorder-nopretouch");
         Path rawDir = BenchQueues.create("lat-raw");
         byte[] sym = "AAPL\0\0\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         var rawBuilder = ChronicleQueue.singleBuilder(rawDir).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE);
@@ -57,16 +66,12 @@ public final class AppendLatency {
             rawBuilder.blockSize(blockSize);
         }
         try (Recorder recorder = Recorder.open(recDir, md.schema, RecorderOptions.defaults().blockSize(blockSize));
+             Recorder noTouch = Recorder.open(noTouchDir, md.schema, RecorderOptions.defaults().blockSize(blockSize).pretouchAhead(0));
              ChronicleQueue raw = rawBuilder.build();
              RecordWriter w = recorder.newWriter();
+             RecordWriter nw = noTouch.newWriter();
              ExcerptAppender app = raw.createAppender()) {
-            Append rec = i -> {
-                if (w.begin() == RecordWriter.OK) {
-                    w.setLong(md.ts, i).setBytes(md.symbol, sym, 0, 8).setLong(md.orderId, i).setInt(md.side, (int) (i & 1))
-                            .setLong(md.price, 10_000_000_000L + (i & 1023)).setLong(md.quantity, 100).setInt(md.orderType, 0)
-                            .setInt(md.exchange, 1);
-                    w.commit();
-                }
+            Append none = i -> {
             };
             Append chron = i -> {
                 try (DocumentContext dc = app.writingDocument()) {
@@ -75,32 +80,93 @@ public final class AppendLatency {
                             .writeLong(100).writeInt(0).writeInt(1);
                 }
             };
+            String[] names = {"floor (no append)", "recorder", "recorder, pretouch off", "raw Chronicle"};
+            Append[] appends = {none, marketData(w, md, sym), marketData(nw, md, sym), chron};
             System.out.printf(Locale.ROOT, "offered rate %,d appends/s, %d s measured per round after %d s warm-up, %d rounds, block size %s%n",
                     rate, seconds, warmup, rounds, blockSize == 0 ? "Chronicle default" : (blockSize >> 20) + " MiB");
-            run("warmup recorder", rec, rate, warmup);
-            run("warmup raw", chron, rate, warmup);
-            Histogram recAll = new Histogram(3_600_000_000_000L, 3);
-            Histogram rawAll = new Histogram(3_600_000_000_000L, 3);
-            for (int r = 0; r < rounds; r++) {
-                recAll.add(run("recorder round " + (r + 1), rec, rate, seconds));
-                rawAll.add(run("raw Chronicle round " + (r + 1), chron, rate, seconds));
+            Histogram[] all = new Histogram[appends.length];
+            boolean[] on = new boolean[appends.length];
+            for (int k = 0; k < appends.length; k++) {
+                on[k] = only == null || java.util.Arrays.asList(only.split(",")).contains(String.valueOf(k));
+                all[k] = new Histogram(3_600_000_000_000L, 3);
+                if (!on[k]) {
+                    continue;
+                }
+                run("warmup " + names[k], appends[k], rate, warmup);
             }
-            print("recorder (all rounds)", recAll);
-            print("raw Chronicle (all rounds)", rawAll);
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < appends.length; k++) {
+                    if (!on[k]) {
+                        continue;
+                    }
+                    if (settle) {
+                        settle(recDir, noTouchDir, rawDir);
+                    }
+                    all[k].add(run(names[k] + " round " + (r + 1), appends[k], rate, seconds));
+                }
+            }
+            for (int k = 0; k < appends.length; k++) {
+                if (on[k]) {
+                    print(names[k] + " (all rounds)", all[k]);
+                }
+            }
+            Histogram rec = all[1];
+            Histogram rawAll = all[3];
+            if (!on[1] || !on[3]) {
+                return;
+            }
             System.out.printf(Locale.ROOT, "ratio recorder/raw: p50 %.2f, p99 %.2f, p99.9 %.2f%n",
-                    (double) recAll.getValueAtPercentile(50) / rawAll.getValueAtPercentile(50),
-                    (double) recAll.getValueAtPercentile(99) / rawAll.getValueAtPercentile(99),
-                    (double) recAll.getValueAtPercentile(99.9) / rawAll.getValueAtPercentile(99.9));
+                    (double) rec.getValueAtPercentile(50) / rawAll.getValueAtPercentile(50),
+                    (double) rec.getValueAtPercentile(99) / rawAll.getValueAtPercentile(99),
+                    (double) rec.getValueAtPercentile(99.9) / rawAll.getValueAtPercentile(99.9));
         } finally {
             BenchQueues.delete(recDir);
+            BenchQueues.delete(noTouchDir);
             BenchQueues.delete(rawDir);
         }
     }
+
+    /**
+     * Writes every queue's dirty pages to disk before a round, so that no round pays for the write-back of what earlier
+     * rounds (of any variant) appended: write-back of pages still mapped in this process interrupts the measuring thread
+     * with TLB shootdowns (up to 27,000 in one 10 s round, measured in /proc/interrupts with {@code -Dbench.stalls=true}).
+     */
+    private static void settle(Path... dirs) throws java.io.IOException, InterruptedException {
+        for (Path dir : dirs) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".cq4")).toList()) {
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
+        Thread.sleep(500);
+    }
+
+    private static Append marketData(RecordWriter w, MarketData md, byte[] sym) {
+        return i -> {
+            if (w.begin() == RecordWriter.OK) {
+                w.setLong(md.ts, i).setBytes(md.symbol, sym, 0, 8).setLong(md.orderId, i).setInt(md.side, (int) (i & 1))
+                        .setLong(md.price, 10_000_000_000L + (i & 1023)).setLong(md.quantity, 100).setInt(md.orderType, 0)
+                        .setInt(md.exchange, 1);
+                w.commit();
+            }
+        };
+    }
+
+    /** {@code -Dbench.stalls=true}: after each round, count the episodes of lateness by their worst sample. */
+    private static final boolean STALLS = Boolean.getBoolean("bench.stalls");
+    private static final long[] EPISODE_BOUNDS = {2_000, 5_000, 20_000, 100_000, 1_000_000, Long.MAX_VALUE};
 
     static Histogram run(String name, Append append, long rate, int seconds) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         long n = rate * seconds;
         double interval = 1e9 / rate;
+        long[] episodes = new long[EPISODE_BOUNDS.length - 1];
+        long worst = 0;
+        String cpuBefore = STALLS ? cpu() : "";
+        java.util.Map<String, long[]> irqBefore = STALLS ? interrupts() : null;
         long start = System.nanoTime() + 1_000_000;
         for (long i = 0; i < n; i++) {
             long due = start + (long) (i * interval);
@@ -108,12 +174,96 @@ public final class AppendLatency {
                 Thread.onSpinWait();
             }
             append.append(i);
-            h.recordValue(System.nanoTime() - due);
+            long late = System.nanoTime() - due;
+            h.recordValue(late);
+            if (STALLS) {
+                // An episode: consecutive appends later than 2 us, classed by the latest of them.
+                if (late >= EPISODE_BOUNDS[0]) {
+                    worst = Math.max(worst, late);
+                } else if (worst > 0) {
+                    count(episodes, worst);
+                    worst = 0;
+                }
+            }
         }
         if (!name.startsWith("warmup")) {
             print(name, h);
+            if (STALLS) {
+                if (worst > 0) {
+                    count(episodes, worst);
+                }
+                StringBuilder sb = new StringBuilder("  episodes later than 2 us, by worst append:");
+                for (int k = 0; k < episodes.length; k++) {
+                    sb.append(String.format(Locale.ROOT, " [%s..%s) %,d", us(EPISODE_BOUNDS[k]), us(EPISODE_BOUNDS[k + 1]), episodes[k]));
+                }
+                System.out.println(sb + "; cpu before/after " + cpuBefore + "/" + cpu());
+                StringBuilder irq = new StringBuilder("  interrupts per CPU during the round:");
+                interrupts().forEach((k, v) -> {
+                    long[] b = irqBefore.get(k);
+                    if (b != null && b.length == v.length) {
+                        StringBuilder d = new StringBuilder();
+                        long total = 0;
+                        for (int c = 0; c < v.length; c++) {
+                            d.append(c == 0 ? "" : "/").append(v[c] - b[c]);
+                            total += v[c] - b[c];
+                        }
+                        if (total >= 100) {
+                            irq.append(' ').append(k).append(' ').append(d);
+                        }
+                    }
+                });
+                System.out.println(irq);
+            }
         }
         return h;
+    }
+
+    private static void count(long[] episodes, long worst) {
+        for (int k = 0; k < episodes.length; k++) {
+            if (worst < EPISODE_BOUNDS[k + 1]) {
+                episodes[k]++;
+                return;
+            }
+        }
+    }
+
+    private static String us(long nanos) {
+        return nanos == Long.MAX_VALUE ? "" : nanos >= 1_000_000 ? nanos / 1_000_000 + " ms" : nanos / 1_000 + " us";
+    }
+
+    /** Counts per CPU of each line of /proc/interrupts, by name (device name for numbered lines). */
+    private static java.util.Map<String, long[]> interrupts() {
+        java.util.Map<String, long[]> m = new java.util.LinkedHashMap<>();
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/interrupts"));
+            int cpus = lines.get(0).trim().split("\\s+").length;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length <= cpus) {
+                    continue;
+                }
+                long[] v = new long[cpus];
+                for (int c = 0; c < cpus; c++) {
+                    v[c] = Long.parseLong(f[c + 1]);
+                }
+                String key = f[0].replace(":", "");
+                m.put(Character.isDigit(key.charAt(0)) ? f[f.length - 1] : key, v);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // diagnostics only
+        }
+        return m;
+    }
+
+    /** The CPU this thread last ran on (field 39 of /proc/thread-self/stat), or "?". */
+    private static String cpu() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/thread-self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return f[36];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static void print(String name, Histogram h) {

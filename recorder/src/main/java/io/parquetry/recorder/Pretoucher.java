@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * aligned long per page from just past the furthest writer up to {@code ahead} bytes beyond it. A touch is a
  * compare-and-set of 0 to 0: it never changes a byte, so a record a writer is writing at the same moment is never
  * overwritten, and it takes the page fault, the read-ahead, the file system's write reservation and the page-table entry
- * here. A chunk not mapped yet is mapped here too, before the writer needs it.
+ * here. A chunk not mapped yet is mapped here too, before the writer needs it; and a chunk the writers have left is
+ * unmapped here too, not on a writer's thread (see {@link #holdWritersChunks}).
  *
  * <p>Cost: touched pages are dirtied, so each cycle file ends with up to {@code ahead} bytes of allocated zeros past its
  * last record. Not covered: the first pages of a new cycle file, which exists only once a writer rolls into it (once a
@@ -39,7 +40,7 @@ final class Pretoucher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pretoucher.class);
     static final long PAGE = 4096;
-    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Longest pause while nothing is appended: 50 ms of appends at the disk's pace is well inside the distance ahead. */
     static final long IDLE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -56,6 +57,9 @@ final class Pretoucher {
     private int cycle = -1;
     private SingleChronicleQueueStore store;
     private MappedBytesStore chunk;
+    /** The chunks the writers are in, held so that their unmapping happens here once the writers have moved on. */
+    private final MappedBytesStore[] held = new MappedBytesStore[2];
+    private final long[] heldIndex = {-1, -1};
     private long touched;
 
     Pretoucher(Recorder recorder, SingleChronicleQueue queue, long ahead) {
@@ -102,7 +106,7 @@ final class Pretoucher {
         try {
             while (!stopping) {
                 try {
-                    // Every 2 ms while the writers move; backing off to 50 ms while they do not.
+                    // Every 10 ms while the writers move; backing off to 50 ms while they do not.
                     period = tick() > 0 ? PERIOD_NANOS : Math.min(period * 2, IDLE_PERIOD_NANOS);
                     failedBefore = false;
                 } catch (IOException | RuntimeException | InternalError e) {
@@ -150,13 +154,15 @@ final class Pretoucher {
         if (store == null) {
             return 0;
         }
+        MappedFile file = store.bytes().mappedFile();
+        holdWritersChunks(file, p);
         long limit = (p + ahead) & ~(PAGE - 1);
         long page = Math.max(touched, (p | (PAGE - 1)) + 1);
         long n = 0;
         for (; page < limit && !stopping; page += PAGE) {
             if (chunk == null || !chunk.inside(page, Long.BYTES)) {
                 releaseChunk();
-                chunk = store.bytes().mappedFile().acquireByteStore(owner, page);
+                chunk = file.acquireByteStore(owner, page);
             }
             chunk.compareAndSwapLong(page, 0L, 0L);
             n++;
@@ -171,6 +177,41 @@ final class Pretoucher {
         return n;
     }
 
+    /**
+     * Holds a reference to the chunk the furthest writer is in, and to the one before while the writer is within its
+     * overlap. A writer that moves to a new chunk then drops the old one without unmapping it (munmap of 80 MiB of
+     * written pages took the appending thread up to a few milliseconds); the unmapping happens here, when this thread lets
+     * go of it.
+     */
+    private void holdWritersChunks(MappedFile file, long p) throws IOException {
+        long size = file.chunkSize();
+        long current = p / size;
+        long previous = Math.max(0, p - file.overlapSize()) / size;
+        for (int k = 0; k < held.length; k++) {
+            if (held[k] != null && heldIndex[k] != current && heldIndex[k] != previous) {
+                held[k].release(owner);
+                held[k] = null;
+                heldIndex[k] = -1;
+            }
+        }
+        hold(file, current);
+        hold(file, previous);
+    }
+
+    private void hold(MappedFile file, long index) throws IOException {
+        int free = -1;
+        for (int k = 0; k < held.length; k++) {
+            if (heldIndex[k] == index) {
+                return;
+            }
+            if (held[k] == null) {
+                free = k;
+            }
+        }
+        held[free] = file.acquireByteStore(owner, index * file.chunkSize());
+        heldIndex[free] = index;
+    }
+
     private void releaseChunk() {
         if (chunk != null) {
             chunk.release(owner);
@@ -180,6 +221,13 @@ final class Pretoucher {
 
     private void release() {
         releaseChunk();
+        for (int k = 0; k < held.length; k++) {
+            if (held[k] != null) {
+                held[k].release(owner);
+                held[k] = null;
+                heldIndex[k] = -1;
+            }
+        }
         touchedCycle = -1;
         if (store != null) {
             queue.closeStore(store);

@@ -119,8 +119,8 @@ public final class RecorderOptions {
      * the file's length, which Chronicle extends a block at a time), so the page faults of a growing, sparse queue file
      * are taken there and not on a producing thread. Without it, on a machine with an 8 MiB read-ahead window, every 8 MiB
      * of queue stopped the appending thread for about 17 ms in one page fault; p99 at 1 M appends/s went from 17 ms to
-     * under a microsecond with it (docs/BENCHMARKS.md §2). Costs one thread waking every 2 ms and page cache the size of
-     * the distance. 0 turns it off; otherwise 1 MiB..1 GiB.
+     * 5-14 µs with it (docs/BENCHMARKS.md §2). Costs one thread waking every 10 ms (50 ms when idle), and up to the
+     * distance in allocated zeros at the end of each cycle file. 0 turns it off; otherwise 1 MiB..1 GiB.
      */
     public RecorderOptions pretouchAhead(long bytes) {
         if (bytes != 0 && (bytes < (1L << 20) || bytes > (1L << 30))) {
