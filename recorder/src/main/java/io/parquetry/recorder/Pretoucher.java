@@ -52,7 +52,6 @@ final class Pretoucher {
     private volatile boolean stopping;
     private volatile long pagesTouched;
     private volatile long touchedCycle = -1;
-    private volatile long touchedUpTo;
 
     private int cycle = -1;
     private SingleChronicleQueueStore store;
@@ -60,7 +59,8 @@ final class Pretoucher {
     /** The chunks the writers are in, held so that their unmapping happens here once the writers have moved on. */
     private final MappedBytesStore[] held = new MappedBytesStore[2];
     private final long[] heldIndex = {-1, -1};
-    private long touched;
+    /** File offset up to which the current cycle file has been touched (written by this thread only). */
+    private volatile long touched;
 
     Pretoucher(Recorder recorder, SingleChronicleQueue queue, long ahead) {
         this.recorder = recorder;
@@ -97,7 +97,7 @@ final class Pretoucher {
 
     /** File offset up to which the current cycle file has been touched. */
     long touchedUpTo() {
-        return touchedUpTo;
+        return touched;
     }
 
     private void run() {
@@ -169,7 +169,6 @@ final class Pretoucher {
         }
         if (page > touched) {
             touched = page;
-            touchedUpTo = page;
         }
         if (n > 0) {
             pagesTouched += n;
@@ -188,10 +187,8 @@ final class Pretoucher {
         long current = p / size;
         long previous = Math.max(0, p - file.overlapSize()) / size;
         for (int k = 0; k < held.length; k++) {
-            if (held[k] != null && heldIndex[k] != current && heldIndex[k] != previous) {
-                held[k].release(owner);
-                held[k] = null;
-                heldIndex[k] = -1;
+            if (heldIndex[k] != current && heldIndex[k] != previous) {
+                releaseHeld(k);
             }
         }
         hold(file, current);
@@ -212,6 +209,14 @@ final class Pretoucher {
         heldIndex[free] = index;
     }
 
+    private void releaseHeld(int k) {
+        if (held[k] != null) {
+            held[k].release(owner);
+            held[k] = null;
+            heldIndex[k] = -1;
+        }
+    }
+
     private void releaseChunk() {
         if (chunk != null) {
             chunk.release(owner);
@@ -222,11 +227,7 @@ final class Pretoucher {
     private void release() {
         releaseChunk();
         for (int k = 0; k < held.length; k++) {
-            if (held[k] != null) {
-                held[k].release(owner);
-                held[k] = null;
-                heldIndex[k] = -1;
-            }
+            releaseHeld(k);
         }
         touchedCycle = -1;
         if (store != null) {

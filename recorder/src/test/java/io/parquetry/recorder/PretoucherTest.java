@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +45,7 @@ class PretoucherTest {
             }
             if (ahead > 0) {
                 Pretoucher p = rec.pretoucher();
-                awaitTrue(() -> p.touchedUpTo() >= w.hintPosition() + ahead - Pretoucher.PAGE);
+                RecorderTest.awaitTrue(() -> p.touchedUpTo() >= w.hintPosition() + ahead - Pretoucher.PAGE);
             }
             int records = (4 << 20) / (md.schema.recordLength() + 4) + 1;
             long before = minorFaultsOfThisThread();
@@ -67,7 +66,7 @@ class PretoucherTest {
             }
             Pretoucher p = rec.pretoucher();
             long end = w.hintPosition();
-            awaitTrue(() -> p.touchedUpTo() >= end + AHEAD - Pretoucher.PAGE);
+            RecorderTest.awaitTrue(() -> p.touchedUpTo() >= end + AHEAD - Pretoucher.PAGE);
             assertThat(p.touchedCycle()).isEqualTo(w.hintCycle());
             assertThat(p.pagesTouched()).isGreaterThanOrEqualTo(AHEAD / Pretoucher.PAGE - 1);
 
@@ -123,13 +122,5 @@ class PretoucherTest {
     private static long minorFaultsOfThisThread() throws IOException {
         String stat = Files.readString(Path.of("/proc/thread-self/stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
     }
 }
