@@ -1,24 +1,26 @@
 package io.parquetry.converter;
 
+import io.parquetry.platform.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
- * The index of the last committed record, kept in a small file written aside, synced, and renamed into place.
+ * The index of the last committed record and the identity of the queue it belongs to, kept in a small file written
+ * aside, synced, and renamed into place.
  *
  * <pre>
- *  0        4        8                16               24       28
- *  +--------+--------+----------------+----------------+--------+
- *  | magic  | version| last committed | committed at ms| crc32  |
- *  +--------+--------+----------------+----------------+--------+
+ *  version 2 (written by this version)
+ *  0        4        8                16               24               32       36
+ *  +--------+--------+----------------+----------------+----------------+--------+
+ *  | magic  | version| last committed | committed at ms| queue id       | crc32  |
+ *  +--------+--------+----------------+----------------+----------------+--------+
+ *  version 1 (read only; written before queue identities): the same without the queue id, crc32 at 24, 28 bytes
  * </pre>
  *
  * The converter writes it only after the file holding that record has been renamed to its final name and the directory
@@ -27,10 +29,20 @@ import java.util.zip.CRC32;
 final class Checkpoint {
 
     static final int MAGIC = 0x4b435150; // "PQCK"
-    static final int VERSION = 1;
-    static final int LENGTH = 28;
+    static final int VERSION = 2;
+    static final int LENGTH = 36;
+    static final int V1_LENGTH = 28;
     /** No record committed yet. */
     static final long NONE = -1;
+
+    /**
+     * What a checkpoint file says.
+     *
+     * @param lastCommitted the last committed index, or {@link #NONE}
+     * @param queueId the queue's identity, or null for a version 1 file (written before queue identities)
+     */
+    record Saved(long lastCommitted, String queueId) {
+    }
 
     private final Path file;
 
@@ -42,55 +54,52 @@ final class Checkpoint {
         return file;
     }
 
-    /** The last committed index, or {@link #NONE}. */
-    long read() {
+    /** What the file says, or null when there is no checkpoint yet. */
+    Saved read() {
         if (!Files.exists(file)) {
-            return NONE;
+            return null;
         }
         byte[] b;
         try {
             b = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint: file=" + file, e);
-        }
-        if (b.length != LENGTH) {
-            throw new IllegalStateException("checkpoint file has the wrong length: file=" + file + ", length=" + b.length);
+            throw new UncheckedIOException("cannot read checkpoint: file=" + file + ": " + e, e);
         }
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int magic = bb.getInt(0);
-        int version = bb.getInt(4);
-        if (magic != MAGIC) {
-            throw new IllegalStateException("not a checkpoint file: file=" + file + ", magic=0x" + Integer.toHexString(magic));
+        if (b.length < 8 || bb.getInt(0) != MAGIC) {
+            throw new IllegalStateException("not a checkpoint file: file=" + file + ", length=" + b.length
+                    + (b.length >= 4 ? ", magic=0x" + Integer.toHexString(bb.getInt(0)) : ""));
         }
-        if (version != VERSION) {
-            throw new IllegalStateException("checkpoint has an unknown version: file=" + file + ", version=" + version + ", supported="
+        int version = bb.getInt(4);
+        int length = version == 1 ? V1_LENGTH : version == VERSION ? LENGTH : -1;
+        if (length < 0) {
+            throw new IllegalStateException("checkpoint has an unknown version: file=" + file + ", version=" + version + ", supported=1.."
                     + VERSION);
         }
+        if (b.length != length) {
+            throw new IllegalStateException("checkpoint file has the wrong length: file=" + file + ", length=" + b.length + ", expected="
+                    + length);
+        }
         CRC32 crc = new CRC32();
-        crc.update(b, 0, 24);
-        if ((int) crc.getValue() != bb.getInt(24)) {
+        crc.update(b, 0, length - 4);
+        if ((int) crc.getValue() != bb.getInt(length - 4)) {
             throw new IllegalStateException("checkpoint is damaged (checksum mismatch): file=" + file);
         }
-        return bb.getLong(8);
+        String queueId = version == 1 ? null : HexFormat.of().toHexDigits(bb.getLong(24));
+        return new Saved(bb.getLong(8), queueId);
     }
 
-    void write(long lastCommitted) {
+    void write(long lastCommitted, String queueId) {
         ByteBuffer bb = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        bb.putInt(0, MAGIC).putInt(4, VERSION).putLong(8, lastCommitted).putLong(16, System.currentTimeMillis());
+        bb.putInt(0, MAGIC).putInt(4, VERSION).putLong(8, lastCommitted).putLong(16, System.currentTimeMillis())
+                .putLong(24, HexFormat.fromHexDigitsToLong(queueId));
         CRC32 crc = new CRC32();
-        crc.update(bb.array(), 0, 24);
-        bb.putInt(24, (int) crc.getValue());
-        Path tmp = file.resolveSibling("checkpoint.tmp");
+        crc.update(bb.array(), 0, LENGTH - 4);
+        bb.putInt(LENGTH - 4, (int) crc.getValue());
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ch.write(bb);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LocalSync.directory(file.getParent());
+            DurableFiles.replace(file, bb.array());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint: file=" + file + ", index=" + lastCommitted, e);
+            throw new UncheckedIOException("cannot write checkpoint: file=" + file + ", index=" + lastCommitted + ": " + e, e);
         }
     }
 }

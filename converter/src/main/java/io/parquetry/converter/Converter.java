@@ -7,6 +7,7 @@ import io.parquetry.converter.ConverterStatusDescriptor.State;
 import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.parquet.PartWriter;
 import io.parquetry.converter.parquet.SyncedOutputFile;
+import io.parquetry.recorder.QueueIdentity;
 import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.RecordReader;
 import io.parquetry.schema.Schema;
@@ -61,6 +62,7 @@ public final class Converter implements AutoCloseable {
     private final ConverterConfig config;
     private final QueueReader reader;
     private final Schema schema;
+    private final QueueIdentity queueId;
     private final int recordLength;
     private final DatasetLayout layout;
     private final Configuration hadoopConf;
@@ -150,7 +152,8 @@ public final class Converter implements AutoCloseable {
         this.localOutput = "file".equals(fs.getUri().getScheme());
         this.direct = config.commitMode() == ConverterConfig.CommitMode.DIRECT;
         Path datasetDir = fs.makeQualified(new Path(outputRoot, config.datasetOr(schema.name())));
-        this.layout = new DatasetLayout(datasetDir, config.source(), cycleMillis);
+        this.queueId = reader.identity();
+        this.layout = new DatasetLayout(datasetDir, config.source(), queueId.id(), cycleMillis);
         checkWritable(datasetDir);
         try {
             this.lease = OutputLease.acquire(fs, datasetDir, config.source(), config.stateDir().toAbsolutePath().toString());
@@ -180,6 +183,7 @@ public final class Converter implements AutoCloseable {
             status.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString());
             status.text(TEXT_DATASET, datasetDir.toString());
             status.text(TEXT_SCHEMA, schema.identity());
+            status.text(TEXT_QUEUE_ID, queueId.id());
             status.text(TEXT_SOURCE, config.source());
             status.text(TEXT_SETTINGS, settings());
             status.text(TEXT_COMMIT_LOG, commitLog.file().toAbsolutePath().toString());
@@ -263,7 +267,8 @@ public final class Converter implements AutoCloseable {
                 }
             }
         }
-        long cp = checkpoint.read();
+        Checkpoint.Saved saved = checkpoint.read();
+        long cp = checkpointOfThisQueue(saved);
         int adopted = 0;
         while (true) {
             positionAfter(cp);
@@ -271,15 +276,13 @@ public final class Converter implements AutoCloseable {
             if (next < 0) {
                 break;
             }
-            Path committed = layout.finalPath(reader.cycleOf(next), next);
-            if (!fs.exists(committed)) {
+            long last = committedAfterCheckpoint(next, saved);
+            if (last < 0) {
                 positionAfter(cp);
                 break;
             }
-            long last = footerLastIndex(committed, next);
-            LOG.info("recovery: adopting a file committed after the last checkpoint: file={}, lastIndex={}", committed, last);
             cp = last;
-            checkpoint.write(cp);
+            checkpoint.write(cp, queueId.id());
             adopted++;
         }
         lastCommitted = cp;
@@ -287,16 +290,81 @@ public final class Converter implements AutoCloseable {
                 config.queue(), layout.datasetDir(), config.source(), schema.identity(), cp, deleted, adopted);
     }
 
-    private long footerLastIndex(Path file, long expectedFirst) throws IOException {
-        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf), ParquetReadOptions.builder().build())) {
-            Map<String, String> kv = r.getFooter().getFileMetaData().getKeyValueMetaData();
-            String first = kv.get(FooterKeys.FIRST_INDEX);
-            String last = kv.get(FooterKeys.LAST_INDEX);
-            if (first == null || last == null || Long.parseLong(first) != expectedFirst) {
-                throw new IllegalStateException("committed file's footer does not match its name: file=" + file + ", first_index=" + first
-                        + ", expected=" + expectedFirst);
+    /**
+     * The checkpoint's index if it belongs to this queue, else {@link Checkpoint#NONE} when there is none.
+     *
+     * @throws IllegalStateException when the state directory holds the checkpoint of another queue (naming both)
+     */
+    private long checkpointOfThisQueue(Checkpoint.Saved saved) {
+        if (saved == null) {
+            return Checkpoint.NONE;
+        }
+        if (saved.queueId() == null && !queueId.assignedLater()) {
+            throw new IllegalStateException("the state directory's checkpoint predates queue identities, but this queue has had its identity"
+                    + " since it was created, so the checkpoint belongs to another queue: checkpoint=" + checkpoint.file() + ", queue="
+                    + config.queue() + ", queue id=" + queueId.id() + " (move the state directory aside to convert this queue from its start)");
+        }
+        if (saved.queueId() != null && !saved.queueId().equals(queueId.id())) {
+            throw new IllegalStateException("the state directory belongs to another queue: checkpoint=" + checkpoint.file() + " records queue id="
+                    + saved.queueId() + ", but queue=" + config.queue() + " has queue id=" + queueId.id()
+                    + " (was the queue deleted and re-created? move the state directory aside to convert this queue from its start)");
+        }
+        return saved.lastCommitted();
+    }
+
+    /**
+     * The last index of this queue's file committed for {@code next} (a crash between rename and checkpoint), or -1 when
+     * there is none. Only files of this queue are adopted: the name carries the queue id and the footer must agree. For a
+     * queue that predates identities, a file named the old way is adopted only when a checkpoint of this state directory
+     * leads to it, its footer names this queue directory and its record count matches the queue's; with no checkpoint
+     * such a file might be another (deleted) queue's, so recovery refuses rather than guess.
+     */
+    private long committedAfterCheckpoint(long next, Checkpoint.Saved saved) throws IOException {
+        int cycle = reader.cycleOf(next);
+        Path own = layout.finalPath(cycle, next);
+        if (fs.exists(own)) {
+            Map<String, String> kv = footer(own);
+            if (!queueId.id().equals(kv.get(FooterKeys.QUEUE_ID)) || !Long.toString(next).equals(kv.get(FooterKeys.FIRST_INDEX))) {
+                throw new IllegalStateException("a committed file has this queue's name but its footer disagrees: file=" + own + ", footer queue id="
+                        + kv.get(FooterKeys.QUEUE_ID) + ", first_index=" + kv.get(FooterKeys.FIRST_INDEX) + "; expected queue id=" + queueId.id()
+                        + ", first_index=" + next);
             }
-            return Long.parseLong(last);
+            long last = Long.parseLong(kv.get(FooterKeys.LAST_INDEX));
+            LOG.info("recovery: adopting a file of this queue committed after the last checkpoint: file={}, lastIndex={}", own, last);
+            return last;
+        }
+        if (!queueId.assignedLater()) {
+            return -1;
+        }
+        Path legacy = layout.legacyFinalPath(cycle, next);
+        if (!fs.exists(legacy)) {
+            return -1;
+        }
+        Map<String, String> kv = footer(legacy);
+        String ourPath = config.queue().toAbsolutePath().toString();
+        if (!ourPath.equals(kv.get(FooterKeys.QUEUE)) || kv.containsKey(FooterKeys.QUEUE_ID)) {
+            return -1; // another queue's file: it keeps its name, ours will carry our id
+        }
+        long first = Long.parseLong(kv.getOrDefault(FooterKeys.FIRST_INDEX, "-1"));
+        long last = Long.parseLong(kv.getOrDefault(FooterKeys.LAST_INDEX, "-1"));
+        long count = Long.parseLong(kv.getOrDefault(FooterKeys.RECORD_COUNT, "-1"));
+        boolean countMatches = first == next && last >= first && reader.lastIndex() >= last && recordsBetween(first, last) + 1 == count;
+        if (saved == null || !countMatches) {
+            throw new IllegalStateException("cannot tell whether a file written before queue identities holds this queue's records: file="
+                    + legacy + ", footer queue=" + kv.get(FooterKeys.QUEUE) + ", first_index=" + first + ", last_index=" + last + ", records="
+                    + count + "; queue=" + config.queue() + " (queue id " + queueId.id() + ", assigned on first open), checkpoint="
+                    + (saved == null ? "none in " + config.stateDir() : Long.toString(saved.lastCommitted()))
+                    + (countMatches ? "" : ", the queue's record count for that range differs")
+                    + ". If the file belongs to a deleted queue, move it out of the dataset; if it is this queue's, restore the checkpoint");
+        }
+        LOG.info("recovery: adopting a file written before queue identities, committed after the last checkpoint: file={}, lastIndex={}",
+                legacy, last);
+        return last;
+    }
+
+    private Map<String, String> footer(Path file) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf), ParquetReadOptions.builder().build())) {
+            return r.getFooter().getFileMetaData().getKeyValueMetaData();
         }
     }
 
@@ -498,6 +566,7 @@ public final class Converter implements AutoCloseable {
         PartWriter p = part;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(FooterKeys.QUEUE, config.queue().toAbsolutePath().toString());
+        meta.put(FooterKeys.QUEUE_ID, queueId.id());
         meta.put(FooterKeys.SOURCE, config.source());
         meta.put(FooterKeys.FIRST_INDEX, Long.toString(partFirst));
         meta.put(FooterKeys.LAST_INDEX, Long.toString(partLast));
@@ -526,7 +595,7 @@ public final class Converter implements AutoCloseable {
             LocalSync.directory(dir.getParent()); // dt=..., in case hour=HH is new
             LocalSync.directory(dir.getParent().getParent()); // the dataset, in case dt=... is new
         }
-        checkpoint.write(partLast);
+        checkpoint.write(partLast, queueId.id());
         lastCommitted = partLast;
         long now = System.currentTimeMillis();
         filesCommitted++;

@@ -38,7 +38,7 @@ package io.parquetry.converter;
  *  25 time the converter last caught up with the head, ms
  *  26 record length
  *  27 queue cycle files deleted by retention
- *  28 reserved (was a copy of slot 13)
+ *  28 reserved (was a copy of slot 13)     11 queue id
  * </pre>
  */
 public final class ConverterStatusDescriptor {
@@ -90,6 +90,7 @@ public final class ConverterStatusDescriptor {
     public static final int TEXT_SETTINGS = 8;
     public static final int TEXT_COMMIT_LOG = 9;
     public static final int TEXT_CONFIG = 10;
+    public static final int TEXT_QUEUE_ID = 11;
 
     /** Life-cycle states, stored as their ordinal. */
     public enum State {

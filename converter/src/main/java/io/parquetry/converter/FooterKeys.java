@@ -4,6 +4,8 @@ package io.parquetry.converter;
 public final class FooterKeys {
 
     public static final String QUEUE = "parquetry.queue";
+    /** The queue's identity (16 hex digits); absent in files written before queue identities. */
+    public static final String QUEUE_ID = "parquetry.queue_id";
     public static final String SOURCE = "parquetry.source";
     public static final String FIRST_INDEX = "parquetry.first_index";
     public static final String LAST_INDEX = "parquetry.last_index";

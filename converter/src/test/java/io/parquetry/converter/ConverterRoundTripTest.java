@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterStatusDescriptor.Cause;
 import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.QueueSchemaStore;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -153,10 +154,12 @@ class ConverterRoundTripTest {
         // Partition of the first record's cycle, and the deterministic name.
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         String rel = dir.resolve("out/all_types").relativize(f).toString();
-        assertThat(rel).matches("dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-test-\\d{20}\\.parquet");
+        String queueId = kv.get(FooterKeys.QUEUE_ID);
+        assertThat(queueId).isEqualTo(QueueSchemaStore.identity(dir.resolve("queue")).id());
+        assertThat(rel).matches("dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-test-[0-9a-f]{16}-\\d{20}\\.parquet");
         assertThat(rel).contains(String.format("dt=%04d-%02d-%02d", now.getYear(), now.getMonthValue(), now.getDayOfMonth())
                 .substring(0, 10));
-        assertThat(rel).endsWith(String.format("part-test-%020d.parquet", first));
+        assertThat(rel).endsWith(String.format("part-test-%s-%020d.parquet", queueId, first));
         assertThat(Datasets.parquetRowCount(f)).isEqualTo(100);
         assertThat(new String(new byte[0], StandardCharsets.UTF_8)).isEmpty();
     }

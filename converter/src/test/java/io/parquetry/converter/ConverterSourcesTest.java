@@ -35,7 +35,7 @@ class ConverterSourcesTest {
         a.join(60_000);
         b.join(60_000);
         Path ds = dir.resolve("out/all_types");
-        assertThat(Datasets.files(ds, ".parquet")).allMatch(p -> p.getFileName().toString().matches("part-host-[ab]-\\d{20}\\.parquet"));
+        assertThat(Datasets.files(ds, ".parquet")).allMatch(p -> p.getFileName().toString().matches("part-host-[ab]-[0-9a-f]{16}-\\d{20}\\.parquet"));
         ConverterRotationTest.assertExactlyOnce(ds, 10_000);
         assertThat(Files.exists(OutputLeaseFiles.lease(ds, "host-a"))).as("a clean stop releases the lease").isFalse();
     }

@@ -163,7 +163,7 @@ class ConsoleBrowserTest {
 
             driver.findElement(By.id("flush-md")).click();
             wait.until(ExpectedConditions.textMatches(By.id("outcome-md"), java.util.regex.Pattern.compile("flushed: committed .*\\.parquet")));
-            wait.until(ExpectedConditions.textMatches(By.id("last-commit-md"), java.util.regex.Pattern.compile("part-browser-\\d+\\.parquet.*")));
+            wait.until(ExpectedConditions.textMatches(By.id("last-commit-md"), java.util.regex.Pattern.compile("part-browser-[0-9a-f]{16}-\\d+\\.parquet.*")));
             String committed = driver.findElement(By.id("outcome-md")).getText().replace("flushed: committed ", "").trim();
             assertThat(Path.of(java.net.URI.create(committed))).exists();
             Thread.sleep(2500); // let the charts draw a few samples for the screenshot

@@ -30,6 +30,7 @@ public final class QueueReader implements AutoCloseable {
 
     private final Path queueDir;
     private final Schema schema;
+    private final QueueIdentity identity;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     // Chronicle's excerptsInCycle moves the tailer it is asked on: counting uses a tailer of its own, never the reading one.
@@ -45,6 +46,7 @@ public final class QueueReader implements AutoCloseable {
         }
         this.queueDir = queueDir;
         this.schema = QueueSchemaStore.read(queueDir);
+        this.identity = QueueSchemaStore.identity(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
         this.queue = rollCycle == null ? ChronicleQueue.singleBuilder(queueDir).build()
                 : ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle)).build();
@@ -59,6 +61,11 @@ public final class QueueReader implements AutoCloseable {
 
     public Schema schema() {
         return schema;
+    }
+
+    /** The queue's identity (a queue created before identities gets one on this first open). */
+    public QueueIdentity identity() {
+        return identity;
     }
 
     public Path queueDir() {

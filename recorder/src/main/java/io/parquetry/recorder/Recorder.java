@@ -38,6 +38,7 @@ public final class Recorder implements AutoCloseable {
     private final RecorderOptions options;
     private final SingleChronicleQueue queue;
     private final String rollCycle;
+    private final QueueIdentity identity;
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
     private final StatusFile status;
     private final Housekeeper housekeeper;
@@ -56,7 +57,7 @@ public final class Recorder implements AutoCloseable {
         if (Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
             throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
         }
-        QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle());
+        this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle());
         // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
@@ -75,6 +76,7 @@ public final class Recorder implements AutoCloseable {
         status.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString());
         status.text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity());
         status.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle);
+        status.text(RecorderStatusDescriptor.TEXT_QUEUE_ID, identity.id());
         status.value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
         status.endUpdate();
         this.housekeeper = new Housekeeper(this, queue, status, options);
@@ -150,6 +152,11 @@ public final class Recorder implements AutoCloseable {
 
     public RecorderOptions options() {
         return options;
+    }
+
+    /** The queue's identity, given when it was created (see {@link QueueIdentity}). */
+    public QueueIdentity identity() {
+        return identity;
     }
 
     /** The queue's roll cycle: the one it was created with. */

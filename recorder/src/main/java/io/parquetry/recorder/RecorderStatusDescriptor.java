@@ -10,6 +10,7 @@ package io.parquetry.recorder;
  *   1 refused: disk guard          1 schema identity (name vN fingerprint hex)
  *   2 refused: closed              2 roll cycle
  *   3 last append time ms          3 last error
+ *                                  4 queue id
  *   4 free bytes on the queue's file system
  *   5 disk guard tripped (0/1)
  *   6 queue head index (last appended, any writer)
@@ -38,6 +39,7 @@ public final class RecorderStatusDescriptor {
     public static final int TEXT_SCHEMA = 1;
     public static final int TEXT_ROLL_CYCLE = 2;
     public static final int TEXT_LAST_ERROR = 3;
+    public static final int TEXT_QUEUE_ID = 4;
 
     /** Default file name inside the queue directory. */
     public static final String DEFAULT_FILE_NAME = "recorder.status";
