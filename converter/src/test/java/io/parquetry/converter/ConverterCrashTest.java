@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parquetry.recorder.ChildJvm;
 import io.parquetry.recorder.CrashingProducer;
 import io.parquetry.recorder.QueueReader;
+import io.parquetry.status.StatusFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,14 +43,32 @@ class ConverterCrashTest {
         Process producer = ChildJvm.start(dir.resolve("producer.log"), "-Xmx256m", CrashingProducer.class, dir.resolve("queue").toString(),
                 "0", Long.toString(total), "150000");
         Random random = new Random(42);
+        Path statusFile = ConverterConfig.load(cfg, ConverterConfig.Overrides.none()).statusFile();
         int kills = 0;
+        int[] byMode = new int[3];
         try {
             await(dir.resolve("producer.log"), "STARTED", producer, 60);
             while (kills < 12 || producer.isAlive()) {
                 Path log = dir.resolve("converter-" + kills + ".log");
                 Process conv = ChildJvm.start(log, "-Xmx256m", ConverterChild.class, cfg.toString());
                 await(log, "converter ready", conv, 60);
-                Thread.sleep(50 + random.nextInt(1000));
+                // Kill moments that do not depend on how fast this machine is: after this process has committed a file,
+                // the moment a new file's rename is seen (between rename and checkpoint, or just after), or at random.
+                int mode = kills % 3;
+                boolean seen = switch (mode) {
+                    case 0 -> awaitOwnCommit(statusFile, conv);
+                    case 1 -> awaitRename(conv);
+                    default -> {
+                        Thread.sleep(50 + random.nextInt(1000));
+                        yield true;
+                    }
+                };
+                if (mode == 0 && seen) {
+                    Thread.sleep(random.nextInt(300));
+                }
+                if (seen) {
+                    byMode[mode]++;
+                }
                 assertThat(conv.isAlive()).as("converter died by itself: %s", Files.readString(log)).isTrue();
                 conv.destroyForcibly(); // SIGKILL
                 assertThat(conv.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -63,8 +82,13 @@ class ConverterCrashTest {
             producer.destroyForcibly();
         }
         assertThat(kills).isGreaterThanOrEqualTo(10);
+        assertThat(byMode[0]).as("kills after the killed converter's own commit").isPositive();
+        assertThat(byMode[1]).as("kills the moment a rename was seen").isPositive();
         long committedBeforeFinal = Datasets.files(dir.resolve("out"), ".parquet").size();
         assertThat(committedBeforeFinal).as("the killed converters committed files").isPositive();
+        System.out.printf("crash test: %d kills (%d after a commit, %d at a rename, %d at random); %d files committed before the final run;"
+                + " %d recoveries adopted a file committed after the checkpoint%n", kills, byMode[0], byMode[1], kills - byMode[0] - byMode[1],
+                committedBeforeFinal, countInLogs("adopting a file"));
 
         // Final clean run, in its own process too.
         Process last = ChildJvm.start(dir.resolve("converter-final.log"), "-Xmx256m", ConverterChild.class, cfg.toString(), "--until-idle");
@@ -84,7 +108,8 @@ class ConverterCrashTest {
             await(dir.resolve("producer.log"), "STARTED", producer, 60);
             Process conv = ChildJvm.start(dir.resolve("converter.log"), "-Xmx256m", ConverterChild.class, cfg.toString());
             await(dir.resolve("converter.log"), "converter ready", conv, 60);
-            Thread.sleep(700);
+            Path statusFile = ConverterConfig.load(cfg, ConverterConfig.Overrides.none()).statusFile();
+            awaitValue(statusFile, ConverterStatusDescriptor.RECORDS_READ, conv, 60); // it holds records: SIGTERM must commit them
             conv.destroy(); // SIGTERM
             assertThat(conv.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String log = Files.readString(dir.resolve("converter.log"));
@@ -127,6 +152,49 @@ class ConverterCrashTest {
             expectedPos = last + 1;
         }
         assertThat(expectedPos).isEqualTo(total);
+    }
+
+    /** Waits until this converter process has committed a file; false when none came within 30 s (nothing left to convert). */
+    private static boolean awaitOwnCommit(Path statusFile, Process conv) throws Exception {
+        return awaitValue(statusFile, ConverterStatusDescriptor.FILES_COMMITTED, conv, 30);
+    }
+
+    /** Waits until a slot of the converter's status file is positive; false on timeout. */
+    private static boolean awaitValue(Path statusFile, int slot, Process conv, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try (StatusFile s = StatusFile.open(statusFile, false)) {
+            assertThat(s.pid()).as("status file of the process just started").isEqualTo(conv.pid());
+            while (s.value(slot) <= 0) {
+                assertThat(conv.isAlive()).as("converter died by itself").isTrue();
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        }
+        return true;
+    }
+
+    /** Polls the dataset until a new committed file appears (its rename), then returns at once; false after 30 s. */
+    private boolean awaitRename(Process conv) throws Exception {
+        int before = Datasets.files(dir.resolve("out"), ".parquet").size();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Datasets.files(dir.resolve("out"), ".parquet").size() == before) {
+            assertThat(conv.isAlive()).as("converter died by itself").isTrue();
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    private long countInLogs(String text) throws Exception {
+        long n = 0;
+        for (Path log : Datasets.files(dir, ".log")) {
+            n += Files.readAllLines(log).stream().filter(l -> l.contains(text)).count();
+        }
+        return n;
     }
 
     private static void await(Path log, String line, Process p, int seconds) throws Exception {
