@@ -48,12 +48,19 @@ final class ControlCommands {
             return t.endsWith("ms") ? Duration.ofMillis(n) : t.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
         }
 
-        ConverterControl open() {
+        /** Talks to the converter; runs only when its status file exists. */
+        abstract int run(ConverterControl c);
+
+        @Override
+        public final Integer call() {
             Path p = target.statusFile();
             if (!Files.exists(p)) {
-                throw new IllegalStateException("converter is not running (no status file): status=" + p);
+                System.err.println("converter is not running (it has no status file yet): status=" + p);
+                return NOT_RUNNING;
             }
-            return ConverterControl.open(p);
+            try (ConverterControl c = ConverterControl.open(p)) {
+                return run(c);
+            }
         }
 
         int report(ConverterControl.Outcome o) {
@@ -65,13 +72,11 @@ final class ControlCommands {
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a converter's state; exit 3 when it is not running.")
     static final class Status extends Base {
         @Override
-        public Integer call() {
-            try (ConverterControl c = open()) {
-                for (Map.Entry<String, String> e : c.describe().entrySet()) {
-                    System.out.printf("%-16s %s%n", e.getKey() + ":", e.getValue());
-                }
-                return c.alive() ? 0 : NOT_RUNNING;
+        int run(ConverterControl c) {
+            for (Map.Entry<String, String> e : c.describe().entrySet()) {
+                System.out.printf("%-16s %s%n", e.getKey() + ":", e.getValue());
             }
+            return c.alive() ? 0 : NOT_RUNNING;
         }
     }
 
@@ -79,40 +84,32 @@ final class ControlCommands {
             description = "Convert everything appended so far, commit it, and print the committed file.")
     static final class Flush extends Base {
         @Override
-        public Integer call() {
-            try (ConverterControl c = open()) {
-                return report(c.flush(timeout()));
-            }
+        int run(ConverterControl c) {
+            return report(c.flush(timeout()));
         }
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Commit the current file now.")
     static final class Rotate extends Base {
         @Override
-        public Integer call() {
-            try (ConverterControl c = open()) {
-                return report(c.rotate(timeout()));
-            }
+        int run(ConverterControl c) {
+            return report(c.rotate(timeout()));
         }
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Commit the current file and stop converting until resume.")
     static final class Pause extends Base {
         @Override
-        public Integer call() {
-            try (ConverterControl c = open()) {
-                return report(c.pause(timeout()));
-            }
+        int run(ConverterControl c) {
+            return report(c.pause(timeout()));
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused converter.")
     static final class Resume extends Base {
         @Override
-        public Integer call() {
-            try (ConverterControl c = open()) {
-                return report(c.resume(timeout()));
-            }
+        int run(ConverterControl c) {
+            return report(c.resume(timeout()));
         }
     }
 }

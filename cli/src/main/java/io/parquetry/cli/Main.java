@@ -32,9 +32,21 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /**
+     * One line for a failure: its message, then each cause whose message the text does not already quote (an I/O
+     * failure's "Permission denied" or "No space left on device" is the part an operator needs).
+     */
     static String describe(Throwable e) {
         String m = e.getMessage();
-        return m == null ? e.toString() : m;
+        StringBuilder sb = new StringBuilder(m == null ? e.toString() : m);
+        int depth = 0;
+        for (Throwable c = e.getCause(); c != null && c != e && depth < 5; c = c.getCause(), depth++) {
+            String cm = c.getMessage();
+            if (cm != null && !sb.toString().contains(cm)) {
+                sb.append(": ").append(c.getClass().getSimpleName()).append(": ").append(cm);
+            }
+        }
+        return sb.toString().replace('\n', ' ');
     }
 
     @Override

@@ -100,15 +100,30 @@ class CliTest {
     }
 
     @Test
+    void aFailureMessageKeepsItsCauseOnOneLine() {
+        Exception e = new java.io.UncheckedIOException("cannot write Parquet: file=/data/x.parquet, index=7",
+                new java.nio.file.AccessDeniedException("/data/x.parquet", null, "Permission denied"));
+        String line = Main.describe(e);
+        assertThat(line).isEqualTo("cannot write Parquet: file=/data/x.parquet, index=7: AccessDeniedException: /data/x.parquet: Permission denied");
+        assertThat(line).doesNotContain("\n");
+        // A cause already quoted in the message is not repeated.
+        IllegalStateException quoted = new IllegalStateException("failed: disk full", new java.io.IOException("disk full"));
+        assertThat(Main.describe(quoted)).isEqualTo("failed: disk full");
+    }
+
+    @Test
     void controlCommandsSayWhenTheConverterIsNotRunning() throws Exception {
         Path schema = dir.resolve("all.yaml");
         Files.writeString(schema, AllTypes.YAML);
         run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "100");
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, "queue: " + dir.resolve("q") + "\noutput: " + dir.resolve("out") + "\nsource: cli\n");
+        // Never ran: no status file at all. Documented exit code 3, like a stopped converter.
         Run none = run("flush", "--config", cfg.toString(), "--timeout", "1s");
-        assertThat(none.code()).as(none.out() + none.err()).isNotZero();
-        assertThat(none.err() + none.out()).contains("not running");
+        assertThat(none.code()).as(none.out() + none.err()).isEqualTo(ControlCommands.NOT_RUNNING);
+        assertThat(none.err()).contains("not running").contains("converter.status");
+        Run neverStatus = run("status", "--config", cfg.toString());
+        assertThat(neverStatus.code()).as(neverStatus.out() + neverStatus.err()).isEqualTo(ControlCommands.NOT_RUNNING);
 
         assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
         Run status = run("status", "--config", cfg.toString());

@@ -79,10 +79,12 @@ final class SchemaYaml {
             throw new SchemaException(at(source, fieldsNode) + "'fields' must be a list of fields");
         }
         List<Schema.FieldSpec> specs = new ArrayList<>();
+        int position = 0;
         for (Node fn : ((SequenceNode) fieldsNode).getValue()) {
+            position++;
             Map<String, Node> f = mapping(source, fn, "field", FIELD_KEYS);
-            String fieldName = scalar(source, f, "name", fn, true);
-            String typeText = scalar(source, f, "type", fn, true);
+            String fieldName = scalar(source, f, "name", fn, true, "field " + position + " of " + ((SequenceNode) fieldsNode).getValue().size());
+            String typeText = scalar(source, f, "type", fn, true, "field '" + fieldName + "'");
             FieldType type;
             try {
                 type = FieldType.parse(typeText);
@@ -140,10 +142,15 @@ final class SchemaYaml {
     }
 
     private static String scalar(String source, Map<String, Node> map, String key, Node parent, boolean required) {
+        return scalar(source, map, key, parent, required, null);
+    }
+
+    /** {@code owner} names what the key belongs to in the error, e.g. {@code field 'price'}. */
+    private static String scalar(String source, Map<String, Node> map, String key, Node parent, boolean required, String owner) {
         Node n = map.get(key);
         if (n == null) {
             if (required) {
-                throw new SchemaException(at(source, parent) + "missing key: " + key);
+                throw new SchemaException(at(source, parent) + (owner == null ? "" : owner + ": ") + "missing key: " + key);
             }
             return null;
         }

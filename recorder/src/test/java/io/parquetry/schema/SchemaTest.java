@@ -119,7 +119,8 @@ class SchemaTest {
         rejects("name: t\nversion: 1\nfields:\n  - {name: a, type: int32, nullable: yes please}\n", "nullable=yes please");
         rejects("name: t\nversion: one\nfields:\n  - {name: a, type: int32}\n", "bad.yaml:2", "version=one");
         rejects("name: t\nversion: 0\nfields:\n  - {name: a, type: int32}\n", "version=0");
-        rejects("name: t\nversion: 1\nfields:\n  - {name: a}\n", "bad.yaml:4", "missing key: type");
+        rejects("name: t\nversion: 1\nfields:\n  - {name: a}\n", "bad.yaml:4", "field 'a': missing key: type");
+        rejects("name: t\nversion: 1\nfields:\n  - {name: a, type: bool}\n  - {type: bool}\n", "bad.yaml:5", "field 2 of 2: missing key: name");
     }
 
     @Test
