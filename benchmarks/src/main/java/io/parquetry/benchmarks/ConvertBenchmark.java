@@ -1,7 +1,7 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.cli.SyntheticSource;
-import io.parquetry.converter.Converter;
+import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.recorder.MarketData;
@@ -77,7 +77,7 @@ public final class ConvertBenchmark {
                             + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n");
                     ConverterConfig cfg = ConverterConfig.load(cfgFile, ConverterConfig.Overrides.none());
                     long s = System.nanoTime();
-                    Converter c = ConverterService.run(cfg, true);
+                    ConversionResult c = ConverterService.run(cfg, true);
                     double convSecs = (System.nanoTime() - s) / 1e9;
                     if (c.rowsWritten() != records) {
                         throw new IllegalStateException("converted " + c.rowsWritten() + " of " + records);

@@ -1,7 +1,7 @@
 package io.parquetry.cli;
 
 import io.parquetry.converter.ConverterConfig;
-import io.parquetry.converter.ConverterControl;
+import io.parquetry.status.ConverterControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

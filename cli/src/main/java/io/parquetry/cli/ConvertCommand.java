@@ -1,6 +1,6 @@
 package io.parquetry.cli;
 
-import io.parquetry.converter.Converter;
+import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import java.nio.file.Path;
@@ -48,17 +48,19 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         ConverterConfig cfg = load();
         long start = System.nanoTime();
-        Converter c = ConverterService.run(cfg, untilIdle);
+        ConversionResult c = ConverterService.run(cfg, untilIdle);
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.println(summary(c, secs));
         return 0;
     }
 
-    static String summary(Converter c, double secs) {
+    static String summary(ConversionResult c, double secs) {
         long raw = c.rowsWritten() * c.schema().recordLength();
-        return String.format(Locale.ROOT, "converted %,d records into %,d file(s), %,d bytes of Parquet (%.1fx smaller than %,d bytes of"
-                + " records) in %.3f s: %,.0f records/s; dataset %s; checkpoint %d; quarantined %d", c.rowsWritten(), c.filesCommitted(),
-                c.bytesWritten(), c.bytesWritten() == 0 ? 0.0 : (double) raw / c.bytesWritten(), raw, secs, c.recordsRead() / Math.max(secs, 1e-9),
-                c.layout().datasetDir(), c.lastCommitted(), c.quarantined());
+        String size = c.filesCommitted() == 0 ? "nothing new to commit"
+                : String.format(Locale.ROOT, "%,d bytes of Parquet from %,d bytes of records (%.1f:1)", c.bytesWritten(), raw,
+                        (double) raw / Math.max(1, c.bytesWritten()));
+        return String.format(Locale.ROOT, "converted %,d records into %,d file(s), %s, in %.3f s: %,.0f records/s; dataset %s; checkpoint %d;"
+                + " quarantined %d%s", c.rowsWritten(), c.filesCommitted(), size, secs, c.recordsRead() / Math.max(secs, 1e-9), c.datasetDir(),
+                c.lastCommitted(), c.quarantined(), c.outputFailures() == 0 ? "" : "; output failures retried " + c.outputFailures());
     }
 }

@@ -1,6 +1,6 @@
 package io.parquetry.cli;
 
-import io.parquetry.converter.Converter;
+import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.recorder.RecorderOptions;
@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         ConverterConfig cfg = ConverterConfig.fromOverrides(new ConverterConfig.Overrides(queue, out.toString(), null, "demo", compression,
                 null));
         long start = System.nanoTime();
-        Converter c = ConverterService.run(cfg, true);
+        ConversionResult c = ConverterService.run(cfg, true);
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.println("   " + ConvertCommand.summary(c, secs));
 

@@ -76,7 +76,7 @@ class CliTest {
             q.toStart();
             int n = 0;
             int got;
-            while ((got = q.read((index, length, rec, raw) -> { }, 1000)) > 0) {
+            while ((got = q.read((index, rec) -> { }, 1000)) > 0) {
                 n += got;
             }
             assertThat(n).isEqualTo(3000);

@@ -1,7 +1,7 @@
 package io.parquetry.converter;
 
 import io.parquetry.converter.parquet.ParquetOptions;
-import java.net.InetAddress;
+import io.parquetry.platform.Host;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -174,13 +174,8 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
     }
 
     static String defaultSource() {
-        try {
-            String h = InetAddress.getLocalHost().getHostName();
-            String clean = h.replaceAll("[^A-Za-z0-9._-]", "_");
-            return clean.length() > 64 ? clean.substring(0, 64) : clean;
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
+        String clean = Host.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        return clean.length() > 64 ? clean.substring(0, 64) : clean;
     }
 
     /** Every key the converter reads (dotted; free-form {@code hadoop.*} not included), for the reference in the docs. */

@@ -19,10 +19,10 @@ public final class ConverterService {
     }
 
     /**
-     * Opens, runs and closes a converter. Returns when the converter stopped cleanly (signal, or idle with
+     * Opens, runs and closes a converter. Returns what it did when it stopped cleanly (signal, or idle with
      * {@code untilIdle}); throws when it failed.
      */
-    public static Converter run(ConverterConfig config, boolean untilIdle) {
+    public static ConversionResult run(ConverterConfig config, boolean untilIdle) {
         // Handlers first: a SIGTERM during start-up must not kill the process with 143 half-way through recovery.
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Converter> running = new AtomicReference<>();
@@ -37,16 +37,13 @@ public final class ConverterService {
         SignalHandler oldTerm = Signal.handle(new Signal("TERM"), handler);
         SignalHandler oldInt = Signal.handle(new Signal("INT"), handler);
         try {
-            Converter c = Converter.open(config);
-            try {
+            try (Converter c = Converter.open(config)) {
                 running.set(c);
                 if (stop.get()) {
                     c.requestStop();
                 }
                 c.run(untilIdle);
-                return c;
-            } finally {
-                c.close();
+                return c.result();
             }
         } finally {
             Signal.handle(new Signal("TERM"), oldTerm);

@@ -1,9 +1,9 @@
 package io.parquetry.converter;
 
+import io.parquetry.converter.output.OutputFailure;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ final class Quarantine {
         return log;
     }
 
-    void add(long index, byte[] bytes, int length) {
+    void add(long index, byte[] bytes, int length) throws OutputFailure {
         try (OutputStream o = Files.newOutputStream(bin, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
              DataOutputStream d = new DataOutputStream(o)) {
             d.writeLong(index);
@@ -41,7 +41,7 @@ final class Quarantine {
                     + " (record quarantined: its length does not match the schema)\n";
             Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot quarantine record: index=" + index + ", file=" + bin, e);
+            throw new OutputFailure("cannot quarantine record at index " + index, bin, e);
         }
     }
 }

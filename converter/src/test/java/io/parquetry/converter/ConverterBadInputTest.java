@@ -73,7 +73,7 @@ class ConverterBadInputTest {
             badIndex = a.lastIndexAppended();
         }
         recordAllTypes(queue, 10, 20);
-        Converter c = ConverterService.run(config(dir, ""), true);
+        ConversionResult c = ConverterService.run(config(dir, ""), true);
         assertThat(c.quarantined()).isEqualTo(1);
         assertThat(c.rowsWritten()).isEqualTo(20);
         ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 20);
@@ -87,7 +87,7 @@ class ConverterBadInputTest {
             assertThat(b).containsExactly(1, 2, 3, 4, 5, 6, 7);
         }
         // The footer's index range covers the quarantined record, so a restart does not convert anything twice.
-        Converter again = ConverterService.run(config(dir, ""), true);
+        ConversionResult again = ConverterService.run(config(dir, ""), true);
         assertThat(again.rowsWritten()).isZero();
         assertThat(again.quarantined()).isZero();
     }
@@ -105,7 +105,7 @@ class ConverterBadInputTest {
         try (RandomAccessFile f = new RandomAccessFile(cycle.toFile(), "rw")) {
             f.setLength(keep);
         }
-        Converter c;
+        ConversionResult c;
         try {
             c = ConverterService.run(config(dir, ""), true);
         } catch (IllegalStateException e) {

@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.converter.output.FooterKeys;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class ConverterCodecsTest {
     @CsvSource({"snappy,v1", "snappy,v2", "zstd,v1", "zstd,v2", "gzip,v1", "gzip,v2", "lz4_raw,v1", "lz4_raw,v2", "none,v1", "none,v2"})
     void everyCodecAndPageVersionIsReadableByDuckDb(String codec, String pages) throws Exception {
         ConverterRoundTripTest.recordAllTypes(dir.resolve("queue"), 0, 3000);
-        Converter c = ConverterService.run(ConverterRoundTripTest.config(dir, "parquet: {compression: " + codec + ", pageVersion: " + pages
+        ConversionResult c = ConverterService.run(ConverterRoundTripTest.config(dir, "parquet: {compression: " + codec + ", pageVersion: " + pages
                 + "}\n"), true);
         assertThat(c.rowsWritten()).isEqualTo(3000);
         Path ds = dir.resolve("out/all_types");

@@ -4,8 +4,10 @@ import static io.parquetry.converter.ConverterRoundTripTest.config;
 import static io.parquetry.converter.ConverterRotationTest.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.converter.ConverterStatusDescriptor.State;
 import io.parquetry.recorder.AllTypes;
+import io.parquetry.status.ConverterControl;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -53,7 +55,7 @@ class ConverterCommandsTest {
 
                 ConverterControl.Outcome p = ctl.pause(Duration.ofSeconds(20));
                 assertThat(p.ok()).as(p.message()).isTrue();
-                assertThat(ctl.state()).isEqualTo(State.PAUSED);
+                assertThat(ctl.state()).isEqualTo(ConverterState.PAUSED);
                 for (long s = 150; s < 200; s++) {
                     t.write(w, s);
                 }
@@ -64,7 +66,7 @@ class ConverterCommandsTest {
                 ConverterControl.Outcome f2 = ctl.flush(Duration.ofSeconds(20));
                 assertThat(f2.ok()).isTrue();
                 assertExactlyOnce(dataset, 200);
-                assertThat(ctl.lagRecords()).isZero();
+                assertThat(ctl.snapshot().value(ConverterStatusDescriptor.LAG_RECORDS)).isZero();
             } finally {
                 c.requestStop();
                 th.join(10_000);
@@ -79,7 +81,7 @@ class ConverterCommandsTest {
 
     private static void awaitRows(ConverterControl ctl, long rows) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (ctl.value(ConverterStatusDescriptor.CURRENT_ROWS) < rows) {
+        while (ctl.snapshot().value(ConverterStatusDescriptor.CURRENT_ROWS) < rows) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(10);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parquetry.recorder.ChildJvm;
 import io.parquetry.recorder.CrashingProducer;
 import io.parquetry.recorder.QueueReader;
+import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ class ConverterCrashTest {
         int[] n = {0};
         try (QueueReader r = QueueReader.open(dir.resolve("queue"))) {
             r.toStart();
-            while (r.read((index, length, rec, raw) -> indexes[n[0]++] = index, 65536) > 0) {
+            while (r.read((index, rec) -> indexes[n[0]++] = index, 65536) > 0) {
                 // read all
             }
         }
@@ -164,7 +165,7 @@ class ConverterCrashTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try (StatusFile s = StatusFile.open(statusFile, false)) {
             assertThat(s.pid()).as("status file of the process just started").isEqualTo(conv.pid());
-            while (s.value(slot) <= 0) {
+            while (s.snapshot().value(slot) <= 0) {
                 assertThat(conv.isAlive()).as("converter died by itself").isTrue();
                 if (System.nanoTime() > deadline) {
                     return false;

@@ -4,6 +4,7 @@ import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.recorder.QueueIdentity;
 import io.parquetry.recorder.QueueSchemaStore;
 import java.nio.ByteBuffer;
@@ -52,7 +53,7 @@ class ConverterQueueIdentityTest {
         String firstId = QueueSchemaStore.identity(dir.resolve("queue")).id();
         PathUtils.deleteDirectory(dir.resolve("queue")); // the default state directory lives inside it and goes too
         recordAllTypes(dir.resolve("queue"), 10_000, 15_000);
-        Converter second = ConverterService.run(config(""), true);
+        ConversionResult second = ConverterService.run(config(""), true);
 
         assertThat(second.rowsWritten()).as("the new queue's records are converted, not mistaken for the old queue's").isEqualTo(5000);
         String secondId = QueueSchemaStore.identity(dir.resolve("queue")).id();
@@ -93,7 +94,7 @@ class ConverterQueueIdentityTest {
         makeLegacy(files);
         writeVersion1Checkpoint(config("").stateDir(), firstLast);
 
-        Converter c = ConverterService.run(config("rotation: {maxRows: 1000}\n"), true);
+        ConversionResult c = ConverterService.run(config("rotation: {maxRows: 1000}\n"), true);
         assertThat(c.rowsWritten()).as("the renamed-but-not-checkpointed files are adopted, not converted again").isZero();
         QueueIdentity id = QueueSchemaStore.identity(dir.resolve("queue"));
         assertThat(id.assignedLater()).isTrue();
@@ -128,7 +129,7 @@ class ConverterQueueIdentityTest {
         Path legacy = Datasets.files(dataset(), ".parquet").get(0);
         rewriteFooter(legacy, legacy, Map.of(FooterKeys.QUEUE, "/somewhere/else"));
         Files.delete(config("").stateDir().resolve("checkpoint"));
-        Converter c = ConverterService.run(config(""), true);
+        ConversionResult c = ConverterService.run(config(""), true);
         assertThat(c.rowsWritten()).isEqualTo(1000);
         assertThat(Datasets.files(dataset(), ".parquet")).hasSize(2).contains(legacy);
     }

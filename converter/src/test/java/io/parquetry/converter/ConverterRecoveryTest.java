@@ -36,7 +36,7 @@ class ConverterRecoveryTest {
         long firstLast = Datasets.ranges(dataset()).get(0)[1];
         new Checkpoint(cfg.stateDir()).write(firstLast, new Checkpoint(cfg.stateDir()).read().queueId());
         recordAllTypes(dir.resolve("queue"), 3000, 3100);
-        Converter c = ConverterService.run(config(dir, "rotation: {maxRows: 1000}\n"), true);
+        ConversionResult c = ConverterService.run(config(dir, "rotation: {maxRows: 1000}\n"), true);
         assertThat(c.rowsWritten()).isEqualTo(100);
         assertExactlyOnce(dataset(), 3100);
         assertThat(new Checkpoint(cfg.stateDir()).read().lastCommitted()).isEqualTo(Datasets.ranges(dataset()).get(3)[1]);
@@ -48,7 +48,7 @@ class ConverterRecoveryTest {
         recordAllTypes(dir.resolve("queue"), 0, 2000);
         ConverterService.run(config(dir, "rotation: {maxRows: 700}\n"), true);
         Files.delete(dir.resolve("queue/converter-test/checkpoint"));
-        Converter c = ConverterService.run(config(dir, ""), true);
+        ConversionResult c = ConverterService.run(config(dir, ""), true);
         assertThat(c.rowsWritten()).isZero();
         assertExactlyOnce(dataset(), 2000);
     }

@@ -37,19 +37,6 @@ class ConverterRetentionTest {
     }
 
     @Test
-    void cycleNumbersComeFromFileNamesForEveryCycleLength() {
-        net.openhft.chronicle.queue.RollCycle hourly = net.openhft.chronicle.queue.rollcycles.SparseRollCycles.LARGE_HOURLY_SPARSE;
-        long hour = java.time.Instant.parse("2026-11-21T05:00:00Z").toEpochMilli() / 3_600_000L;
-        assertThat(QueueCycles.cycleOf("20261121-05LS.cq4", hourly)).isEqualTo((int) hour);
-        net.openhft.chronicle.queue.RollCycle secondly = net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY;
-        int a = QueueCycles.cycleOf("20261121-050007T.cq4", secondly);
-        int b = QueueCycles.cycleOf("20261121-050008T.cq4", secondly);
-        assertThat(a).isPositive();
-        assertThat(b - a).as("consecutive seconds are consecutive cycles (format %s)", secondly.format()).isEqualTo(1);
-        assertThat(QueueCycles.cycleOf("metadata.cq4t", hourly)).isEqualTo(-1);
-    }
-
-    @Test
     void deletesConvertedOldCyclesOnlyAndKeepsTheQueueUsable() throws Exception {
         AllTypes t = new AllTypes();
         RecorderOptions secondly = RecorderOptions.defaults().diskGuardMinFreeBytes(0).rollCycle("TEST_SECONDLY");
@@ -68,7 +55,7 @@ class ConverterRetentionTest {
 
             // Nothing converted yet: retention never deletes a cycle with unconverted records.
             ConverterConfig cfg = ConverterConfig.parse(yaml, "ret.yaml", ConverterConfig.Overrides.none());
-            Converter c = ConverterService.run(cfg, true);
+            ConversionResult c = ConverterService.run(cfg, true);
             assertThat(c.rowsWritten()).isEqualTo(300);
             // Now converted: every cycle before the checkpoint's cycle and older than 1 s is gone, the last one stays.
             List<Path> after = cycleFiles();
@@ -78,7 +65,7 @@ class ConverterRetentionTest {
             // The queue after retention: the recorder appends, a new converter resumes from its checkpoint.
             record(r, t, 300, 400);
         }
-        Converter again = ConverterService.run(ConverterConfig.parse(yaml, "ret.yaml", ConverterConfig.Overrides.none()), true);
+        ConversionResult again = ConverterService.run(ConverterConfig.parse(yaml, "ret.yaml", ConverterConfig.Overrides.none()), true);
         assertThat(again.rowsWritten()).isEqualTo(100);
         ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 400);
     }

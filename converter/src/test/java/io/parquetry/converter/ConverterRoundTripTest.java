@@ -2,7 +2,8 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.converter.ConverterStatusDescriptor.Cause;
+import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.status.RotationCause;
 import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.QueueSchemaStore;
 import io.parquetry.recorder.RecordWriter;
@@ -54,9 +55,9 @@ class ConverterRoundTripTest {
     void everyTypeWithNullsRoundTripsThroughDuckDbAndParquetHadoop() throws Exception {
         int n = 5000;
         recordAllTypes(dir.resolve("queue"), 0, n);
-        Converter c = ConverterService.run(config(dir, ""), true);
+        ConversionResult c = ConverterService.run(config(dir, ""), true);
         assertThat(c.rowsWritten()).isEqualTo(n);
-        assertThat(c.rotations(Cause.SHUTDOWN)).isEqualTo(1);
+        assertThat(c.rotations(RotationCause.SHUTDOWN)).isEqualTo(1);
         Path dataset = dir.resolve("out/all_types");
         List<Path> files = Datasets.files(dataset, ".parquet");
         assertThat(files).hasSize(1);

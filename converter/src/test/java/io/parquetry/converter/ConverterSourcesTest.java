@@ -64,7 +64,7 @@ class ConverterSourcesTest {
         assertThatThrownBy(() -> Converter.open(config("qa", "host-a", "s1"))).hasMessageContaining("holder host=capture-host-9")
                 .hasMessageContaining("pid=4242");
         Files.writeString(lease, "host=capture-host-9\npid=4242\nstateDir=/x\nrenewedAt=" + (System.currentTimeMillis() - 60_000) + "\n");
-        Converter c = ConverterService.run(config("qa", "host-a", "s1"), true);
+        ConversionResult c = ConverterService.run(config("qa", "host-a", "s1"), true);
         assertThat(c.rowsWritten()).isEqualTo(100);
     }
 

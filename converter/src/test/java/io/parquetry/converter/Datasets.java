@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.converter.output.FooterKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

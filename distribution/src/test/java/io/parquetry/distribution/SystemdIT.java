@@ -7,6 +7,8 @@ import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.status.ConverterControl;
+import io.parquetry.status.ConverterStatusDescriptor;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -95,8 +97,8 @@ class SystemdIT {
                 assertThat(p.isAlive()).as("converter exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
                 assertThat(System.nanoTime()).as("converter did not read the queue: %s", Files.readString(log)).isLessThan(deadline);
                 if (Files.exists(status)) {
-                    try (io.parquetry.converter.ConverterControl c = io.parquetry.converter.ConverterControl.open(status)) {
-                        if (c.value(io.parquetry.converter.ConverterStatusDescriptor.RECORDS_READ) == n) {
+                    try (ConverterControl c = ConverterControl.open(status)) {
+                        if (c.snapshot().value(ConverterStatusDescriptor.RECORDS_READ) == n) {
                             break;
                         }
                     }

@@ -6,7 +6,7 @@ import io.parquetry.converter.ConverterChild;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.Datasets;
-import io.parquetry.converter.FooterKeys;
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.ChildJvm;
 import io.parquetry.recorder.QueueReader;
@@ -123,9 +123,10 @@ class HdfsConverterTest {
         assertThat(HdfsSupport.fileSystemClass()).isEqualTo(hdfs.getClass());
         record(0, 20_000);
         Path cfg = writeConfig(uri + "/round", "rotation: {maxRows: 5000}\n");
-        var c = ConverterService.run(ConverterConfig.load(cfg, ConverterConfig.Overrides.none()), true);
+        ConverterConfig config = ConverterConfig.load(cfg, ConverterConfig.Overrides.none());
+        var c = ConverterService.run(config, true);
         assertThat(c.filesCommitted()).isEqualTo(4);
-        assertThat(c.config().commitMode()).isEqualTo(ConverterConfig.CommitMode.RENAME);
+        assertThat(config.commitMode()).isEqualTo(ConverterConfig.CommitMode.RENAME);
         Path local = copyOut("/round/all_types");
         assertExactlyOnce(local, 20_000);
         List<Path> files = Datasets.files(local, ".parquet");
@@ -172,7 +173,7 @@ class HdfsConverterTest {
         int[] n = {0};
         try (QueueReader r = QueueReader.open(dir.resolve("queue"))) {
             r.toStart();
-            while (r.read((index, length, rec, raw) -> indexes[n[0]++] = index, 65536) > 0) {
+            while (r.read((index, rec) -> indexes[n[0]++] = index, 65536) > 0) {
                 // read all
             }
         }

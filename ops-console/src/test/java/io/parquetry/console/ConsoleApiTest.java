@@ -36,7 +36,9 @@ class ConsoleApiTest {
     static synchronized LiveFixture fixture() {
         if (fixture == null) {
             try {
-                fixture = new LiveFixture("1h");
+                fixture = new LiveFixture("test", "1h");
+                fixture.append(100);
+                fixture.awaitRead(100);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -71,7 +73,7 @@ class ConsoleApiTest {
         mvc.perform(get("/api/processes")).andExpect(status().isOk()).andExpect(jsonPath("$", hasSize(2)))
                 .andExpect(jsonPath("$[0].id").value("md")).andExpect(jsonPath("$[0].kind").value("converter"))
                 .andExpect(jsonPath("$[0].state").value("running")).andExpect(jsonPath("$[0].alive").value(true))
-                .andExpect(jsonPath("$[0].schema", containsString("all_types v1")))
+                .andExpect(jsonPath("$[0].schema", containsString("market_data v1")))
                 .andExpect(jsonPath("$[0].recordsRead").value(100))
                 .andExpect(jsonPath("$[1].id").value("rec")).andExpect(jsonPath("$[1].kind").value("recorder"))
                 .andExpect(jsonPath("$[1].appended").value(100)).andExpect(jsonPath("$[1].alive").value(true));

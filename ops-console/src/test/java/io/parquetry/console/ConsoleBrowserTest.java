@@ -2,12 +2,6 @@ package io.parquetry.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.converter.ConverterChild;
-import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.ChildJvm;
-import io.parquetry.recorder.RecordWriter;
-import io.parquetry.recorder.Recorder;
-import io.parquetry.recorder.RecorderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +27,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * What a person sees, with real parts: a recorder appends in this JVM, a converter runs as a child process, the console
- * runs on a real port, and Debian's headless Chromium (installed by .ci/run) opens the dashboard, sees the converter
- * running and its lag, logs in, clicks Flush and sees the committed file appear. Screenshots go to target/.
+ * What a person sees, with real parts: a recorder and a converter run as processes of their own, the console runs on a
+ * real port, and Debian's headless Chromium (installed by .ci/run) opens the dashboard, sees the converter running and
+ * its lag, logs in, clicks Flush and sees the committed file appear. Screenshots go to target/.
  */
 @Tag("slow")
 @Tag("browser")
@@ -45,56 +39,44 @@ class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    private static Path dir;
-    private static Recorder recorder;
-    private static Process converter;
+    private static LiveFixture fixture;
     private static Thread producer;
     private static final AtomicBoolean producing = new AtomicBoolean(true);
 
-    static synchronized Path dir() {
-        if (dir == null) {
+    static synchronized LiveFixture fixture() {
+        if (fixture == null) {
             try {
-                dir = Files.createTempDirectory("console-browser");
-                AllTypes t = new AllTypes();
-                recorder = Recorder.open(dir.resolve("queue"), t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0));
+                fixture = new LiveFixture("browser", "1h");
                 producer = new Thread(() -> {
-                    long s = 0;
-                    try (RecordWriter w = recorder.newWriter()) {
+                    try {
                         while (producing.get()) {
-                            for (int i = 0; i < 200; i++) {
-                                t.write(w, s++);
-                            }
+                            fixture.append(200);
                             Thread.sleep(100);
                         }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        if (producing.get()) {
+                            throw new IllegalStateException(e);
+                        }
                     }
                 }, "browser-test-producer");
                 producer.start();
-                Path cfg = dir.resolve("converter.yaml");
-                Files.writeString(cfg, "queue: " + dir.resolve("queue") + "\noutput: " + dir.resolve("out") + "\nsource: browser\n"
-                        + "rotation: {maxAge: 1h}\n");
-                converter = ChildJvm.start(dir.resolve("converter.log"), "-Xmx256m", ConverterChild.class, cfg.toString());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!Files.exists(dir.resolve("converter.log")) || !Files.readString(dir.resolve("converter.log")).contains("converter ready")) {
-                    if (!converter.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("converter did not start: " + Files.readString(dir.resolve("converter.log")));
-                    }
-                    Thread.sleep(50);
-                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
-        return dir;
+        return fixture;
+    }
+
+    static Path dir() {
+        return fixture().dir;
     }
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         r.add("parquetry.console.converters[0].id", () -> "md");
-        r.add("parquetry.console.converters[0].status-file", () -> dir().resolve("queue/converter-browser/converter.status").toString());
+        r.add("parquetry.console.converters[0].status-file", () -> fixture().converterStatus().toString());
         r.add("parquetry.console.recorders[0].id", () -> "rec");
-        r.add("parquetry.console.recorders[0].status-file", () -> dir().resolve("queue/recorder.status").toString());
+        r.add("parquetry.console.recorders[0].status-file", () -> fixture().recorderStatus().toString());
         r.add("parquetry.console.security.username", () -> "operator");
         r.add("parquetry.console.security.password", () -> "s3cret");
     }
@@ -105,19 +87,8 @@ class ConsoleBrowserTest {
         if (producer != null) {
             producer.join(5_000);
         }
-        if (converter != null) {
-            converter.destroy(); // SIGTERM: commits and exits 0
-            converter.waitFor(30, TimeUnit.SECONDS);
-        }
-        if (recorder != null) {
-            recorder.close();
-        }
-        if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

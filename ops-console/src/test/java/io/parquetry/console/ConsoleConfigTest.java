@@ -82,8 +82,10 @@ class ConsoleConfigTest {
         java.nio.file.Path file = dir.resolve("recorder.status");
         io.parquetry.status.StatusFile st = io.parquetry.status.StatusFile.create(file,
                 io.parquetry.status.StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(), System.currentTimeMillis());
-        st.value(io.parquetry.recorder.RecorderStatusDescriptor.DISK_GUARD_TRIPPED, 1);
-        st.value(io.parquetry.recorder.RecorderStatusDescriptor.REFUSED_DISK_GUARD, 42);
+        try (io.parquetry.status.StatusFile.Update u = st.update()) {
+            u.value(io.parquetry.status.RecorderStatusDescriptor.DISK_GUARD_TRIPPED, 1)
+                    .value(io.parquetry.status.RecorderStatusDescriptor.REFUSED_DISK_GUARD, 42);
+        }
         st.heartbeat(System.currentTimeMillis());
         try (ConfigurableApplicationContext ctx = start("parquetry.console.recorders[0].id=rec",
                 "parquetry.console.recorders[0].status-file=" + file, "parquetry.console.stale-after=1h")) {

@@ -1,18 +1,17 @@
 package io.parquetry.recorder;
 
+import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,9 +77,9 @@ final class Housekeeper {
                 task.run();
             } catch (RuntimeException | Error e) {
                 LOG.warn("recorder housekeeping failed: queue={}", recorder.queueDir(), e);
-                status.beginUpdate();
-                status.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
-                status.endUpdate();
+                try (StatusFile.Update u = status.update()) {
+                    u.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
+                }
             }
         };
     }
@@ -107,8 +106,8 @@ final class Housekeeper {
         long head = queue.lastIndex();
         Path dir = recorder.queueDir();
         List<Path> cycles;
-        try (Stream<Path> s = Files.list(dir)) {
-            cycles = new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList());
+        try {
+            cycles = QueueFiles.cycleFiles(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
         }
@@ -145,18 +144,18 @@ final class Housekeeper {
             lastAppended = appended;
         }
         long head = appended > 0 || lastAppendMillis > 0 ? queue.lastIndex() : -1;
-        status.beginUpdate();
-        status.value(RecorderStatusDescriptor.APPENDED, appended);
-        status.value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, recorder.refusedDiskGuard());
-        status.value(RecorderStatusDescriptor.REFUSED_CLOSED, recorder.refusedClosed());
-        status.value(RecorderStatusDescriptor.LAST_APPEND_MS, lastAppendMillis);
-        status.value(RecorderStatusDescriptor.FREE_BYTES, freeBytes);
-        status.value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, recorder.diskGuardTripped() ? 1 : 0);
-        status.value(RecorderStatusDescriptor.HEAD_INDEX, head);
-        status.value(RecorderStatusDescriptor.SYNCED_INDEX, syncedIndex);
-        status.value(RecorderStatusDescriptor.WRITERS, recorder.openWriters());
-        status.value(RecorderStatusDescriptor.LAST_SYNC_MS, lastSyncMillis);
-        status.endUpdate();
+        try (StatusFile.Update u = status.update()) {
+            u.value(RecorderStatusDescriptor.APPENDED, appended)
+                    .value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, recorder.refusedDiskGuard())
+                    .value(RecorderStatusDescriptor.REFUSED_CLOSED, recorder.refusedClosed())
+                    .value(RecorderStatusDescriptor.LAST_APPEND_MS, lastAppendMillis)
+                    .value(RecorderStatusDescriptor.FREE_BYTES, freeBytes)
+                    .value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, recorder.diskGuardTripped() ? 1 : 0)
+                    .value(RecorderStatusDescriptor.HEAD_INDEX, head)
+                    .value(RecorderStatusDescriptor.SYNCED_INDEX, syncedIndex)
+                    .value(RecorderStatusDescriptor.WRITERS, recorder.openWriters())
+                    .value(RecorderStatusDescriptor.LAST_SYNC_MS, lastSyncMillis);
+        }
         status.heartbeat(now);
     }
 

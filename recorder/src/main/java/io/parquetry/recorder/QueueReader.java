@@ -16,16 +16,14 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class QueueReader implements AutoCloseable {
 
-    /** Receives each record; {@code reader} is valid only during the call. */
+    /** Receives each excerpt; {@code record} is valid only during the call. */
     @FunctionalInterface
     public interface Consumer {
         /**
-         * @param index the record's queue index
-         * @param length the excerpt's length; when it is not the schema's record length, {@code reader} is not wrapped
-         * @param reader the decoder, wrapped at the record when the length matches
-         * @param raw the excerpt's bytes, positioned at its start (for quarantining a bad record)
+         * @param index the excerpt's queue index
+         * @param record the decoder, pointed at the excerpt (see {@link RecordReader#matchesSchema()})
          */
-        void accept(long index, long length, RecordReader reader, Bytes<?> raw);
+        void accept(long index, RecordReader record);
     }
 
     private final Path queueDir;
@@ -72,8 +70,21 @@ public final class QueueReader implements AutoCloseable {
         return queueDir;
     }
 
-    public RollCycle rollCycle() {
-        return queue.rollCycle();
+    /** How long one cycle (one cycle file) lasts. */
+    public long cycleLengthMillis() {
+        return queue.rollCycle().lengthInMillis();
+    }
+
+    /** The queue's cycle files with their cycles, oldest first; names that are not of this queue's roll cycle are left out. */
+    public java.util.SortedMap<Integer, Path> cycleFiles() throws java.io.IOException {
+        java.util.SortedMap<Integer, Path> out = new java.util.TreeMap<>();
+        for (Path f : QueueFiles.cycleFiles(queueDir)) {
+            int c = QueueFiles.cycleOf(f.getFileName().toString(), queue.rollCycle());
+            if (c >= 0) {
+                out.put(c, f);
+            }
+        }
+        return out;
     }
 
     /**
@@ -114,7 +125,7 @@ public final class QueueReader implements AutoCloseable {
                 long pos = b.readPosition();
                 long len = b.readRemaining();
                 reader.wrap(b, pos, len);
-                consumer.accept(dc.index(), len, reader, b);
+                consumer.accept(dc.index(), reader);
                 n++;
             }
         }
@@ -134,6 +145,31 @@ public final class QueueReader implements AutoCloseable {
     /** Cycle of an index (hour number since the epoch for hourly cycles). */
     public int cycleOf(long index) {
         return queue.rollCycle().toCycle(index);
+    }
+
+    /**
+     * Records after {@code from} up to and including {@code to} (indexes of this queue; their cycles may differ);
+     * {@code from} below 0 counts from the queue's first record.
+     */
+    public long recordsBetween(long from, long to) {
+        if (to <= from) {
+            return 0;
+        }
+        if (from < 0) {
+            long first = firstIndex();
+            return first == Long.MAX_VALUE || first > to ? 0 : 1 + recordsBetween(first, to);
+        }
+        int c1 = cycleOf(from);
+        int c2 = cycleOf(to);
+        if (c1 == c2) {
+            return to - from;
+        }
+        RollCycle rc = queue.rollCycle();
+        long n = recordsInCycle(c1) - 1 - rc.toSequenceNumber(from);
+        for (int c = c1 + 1; c < c2; c++) {
+            n += recordsInCycle(c);
+        }
+        return n + rc.toSequenceNumber(to) + 1;
     }
 
     /** Records in a cycle, from Chronicle's index. Does not move the reading position. */

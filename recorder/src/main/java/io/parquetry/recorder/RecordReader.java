@@ -8,8 +8,10 @@ import net.openhft.chronicle.bytes.BytesStore;
 
 /**
  * A reusable flyweight that decodes one record in place (no copy, no allocation except where a method says it
- * returns a new object). {@link #wrap} points it at a record; the getters read fields through {@link Field} handles of
- * the reader's schema. Getters check the handle's type like the writer's setters do.
+ * returns a new object). A {@link QueueReader} points it at each excerpt in turn; the getters read fields through
+ * {@link Field} handles of the reader's schema, and check the handle's type like the writer's setters do. An excerpt
+ * whose length is not the schema's record length ({@link #matchesSchema()} false) has no fields: the getters refuse it,
+ * and only its raw bytes can be copied (to quarantine it).
  */
 public final class RecordReader {
 
@@ -17,6 +19,7 @@ public final class RecordReader {
     private final int recordLength;
     private BytesStore<?, ?> store;
     private long base;
+    private int length;
 
     public RecordReader(Schema schema) {
         this.schema = schema;
@@ -27,21 +30,35 @@ public final class RecordReader {
         return schema;
     }
 
-    /**
-     * Points the reader at the record of {@code length} bytes at {@code offset}.
-     *
-     * @return false, leaving the reader unchanged, when the length is not the schema's record length
-     */
-    public boolean wrap(BytesStore<?, ?> bytes, long offset, long length) {
-        if (length != recordLength) {
-            return false;
-        }
+    /** Points the reader at the excerpt of {@code length} bytes at {@code offset}. */
+    void wrap(BytesStore<?, ?> bytes, long offset, long length) {
         this.store = bytes;
         this.base = offset;
-        return true;
+        this.length = (int) Math.min(length, Integer.MAX_VALUE);
+    }
+
+    /** True when the excerpt is one record of the schema (its length is the schema's record length). */
+    public boolean matchesSchema() {
+        return length == recordLength;
+    }
+
+    /** The excerpt's length in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /** Copies the first {@code count} bytes of the excerpt (at most its {@link #length()}) into {@code dst} at {@code dstOffset}. */
+    public void copyTo(byte[] dst, int dstOffset, int count) {
+        if (count < 0 || count > length) {
+            throw new IllegalArgumentException("cannot copy more than the excerpt: count=" + count + ", length=" + length);
+        }
+        store.read(base, dst, dstOffset, count);
     }
 
     private long at(Field f, Kind kind) {
+        if (length != recordLength) {
+            throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength);
+        }
         if (f.schema() != schema && f.schema().fingerprint() != schema.fingerprint()) { // same rule as the writer
             throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="
                     + f.schema().identity() + ", reader schema=" + schema.identity());
@@ -54,6 +71,7 @@ public final class RecordReader {
 
     /** True when the field is nullable and null. */
     public boolean isNull(Field f) {
+        at(f, f.kind());
         int bit = f.nullBit();
         return bit >= 0 && (store.readByte(base + (bit >>> 3)) & (1 << (bit & 7))) != 0;
     }
@@ -125,12 +143,4 @@ public final class RecordReader {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** The store and offset of the current record, for decoders that read columns directly. */
-    public BytesStore<?, ?> store() {
-        return store;
-    }
-
-    public long offset() {
-        return base;
-    }
 }

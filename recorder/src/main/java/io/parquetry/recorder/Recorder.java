@@ -2,6 +2,8 @@ package io.parquetry.recorder;
 
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
+import io.parquetry.status.Liveness;
+import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusFileDescriptor;
 import java.nio.file.Files;
@@ -72,13 +74,13 @@ public final class Recorder implements AutoCloseable {
         Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
         this.status = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
                 System.currentTimeMillis());
-        status.beginUpdate();
-        status.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString());
-        status.text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity());
-        status.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle);
-        status.text(RecorderStatusDescriptor.TEXT_QUEUE_ID, identity.id());
-        status.value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
-        status.endUpdate();
+        try (StatusFile.Update u = status.update()) {
+            u.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString())
+                    .text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity())
+                    .text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle)
+                    .text(RecorderStatusDescriptor.TEXT_QUEUE_ID, identity.id())
+                    .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
+        }
         this.housekeeper = new Housekeeper(this, queue, status, options);
         housekeeper.start();
         if (options.pretouchAhead() > 0) {
@@ -99,8 +101,7 @@ public final class Recorder implements AutoCloseable {
         if (java.nio.file.Files.exists(shared)) {
             try (StatusFile other = StatusFile.open(shared, false)) {
                 long pid = other.pid();
-                boolean alive = other.alive(System.currentTimeMillis(), 3_000)
-                        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                boolean alive = other.alive(Liveness.DEFAULT_STALE_AFTER);
                 if (pid != me && alive) {
                     Path own = queueDir.resolve("recorder-" + me + ".status");
                     LOG.warn("another live recorder publishes {} (pid {}): this one publishes {}", shared, pid, own);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
+import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
+import io.parquetry.status.StatusSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +37,8 @@ class RecorderTest {
         try (QueueReader r = QueueReader.open(queue)) {
             AllTypes t = new AllTypes(r.schema());
             r.toStart();
-            while (r.read((index, length, rec, raw) -> {
-                assertThat(length).isEqualTo(r.schema().recordLength());
+            while (r.read((index, rec) -> {
+                assertThat(rec.length()).isEqualTo(r.schema().recordLength());
                 long s = rec.getLong(t.seq);
                 check(t, rec, s);
                 seqs.add(s);
@@ -178,7 +180,7 @@ class RecorderTest {
         try (QueueReader r = QueueReader.open(dir)) {
             r.toStart();
             AllTypes rt = new AllTypes(r.schema());
-            assertThat(r.read((i, len, rec, raw) -> {
+            assertThat(r.read((i, rec) -> {
                 assertThat(rec.getString(rt.sym)).isEqualTo("é");
                 assertThat(rec.charLength(rt.sym)).isEqualTo(2);
                 assertThat(rec.isNull(rt.i32)).isTrue();
@@ -267,12 +269,14 @@ class RecorderTest {
             for (int s = 0; s < 10; s++) {
                 t.write(w, s);
             }
-            StatusFile st = StatusFile.open(rec.statusFile(), false);
-            awaitTrue(() -> st.value(RecorderStatusDescriptor.APPENDED) == 10);
+            StatusFile file = StatusFile.open(rec.statusFile(), false);
+            awaitTrue(() -> file.snapshot().value(RecorderStatusDescriptor.APPENDED) == 10);
+            StatusSnapshot st = file.snapshot();
             assertThat(st.pid()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(st.alive(System.currentTimeMillis(), 5_000)).isTrue();
+            assertThat(st.alive(System.currentTimeMillis(), Duration.ofSeconds(5))).isTrue();
             assertThat(st.text(RecorderStatusDescriptor.TEXT_SCHEMA)).isEqualTo(t.schema.identity());
             assertThat(st.text(RecorderStatusDescriptor.TEXT_QUEUE)).isEqualTo(dir.toAbsolutePath().toString());
+            assertThat(st.text(RecorderStatusDescriptor.TEXT_QUEUE_ID)).isEqualTo(rec.identity().id());
             assertThat(st.value(RecorderStatusDescriptor.LAST_APPEND_MS)).isPositive();
             assertThat(st.value(RecorderStatusDescriptor.HEAD_INDEX)).isEqualTo(w.lastIndex());
             assertThat(st.value(RecorderStatusDescriptor.WRITERS)).isEqualTo(1);
@@ -316,7 +320,7 @@ class RecorderTest {
     }
 
     @Test
-    void rollCycleIsConfigurableAndValidated() {
+    void rollCycleIsConfigurableAndValidated() throws Exception {
         assertThatThrownBy(() -> RecorderOptions.defaults().rollCycle("HOURLYISH")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rollCycle=HOURLYISH").hasMessageContaining("FAST_HOURLY");
         AllTypes t = new AllTypes();
@@ -325,7 +329,8 @@ class RecorderTest {
             t.write(w, 0);
         }
         try (QueueReader r = QueueReader.open(dir)) {
-            assertThat(r.rollCycle().format()).isEqualTo("yyyyMMdd-HH'F'");
+            assertThat(r.cycleLengthMillis()).isEqualTo(3_600_000L);
+            assertThat(r.cycleFiles().values()).isNotEmpty().allMatch(p -> p.getFileName().toString().endsWith("F.cq4"));
         }
     }
 

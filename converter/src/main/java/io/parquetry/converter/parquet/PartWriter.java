@@ -21,10 +21,11 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes one Parquet file: records (raw bytes in the schema's layout) are decoded straight into parquet-hadoop's column
- * writers, row groups are cut at {@link ParquetOptions#rowGroupBytes()}, and {@link #close(Map)} writes the footer with
- * the given key-value metadata. Not thread-safe.
+ * writers, row groups are cut at {@link ParquetOptions#rowGroupBytes()}, and {@link #end(Map)} writes the footer with
+ * the given key-value metadata; {@link #abort()} gives the file up. Like parquet-java's
+ * {@code InternalParquetRecordWriter}, an end that fails aborts. Not thread-safe.
  */
-public final class PartWriter implements AutoCloseable {
+final class PartWriter {
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -53,7 +54,7 @@ public final class PartWriter implements AutoCloseable {
 
     private final SyncedOutputFile out;
 
-    public PartWriter(Schema schema, MessageType messageType, ParquetProperties props, CompressionCodecFactory.BytesInputCompressor compressor,
+    PartWriter(Schema schema, MessageType messageType, ParquetProperties props, CompressionCodecFactory.BytesInputCompressor compressor,
             SyncedOutputFile out, long rowGroupBytes) throws IOException {
         this.out = out;
         this.messageType = messageType;
@@ -92,7 +93,7 @@ public final class PartWriter implements AutoCloseable {
     }
 
     /** Appends one record whose {@code schema.recordLength()} bytes start at {@code off} in {@code rec}. */
-    public void write(byte[] rec, int off) throws IOException {
+    void write(byte[] rec, int off) throws IOException {
         for (int c = 0; c < writers.length; c++) {
             ColumnWriter w = writers[c];
             int bit = nullBits[c];
@@ -143,28 +144,35 @@ public final class PartWriter implements AutoCloseable {
         pageStore.close();
     }
 
-    public long rows() {
+    long rows() {
         return rows;
     }
 
     /** Bytes written to the file so far plus what is buffered for the current row group (an estimate of the final size). */
-    public long estimatedBytes() throws IOException {
+    long estimatedBytes() throws IOException {
         return file.getPos() + columns.getBufferedSize();
     }
 
-    /** Writes the last row group and the footer with {@code metadata}, and closes (syncing, for a {@link SyncedOutputFile}). */
-    public void close(Map<String, String> metadata) throws IOException {
+    /**
+     * Writes the last row group and the footer with {@code metadata}, and closes (syncing, for a {@link SyncedOutputFile}).
+     * On failure the file is aborted before the exception is rethrown.
+     */
+    void end(Map<String, String> metadata) throws IOException {
         if (closed) {
-            return;
+            throw new IllegalStateException("part writer already ended or aborted: file=" + out.getPath());
         }
-        closed = true;
-        flushRowGroup();
-        file.end(metadata);
+        try {
+            flushRowGroup();
+            file.end(metadata);
+            closed = true;
+        } catch (IOException | RuntimeException | Error e) {
+            abort();
+            throw e;
+        }
     }
 
-    /** Gives the file up without a footer: nothing is published (see {@link SyncedOutputFile#abort()}). */
-    @Override
-    public void close() {
+    /** Gives the file up without a footer: nothing is published (see {@link SyncedOutputFile#abort()}). Idempotent. */
+    void abort() {
         if (!closed) {
             closed = true;
             try {
@@ -181,8 +189,13 @@ public final class PartWriter implements AutoCloseable {
         }
     }
 
-    /** Bytes of the file once closed. */
-    public long fileBytes() throws IOException {
+    /** Bytes of the file once ended. */
+    long fileBytes() throws IOException {
         return file.getPos();
+    }
+
+    /** The footer written by {@link #end}. */
+    org.apache.parquet.hadoop.metadata.ParquetMetadata footer() {
+        return file.getFooter();
     }
 }

@@ -1,8 +1,8 @@
 package io.parquetry.console.processes;
 
 import io.parquetry.console.ConsoleProperties;
-import io.parquetry.converter.CommitLog;
-import io.parquetry.converter.ConverterControl;
+import io.parquetry.status.CommitLog;
+import io.parquetry.status.ConverterControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,10 +77,12 @@ class ProcessController {
             throw new IllegalArgumentException("commits must be 0.." + MAX_COMMITS + ": commits=" + commits);
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("process", p.view(System.currentTimeMillis(), registry.staleAfterMs()));
+        m.put("process", p.view(System.currentTimeMillis(), registry.staleAfter()));
         Path log = p.commitLog();
         m.put("commitLog", log == null ? null : log.toString());
-        m.put("recentCommits", log == null ? List.of() : CommitLog.recent(log, commits).stream().map(RawJson::new).toList());
+        CommitLog.Recent recent = log == null ? new CommitLog.Recent(List.of(), 0) : CommitLog.recent(log, commits);
+        m.put("recentCommits", recent.entries()); // Jackson writes the records: a torn log line never reaches the JSON
+        m.put("commitLogLinesSkipped", recent.skippedLines());
         return m;
     }
 
@@ -98,10 +100,10 @@ class ProcessController {
         }
         Duration timeout = props.commandTimeout();
         ConverterControl.Outcome o;
-        if (!p.alive(System.currentTimeMillis(), registry.staleAfterMs())) {
+        if (!p.alive(System.currentTimeMillis(), registry.staleAfter())) {
             return outcome(HttpStatus.CONFLICT, new ConverterControl.Outcome(false, null, "converter is not running: id=" + id));
         }
-        try (ConverterControl c = p.control()) {
+        try (ConverterControl c = p.control(registry.staleAfter())) {
             o = switch (command) {
                 case "flush" -> c.flush(timeout);
                 case "rotate" -> c.rotate(timeout);
@@ -126,14 +128,5 @@ class ProcessController {
             throw new IllegalArgumentException("id longer than 64 characters");
         }
         return registry.find(id).orElseThrow(() -> new NotFound("no watched process with id: id=" + id));
-    }
-
-    /** A commit log line, passed through as JSON. */
-    record RawJson(@com.fasterxml.jackson.annotation.JsonRawValue String value) {
-        @com.fasterxml.jackson.annotation.JsonValue
-        @com.fasterxml.jackson.annotation.JsonRawValue
-        public String json() {
-            return value;
-        }
     }
 }

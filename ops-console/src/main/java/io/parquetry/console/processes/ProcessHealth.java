@@ -28,7 +28,7 @@ class ProcessHealth implements CompositeHealthContributor {
     ProcessHealth(ProcessRegistry registry, ConsoleProperties props) {
         for (WatchedProcess p : registry.all()) {
             indicators.put(p.id(), () -> {
-                ProcessView v = p.view(System.currentTimeMillis(), registry.staleAfterMs());
+                ProcessView v = p.view(System.currentTimeMillis(), registry.staleAfter());
                 Health.Builder b = v.alive() ? Health.up() : Health.down();
                 b.withDetail("kind", v.kind()).withDetail("state", v.state()).withDetail("statusFile", v.statusFile())
                         .withDetail("heartbeatAgeMs", v.heartbeatAgeMs());

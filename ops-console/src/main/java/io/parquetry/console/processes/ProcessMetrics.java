@@ -18,7 +18,7 @@ class ProcessMetrics {
     ProcessMetrics(ProcessRegistry registry, MeterRegistry meters) {
         for (WatchedProcess p : registry.all()) {
             Tags tags = Tags.of(p.kind() == WatchedProcess.Kind.CONVERTER ? "converter" : "recorder", p.id());
-            ToDoubleFunction<WatchedProcess> up = w -> w.alive(System.currentTimeMillis(), registry.staleAfterMs()) ? 1 : 0;
+            ToDoubleFunction<WatchedProcess> up = w -> w.alive(System.currentTimeMillis(), registry.staleAfter()) ? 1 : 0;
             if (p.kind() == WatchedProcess.Kind.CONVERTER) {
                 Gauge.builder("parquetry.converter.up", p, up).description("1 while the converter's heartbeat is fresh").tags(tags)
                         .register(meters);
@@ -54,13 +54,13 @@ class ProcessMetrics {
 
     private static void gauge(MeterRegistry m, WatchedProcess p, ProcessRegistry r, String name, String help, Tags tags,
             ToDoubleFunction<ProcessView> f) {
-        Gauge.builder(name, p, w -> f.applyAsDouble(w.view(System.currentTimeMillis(), r.staleAfterMs()))).description(help).tags(tags)
+        Gauge.builder(name, p, w -> f.applyAsDouble(w.view(System.currentTimeMillis(), r.staleAfter()))).description(help).tags(tags)
                 .register(m);
     }
 
     private static void counter(MeterRegistry m, WatchedProcess p, ProcessRegistry r, String name, String help, Tags tags,
             ToDoubleFunction<ProcessView> f) {
-        FunctionCounter.builder(name, p, w -> f.applyAsDouble(w.view(System.currentTimeMillis(), r.staleAfterMs()))).description(help)
+        FunctionCounter.builder(name, p, w -> f.applyAsDouble(w.view(System.currentTimeMillis(), r.staleAfter()))).description(help)
                 .tags(tags).register(m);
     }
 }

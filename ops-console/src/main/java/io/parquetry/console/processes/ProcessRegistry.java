@@ -1,6 +1,7 @@
 package io.parquetry.console.processes;
 
 import io.parquetry.console.ConsoleProperties;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,15 +51,15 @@ public class ProcessRegistry {
         return Optional.ofNullable(processes.get(id));
     }
 
-    long staleAfterMs() {
-        return props.staleAfter().toMillis();
+    Duration staleAfter() {
+        return props.staleAfter();
     }
 
     public List<ProcessView> views() {
         long now = System.currentTimeMillis();
         List<ProcessView> out = new ArrayList<>();
         for (WatchedProcess p : processes.values()) {
-            out.add(p.view(now, staleAfterMs()));
+            out.add(p.view(now, staleAfter()));
         }
         return out;
     }
@@ -68,7 +69,7 @@ public class ProcessRegistry {
         long now = System.currentTimeMillis();
         for (WatchedProcess p : processes.values()) {
             p.sample(now);
-            ProcessView v = p.view(now, staleAfterMs());
+            ProcessView v = p.view(now, staleAfter());
             synchronized (history) {
                 Deque<Sample> d = history.get(p.id());
                 d.addLast(new Sample(now, v.lagRecords(), v.rowsPerSecond(), v.appendsPerSecond(), v.alive()));

@@ -1,14 +1,15 @@
 package io.parquetry.console.processes;
 
-import static io.parquetry.converter.ConverterStatusDescriptor.*;
+import static io.parquetry.status.ConverterStatusDescriptor.*;
 
-import io.parquetry.converter.ConverterControl;
-import io.parquetry.converter.ConverterStatusDescriptor.State;
-import io.parquetry.recorder.RecorderStatusDescriptor;
+import io.parquetry.status.ConverterControl;
+import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusFileDescriptor;
+import io.parquetry.status.StatusSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -71,25 +72,27 @@ final class WatchedProcess {
         }
     }
 
-    boolean alive(long nowMs, long staleAfterMs) {
+    /** A consistent copy of the status file, or null when there is none (yet). */
+    StatusSnapshot snapshot() {
         StatusFile f = file();
-        if (f == null) {
-            return false;
-        }
-        long hb = f.heartbeatMillis();
-        return hb != 0 && nowMs - hb <= staleAfterMs && ProcessHandle.of(f.pid()).map(ProcessHandle::isAlive).orElse(false);
+        return f == null ? null : f.snapshot();
+    }
+
+    boolean alive(long nowMs, Duration staleAfter) {
+        StatusSnapshot s = snapshot();
+        return s != null && s.alive(nowMs, staleAfter);
     }
 
     /** Updates the rates from a new sample of the counters. */
     synchronized void sample(long nowMs) {
-        StatusFile f = file();
-        if (f == null) {
+        StatusSnapshot s = snapshot();
+        if (s == null || s.kind() != expectedKind()) {
             return;
         }
         double secs = lastSampleMs == 0 ? 0 : (nowMs - lastSampleMs) / 1000.0;
         if (kind == Kind.CONVERTER) {
-            long rows = f.value(RECORDS_READ);
-            long bytes = f.value(BYTES_WRITTEN);
+            long rows = s.value(RECORDS_READ);
+            long bytes = s.value(BYTES_WRITTEN);
             if (secs > 0 && lastRows >= 0 && rows >= lastRows) {
                 rowsPerSecond = (rows - lastRows) / secs;
                 bytesPerSecond = Math.max(0, bytes - lastBytes) / secs;
@@ -97,7 +100,7 @@ final class WatchedProcess {
             lastRows = rows;
             lastBytes = bytes;
         } else {
-            long appended = f.value(RecorderStatusDescriptor.APPENDED);
+            long appended = s.value(RecorderStatusDescriptor.APPENDED);
             if (secs > 0 && lastAppended >= 0 && appended >= lastAppended) {
                 appendsPerSecond = (appended - lastAppended) / secs;
             }
@@ -106,24 +109,25 @@ final class WatchedProcess {
         lastSampleMs = nowMs;
     }
 
-    /** The current view. */
-    synchronized ProcessView view(long nowMs, long staleAfterMs) {
-        StatusFile f = file();
-        boolean alive = alive(nowMs, staleAfterMs);
+    private int expectedKind() {
+        return kind == Kind.CONVERTER ? StatusFileDescriptor.KIND_CONVERTER : StatusFileDescriptor.KIND_RECORDER;
+    }
+
+    /** The current view, from one snapshot. A missing file or one of another kind is this process's error, nothing more. */
+    synchronized ProcessView view(long nowMs, Duration staleAfter) {
+        StatusSnapshot f = snapshot();
         String kindName = kind.name().toLowerCase(Locale.ROOT);
-        if (f == null) {
-            return new ProcessView(id, kindName, "missing", false, 0, -1, statusFile.toString(), "", "", "", "", "", 0, 0, 0, 0, -1, -1, 0, 0, 0,
-                    0, "", 0, 0, 0, "", 0, 0, 0, 0, "status file not found", 0, new ProcessView.RotationCounts(0, 0, 0, 0, 0, 0), 0, 0, 0, 0,
-                    0, false, 0);
+        if (f == null || f.kind() != expectedKind()) {
+            String error = f == null ? "status file not found" : "status file is a " + StatusFile.kindName(f.kind()) + "'s, not a " + kindName
+                    + "'s: path=" + statusFile;
+            return new ProcessView(id, kindName, f == null ? "missing" : "error", false, 0, -1, statusFile.toString(), "", "", "", "", "", 0, 0,
+                    0, 0, -1, -1, 0, 0, 0, 0, "", 0, 0, 0, "", 0, 0, 0, 0, error, 0, new ProcessView.RotationCounts(0, 0, 0, 0, 0, 0), 0, 0, 0,
+                    0, 0, false, 0);
         }
+        boolean alive = f.alive(nowMs, staleAfter);
         long hbAge = f.heartbeatMillis() == 0 ? -1 : nowMs - f.heartbeatMillis();
         if (kind == Kind.CONVERTER) {
-            if (f.kind() != StatusFileDescriptor.KIND_CONVERTER) {
-                throw new IllegalStateException("status file is not a converter's: id=" + id + ", path=" + statusFile);
-            }
-            long s = f.value(STATE);
-            String state = alive ? (s >= 0 && s < State.values().length ? State.values()[(int) s].name().toLowerCase(Locale.ROOT) : "unknown")
-                    : (s == State.FAILED.ordinal() ? "failed" : "stopped");
+            String state = ConverterControl.effectiveState(f, alive).label();
             long lag = f.value(LAG_RECORDS);
             long lagMs = lag > 0 && f.value(CAUGHT_UP_MS) > 0 ? Math.max(0, nowMs - f.value(CAUGHT_UP_MS)) : 0;
             long opened = f.value(CURRENT_OPENED_MS);
@@ -136,9 +140,6 @@ final class WatchedProcess {
                     new ProcessView.RotationCounts(f.value(ROTATIONS_ROWS), f.value(ROTATIONS_BYTES), f.value(ROTATIONS_AGE),
                             f.value(ROTATIONS_CYCLE), f.value(ROTATIONS_COMMAND), f.value(ROTATIONS_SHUTDOWN)), 0, 0, 0, 0, 0, false, 0);
         }
-        if (f.kind() != StatusFileDescriptor.KIND_RECORDER) {
-            throw new IllegalStateException("status file is not a recorder's: id=" + id + ", path=" + statusFile);
-        }
         return new ProcessView(id, kindName, alive ? "running" : "stopped", alive, f.pid(), hbAge, statusFile.toString(),
                 f.text(RecorderStatusDescriptor.TEXT_QUEUE), "", f.text(RecorderStatusDescriptor.TEXT_SCHEMA), "",
                 f.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE), 0, 0, 0, 0, -1, f.value(RecorderStatusDescriptor.HEAD_INDEX), 0, 0, 0, 0,
@@ -149,15 +150,15 @@ final class WatchedProcess {
                 f.value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED) == 1, f.value(RecorderStatusDescriptor.LAST_APPEND_MS));
     }
 
-    /** A control client on the status file (converters only). */
-    ConverterControl control() {
-        return ConverterControl.open(statusFile);
+    /** A control client on the status file (converters only), with the console's liveness threshold. */
+    ConverterControl control(Duration staleAfter) {
+        return ConverterControl.open(statusFile, staleAfter);
     }
 
     /** The commit log path the converter publishes. */
     Path commitLog() {
-        StatusFile f = file();
-        if (f == null || kind != Kind.CONVERTER) {
+        StatusSnapshot f = snapshot();
+        if (f == null || kind != Kind.CONVERTER || f.kind() != StatusFileDescriptor.KIND_CONVERTER) {
             return null;
         }
         String p = f.text(TEXT_COMMIT_LOG);

@@ -1,8 +1,8 @@
-package io.parquetry.converter;
+package io.parquetry.status;
 
 /**
- * Slots of a converter's status file (kind {@code KIND_CONVERTER}; frame in
- * {@link io.parquetry.status.StatusFileDescriptor}).
+ * Slots of a converter's status file (kind {@link StatusFileDescriptor#KIND_CONVERTER}; frame in
+ * {@link StatusFileDescriptor}).
  *
  * <pre>
  *  command word              written by   meaning
@@ -15,18 +15,18 @@ package io.parquetry.converter;
  *   5 pause applied          converter    echoes word 4 once the converter has paused (after committing) or resumed
  *
  *  value slot                            text slot
- *   0 state (State ordinal)               0 queue directory
+ *   0 state ({@link ConverterState})      0 queue directory
  *   1 records read                        1 dataset directory (URI)
  *   2 rows written (committed)            2 schema identity
  *   3 files committed                     3 current file (in progress)
  *   4 bytes written (committed)           4 last committed file
- *   5..10 rotations by cause: rows,       5 last error
+ *   5..10 rotations by cause: rows,       5 last error (one line)
  *         bytes, age, cycle, command,     6 file committed by the last flush
  *         shutdown                        7 source
  *  11 errors                              8 settings (codec, pages, rotation)
  *  12 quarantined records                 9 commit log path
  *  13 current file rows                  10 config origin
- *  14 current file bytes (estimate)
+ *  14 current file bytes (estimate)      11 queue id
  *  15 current file opened at ms
  *  16 current file first index
  *  17,18 last commit first, last index
@@ -38,12 +38,17 @@ package io.parquetry.converter;
  *  25 time the converter last caught up with the head, ms
  *  26 record length
  *  27 queue cycle files deleted by retention
- *  28 reserved (was a copy of slot 13)     11 queue id
+ *  28 reserved
+ *  29 output failures in a row (0 while the output is healthy)
+ *  30 next retry at ms (0 when not retrying)
  * </pre>
+ *
+ * The converter publishes every value and text slot together, once per status interval and after every commit.
  */
 public final class ConverterStatusDescriptor {
 
     public static final int CMD_FLUSH_REQUESTED = 0;
+    /** Set only after the file holding every record appended before the request is committed and checkpointed. */
     public static final int CMD_FLUSH_COMPLETED = 1;
     public static final int CMD_ROTATE_REQUESTED = 2;
     public static final int CMD_ROTATE_COMPLETED = 3;
@@ -78,6 +83,8 @@ public final class ConverterStatusDescriptor {
     public static final int CAUGHT_UP_MS = 25;
     public static final int RECORD_LENGTH = 26;
     public static final int RETENTION_DELETED = 27;
+    public static final int OUTPUT_FAILURES = 29;
+    public static final int NEXT_RETRY_MS = 30;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_DATASET = 1;
@@ -91,20 +98,6 @@ public final class ConverterStatusDescriptor {
     public static final int TEXT_COMMIT_LOG = 9;
     public static final int TEXT_CONFIG = 10;
     public static final int TEXT_QUEUE_ID = 11;
-
-    /** Life-cycle states, stored as their ordinal. */
-    public enum State {
-        STARTING, RUNNING, PAUSED, STOPPING, STOPPED, FAILED
-    }
-
-    /** Why a file was committed, in the order of the rotation slots. */
-    public enum Cause {
-        ROWS, BYTES, AGE, CYCLE, COMMAND, SHUTDOWN;
-
-        public int slot() {
-            return ROTATIONS_ROWS + ordinal();
-        }
-    }
 
     private ConverterStatusDescriptor() {
     }

@@ -5,38 +5,45 @@ package io.parquetry.status;
  * readers map it read-only, and a controller maps it read-write only to raise requests.
  *
  * <pre>
- *   0                   4         6         8                   12                  16
- *   +-------------------+---------+---------+-------------------+-------------------+
- *   | magic "PQST"      | major   | minor   | kind (1 rec, 2 cv)| reserved          |
- *   +-------------------+---------+---------+-------------------+-------------------+
- *  16 | pid (long)           | 24 start time ms     | 32 heartbeat ms      | 40 sequence (seqlock)  |
- *  48 | command words: 8 longs (requests raised by controllers, completions set by the owner)     |
- * 112 | value slots: 64 longs, meaning given by the kind's descriptor                             |
- * 624 | text slots: 12 x 256 bytes, each [int length][UTF-8 bytes]                                 |
- *3696 | reserved up to 4096                                                                        |
+ *    0                   4         6         8                   12                  16
+ *    +-------------------+---------+---------+-------------------+-------------------+
+ *    | magic "PQST"      | major   | minor   | kind (1 rec, 2 cv)| reserved          |
+ *    +-------------------+---------+---------+-------------------+-------------------+
+ *   16 | pid (long)        | 24 start time ms    | 32 heartbeat ms     | 40 sequence (seqlock) |
+ *   48 | command words: 8 longs (requests raised by controllers, completions set by the owner)       |
+ *  112 | value slots: 64 longs, meaning given by the kind's descriptor                               |
+ *  624 | text slots: 12 x 256 bytes, each [int length][UTF-8 bytes]                                   |
+ * 3696 | reserved up to 4096                                                                          |
  * </pre>
  *
- * <p>Every long is 8-byte aligned and written with release semantics, read with acquire semantics. Text slots and
- * groups of values that must agree are written between two increments of the sequence word (odd while writing);
- * a reader that sees the sequence change retries.
+ * <p>Every long is 8-byte aligned and written with release semantics, read with acquire semantics. Values and texts
+ * are published together between two increments of the sequence word (odd while writing): a reader that sees the
+ * sequence change while it copies retries, so one {@link StatusSnapshot} never mixes two publications. The heartbeat
+ * and the command words are outside the seqlock: each is one word, written on its own.
  */
 public final class StatusFileDescriptor {
 
     public static final int MAGIC = 0x54535150; // "PQST" little-endian
     /** Readers refuse a file whose major version differs; minor versions only add slots. */
     public static final short MAJOR_VERSION = 1;
-    public static final short MINOR_VERSION = 0;
+    public static final short MINOR_VERSION = 1;
 
     public static final int KIND_RECORDER = 1;
     public static final int KIND_CONVERTER = 2;
 
+    /**
+     * The owner creates the file under a temporary name, writes the whole header with the magic last, and renames it
+     * into place: a reader never sees a half-initialised header.
+     */
     public static final int MAGIC_OFFSET = 0;
     public static final int MAJOR_OFFSET = 4;
     public static final int MINOR_OFFSET = 6;
     public static final int KIND_OFFSET = 8;
     public static final int PID_OFFSET = 16;
     public static final int START_TIME_OFFSET = 24;
+    /** The owner writes the time every beat and 0 when it stops cleanly; see {@link Liveness}. */
     public static final int HEARTBEAT_OFFSET = 32;
+    /** Odd while the owner publishes values and texts; readers retry when it changes under them. */
     public static final int SEQUENCE_OFFSET = 40;
 
     public static final int COMMAND_OFFSET = 48;

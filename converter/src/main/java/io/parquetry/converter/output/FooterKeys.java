@@ -1,4 +1,4 @@
-package io.parquetry.converter;
+package io.parquetry.converter.output;
 
 /** Key-value metadata every committed file carries in its footer (DESIGN §4). */
 public final class FooterKeys {

@@ -1,4 +1,4 @@
-package io.parquetry.converter;
+package io.parquetry.converter.output;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

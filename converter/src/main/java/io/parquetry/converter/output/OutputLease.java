@@ -1,8 +1,7 @@
-package io.parquetry.converter;
+package io.parquetry.converter.output;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * gone: the same host and a pid that is no longer running, or no renewal for {@link #EXPIRE_MS}. Otherwise it refuses.
  * Creating the file uses create-if-absent, so two converters starting together cannot both win.
  */
-final class OutputLease implements AutoCloseable {
+public final class OutputLease implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputLease.class);
     static final long RENEW_MS = 5_000;
@@ -45,7 +44,7 @@ final class OutputLease implements AutoCloseable {
         this.stateDir = stateDir;
     }
 
-    static Path path(Path datasetDir, String source) {
+    public static Path path(Path datasetDir, String source) {
         return new Path(datasetDir, "_parquetry/leases/" + source + ".lease");
     }
 
@@ -54,7 +53,7 @@ final class OutputLease implements AutoCloseable {
      *
      * @throws IllegalStateException naming the holder when another live converter holds it
      */
-    static OutputLease acquire(FileSystem fs, Path datasetDir, String source, String stateDir) throws IOException {
+    public static OutputLease acquire(FileSystem fs, Path datasetDir, String source, String stateDir) throws IOException {
         OutputLease lease = new OutputLease(fs, path(datasetDir, source), stateDir);
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
@@ -114,7 +113,7 @@ final class OutputLease implements AutoCloseable {
     }
 
     /** Renews the lease if due; checks first that nobody took it over (a paused JVM may have let it expire). */
-    void renewIfDue(long nowMs) throws IOException {
+    public void renewIfDue(long nowMs) throws IOException {
         if (nowMs - lastRenewMs < RENEW_MS) {
             return;
         }
@@ -145,10 +144,6 @@ final class OutputLease implements AutoCloseable {
     }
 
     private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return io.parquetry.platform.Host.name();
     }
 }

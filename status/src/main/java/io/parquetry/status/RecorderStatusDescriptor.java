@@ -1,8 +1,8 @@
-package io.parquetry.recorder;
+package io.parquetry.status;
 
 /**
- * Value and text slots of a recorder's status file (kind {@code KIND_RECORDER}; frame in
- * {@link io.parquetry.status.StatusFileDescriptor}).
+ * Value and text slots of a recorder's status file (kind {@link StatusFileDescriptor#KIND_RECORDER}; frame in
+ * {@link StatusFileDescriptor}).
  *
  * <pre>
  *  value slot                     text slot
@@ -10,8 +10,8 @@ package io.parquetry.recorder;
  *   1 refused: disk guard          1 schema identity (name vN fingerprint hex)
  *   2 refused: closed              2 roll cycle
  *   3 last append time ms          3 last error
- *                                  4 queue id
- *   4 free bytes on the queue's file system
+ *   4 free bytes on the            4 queue id
+ *     queue's file system
  *   5 disk guard tripped (0/1)
  *   6 queue head index (last appended, any writer)
  *   7 index known to be on disk (msync mode), -1 otherwise

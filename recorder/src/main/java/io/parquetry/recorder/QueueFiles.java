@@ -1,16 +1,30 @@
-package io.parquetry.converter;
+package io.parquetry.recorder;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.stream.Stream;
 import net.openhft.chronicle.queue.RollCycle;
 
-/** Cycle numbers of Chronicle cycle file names ({@code 20261121-05LS.cq4}), for retention. */
-final class QueueCycles {
+/** The cycle files of a queue directory ({@code 20261121-05LS.cq4}) and the cycles their names stand for. */
+final class QueueFiles {
 
-    private QueueCycles() {
+    static final String CYCLE_SUFFIX = ".cq4";
+
+    private QueueFiles() {
+    }
+
+    /** The queue's cycle files, in name order (which is cycle order). */
+    static List<Path> cycleFiles(Path queueDir) throws IOException {
+        try (Stream<Path> s = Files.list(queueDir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted().toList();
+        }
     }
 
     /**
@@ -19,7 +33,7 @@ final class QueueCycles {
      * cycles map to their own numbers.
      */
     static int cycleOf(String fileName, RollCycle rollCycle) {
-        String stem = fileName.endsWith(".cq4") ? fileName.substring(0, fileName.length() - 4) : fileName;
+        String stem = fileName.endsWith(CYCLE_SUFFIX) ? fileName.substring(0, fileName.length() - CYCLE_SUFFIX.length()) : fileName;
         try {
             DateTimeFormatter f = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
                     .parseDefaulting(ChronoField.HOUR_OF_DAY, 0).parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)

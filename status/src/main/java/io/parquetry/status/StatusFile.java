@@ -19,15 +19,19 @@ import java.nio.file.StandardOpenOption;
 /**
  * A memory-mapped status file (layout in {@link StatusFileDescriptor}). Mapped with the JDK alone, so that readers
  * such as the console need neither Chronicle nor its JVM flags.
+ *
+ * <p>The owner publishes with {@link #update()} (values and texts seen together) and beats with {@link #heartbeat};
+ * readers take a {@link #snapshot()}; controllers raise requests through the command words.
  */
 public final class StatusFile implements AutoCloseable {
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** A reader gives up waiting for an even sequence after this many tries: the owner died mid-publication. */
+    private static final int MAX_ATTEMPTS = 100_000;
 
     private final Path path;
     private final MappedByteBuffer buffer;
-    private final byte[] textScratch = new byte[TEXT_SLOT_LENGTH];
 
     private StatusFile(Path path, MappedByteBuffer buffer) {
         this.path = path;
@@ -59,18 +63,28 @@ public final class StatusFile implements AutoCloseable {
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return map(path, true, kind);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create status file: path=" + path, e);
+            throw new UncheckedIOException("cannot create status file: path=" + path + ": " + e, e);
         }
     }
 
     /** Maps an existing file for reading, or for raising requests when {@code writable}. */
     public static StatusFile open(Path path, boolean writable) {
+        return open(path, writable, 0);
+    }
+
+    /**
+     * Maps an existing file of one kind ({@code 0}: any).
+     *
+     * @throws IllegalStateException naming the file when it is not a status file, of an unknown major version, or of
+     *     another kind
+     */
+    public static StatusFile open(Path path, boolean writable, int expectedKind) {
         try {
-            return map(path, writable, 0);
+            return map(path, writable, expectedKind);
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("status file does not exist (is the process running?): path=" + path, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open status file: path=" + path, e);
+            throw new UncheckedIOException("cannot open status file: path=" + path + ": " + e, e);
         }
     }
 
@@ -78,7 +92,8 @@ public final class StatusFile implements AutoCloseable {
         try (FileChannel ch = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(path, StandardOpenOption.READ)) {
             if (ch.size() < FILE_LENGTH) {
-                throw new IllegalStateException("status file is too short: path=" + path + ", length=" + ch.size());
+                throw new IllegalStateException("status file is too short: path=" + path + ", length=" + ch.size() + ", expected="
+                        + FILE_LENGTH);
             }
             MappedByteBuffer b = ch.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, FILE_LENGTH);
             b.order(ByteOrder.LITTLE_ENDIAN);
@@ -91,11 +106,18 @@ public final class StatusFile implements AutoCloseable {
                 throw new IllegalStateException("status file has an unknown major version: path=" + path + ", version=" + major
                         + ", supported=" + MAJOR_VERSION);
             }
-            if (expectedKind != 0 && b.getInt(KIND_OFFSET) != expectedKind) {
-                throw new IllegalStateException("status file is of another kind: path=" + path + ", kind=" + b.getInt(KIND_OFFSET));
+            int kind = b.getInt(KIND_OFFSET);
+            if (expectedKind != 0 && kind != expectedKind) {
+                throw new IllegalStateException("status file is of another kind: path=" + path + ", kind=" + kindName(kind) + ", expected="
+                        + kindName(expectedKind));
             }
             return new StatusFile(path, b);
         }
+    }
+
+    /** {@code recorder}, {@code converter}, or the number. */
+    public static String kindName(int kind) {
+        return kind == KIND_RECORDER ? "recorder" : kind == KIND_CONVERTER ? "converter" : Integer.toString(kind);
     }
 
     public Path path() {
@@ -118,21 +140,14 @@ public final class StatusFile implements AutoCloseable {
         return (long) LONG.getAcquire(buffer, HEARTBEAT_OFFSET);
     }
 
+    /** The owner's beat; 0 says it stopped cleanly. */
     public void heartbeat(long nowMillis) {
         LONG.setRelease(buffer, HEARTBEAT_OFFSET, nowMillis);
     }
 
-    /** True when the owner has beaten within {@code staleAfterMillis}. */
-    public boolean alive(long nowMillis, long staleAfterMillis) {
-        return nowMillis - heartbeatMillis() <= staleAfterMillis;
-    }
-
-    public long value(int slot) {
-        return (long) LONG.getAcquire(buffer, valueOffset(slot));
-    }
-
-    public void value(int slot, long v) {
-        LONG.setRelease(buffer, valueOffset(slot), v);
+    /** {@link Liveness#alive} of the owner, now. */
+    public boolean alive(java.time.Duration staleAfter) {
+        return Liveness.alive(heartbeatMillis(), pid(), System.currentTimeMillis(), staleAfter);
     }
 
     public long command(int command) {
@@ -148,63 +163,93 @@ public final class StatusFile implements AutoCloseable {
         return (long) LONG.getAndAdd(buffer, commandOffset(command), 1L) + 1;
     }
 
-    /** Starts a consistent update (values and texts written until {@link #endUpdate()} are seen together). */
-    public void beginUpdate() {
+    /**
+     * Starts a publication; close it to publish. Only the owner's thread that publishes may use it.
+     *
+     * <pre>{@code
+     * try (StatusFile.Update u = status.update()) {
+     *     u.value(ROWS_WRITTEN, rows).text(TEXT_LAST_COMMIT_FILE, file);
+     * }
+     * }</pre>
+     */
+    public Update update() {
         long s = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
         LONG.setVolatile(buffer, SEQUENCE_OFFSET, s + 1);
+        return new Update();
     }
 
-    public void endUpdate() {
-        long s = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
-        LONG.setRelease(buffer, SEQUENCE_OFFSET, s + 1);
-    }
+    /** Values and texts written between {@link #update()} and {@link #close()} are seen together by snapshots. */
+    public final class Update implements AutoCloseable {
 
-    /** Writes a text slot; the caller brackets it with {@link #beginUpdate()}/{@link #endUpdate()}. Longer text is cut. */
-    public void text(int slot, String s) {
-        int off = textOffset(slot);
-        byte[] bytes = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(bytes.length, TEXT_SLOT_LENGTH - 4);
-        for (int i = 0; i < n; i++) {
-            buffer.put(off + 4 + i, bytes[i]);
+        private boolean closed;
+
+        private Update() {
         }
-        buffer.putInt(off, n);
+
+        public Update value(int slot, long v) {
+            LONG.setRelease(buffer, valueOffset(slot), v);
+            return this;
+        }
+
+        /** Longer text is cut at the slot's length (on a character boundary). */
+        public Update text(int slot, String s) {
+            int off = textOffset(slot);
+            byte[] bytes = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(bytes.length, TEXT_SLOT_LENGTH - 4);
+            while (n > 0 && n < bytes.length && (bytes[n] & 0xC0) == 0x80) {
+                n--; // never cut a UTF-8 sequence in two
+            }
+            for (int i = 0; i < n; i++) {
+                buffer.put(off + 4 + i, bytes[i]);
+            }
+            buffer.putInt(off, n);
+            return this;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                long s = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
+                LONG.setRelease(buffer, SEQUENCE_OFFSET, s + 1);
+            }
+        }
     }
 
-    /** Reads a text slot consistently, retrying while the owner is writing. */
-    public synchronized String text(int slot) {
-        int off = textOffset(slot);
+    /** A consistent copy of every value and text, retrying while the owner publishes. */
+    public StatusSnapshot snapshot() {
+        long[] values = new long[VALUE_COUNT];
+        byte[][] raw = new byte[TEXT_COUNT][];
+        int[] lengths = new int[TEXT_COUNT];
         for (int attempt = 0; ; attempt++) {
             long s1 = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
-            if ((s1 & 1) == 0 || attempt > 1000) {
-                int n = Math.max(0, Math.min(buffer.getInt(off), TEXT_SLOT_LENGTH - 4));
-                for (int i = 0; i < n; i++) {
-                    textScratch[i] = buffer.get(off + 4 + i);
+            boolean last = attempt >= MAX_ATTEMPTS;
+            if ((s1 & 1) == 0 || last) {
+                for (int i = 0; i < VALUE_COUNT; i++) {
+                    values[i] = (long) LONG.getAcquire(buffer, valueOffset(i));
+                }
+                for (int t = 0; t < TEXT_COUNT; t++) {
+                    int off = textOffset(t);
+                    int n = Math.max(0, Math.min(buffer.getInt(off), TEXT_SLOT_LENGTH - 4));
+                    if (raw[t] == null) {
+                        raw[t] = new byte[TEXT_SLOT_LENGTH - 4];
+                    }
+                    buffer.get(off + 4, raw[t], 0, n);
+                    lengths[t] = n;
                 }
                 VarHandle.acquireFence();
                 long s2 = (long) LONG.getVolatile(buffer, SEQUENCE_OFFSET);
-                if (s1 == s2 || attempt > 1000) {
-                    return new String(textScratch, 0, n, StandardCharsets.UTF_8);
+                if (s1 == s2 || last) {
+                    break;
                 }
             }
             Thread.onSpinWait();
         }
-    }
-
-    /** Reads several values that the owner writes together, retrying while the owner is writing. */
-    public void values(int[] slots, long[] out) {
-        for (int attempt = 0; ; attempt++) {
-            long s1 = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
-            if ((s1 & 1) == 0 || attempt > 1000) {
-                for (int i = 0; i < slots.length; i++) {
-                    out[i] = value(slots[i]);
-                }
-                long s2 = (long) LONG.getVolatile(buffer, SEQUENCE_OFFSET);
-                if (s1 == s2 || attempt > 1000) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
+        String[] texts = new String[TEXT_COUNT];
+        for (int t = 0; t < TEXT_COUNT; t++) {
+            texts[t] = new String(raw[t], 0, lengths[t], StandardCharsets.UTF_8);
         }
+        return new StatusSnapshot(kind(), buffer.getShort(MINOR_OFFSET), pid(), startTimeMillis(), heartbeatMillis(), values, texts);
     }
 
     /** Unmapping is left to the GC (the JDK has no supported unmap); closing drops our reference. */

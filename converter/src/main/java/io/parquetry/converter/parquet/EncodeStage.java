@@ -1,11 +1,9 @@
-package io.parquetry.converter;
+package io.parquetry.converter.parquet;
 
-import io.parquetry.converter.parquet.PartWriter;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The second stage of the converter's pipeline: the tailing thread copies records into batches ({@link #add}); this
@@ -86,17 +84,19 @@ final class EncodeStage implements AutoCloseable {
         }
     }
 
-    /** Copies one record of {@code raw} at {@code position} into the current batch for {@code part}. */
-    void add(PartWriter part, Bytes<?> raw, long position) throws IOException {
-        Batch b = filling;
-        if (b == null) {
-            b = takeFree();
-            b.part = part;
-            filling = b;
-        }
-        raw.read(position, b.data, b.count * recordLength, recordLength);
-        if (++b.count == batchRecords) {
-            submit();
+    /** Copies {@code count} records from {@code records} at {@code offset} into batches for {@code part}. */
+    void add(PartWriter part, byte[] records, int offset, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Batch b = filling;
+            if (b == null) {
+                b = takeFree();
+                b.part = part;
+                filling = b;
+            }
+            System.arraycopy(records, offset + i * recordLength, b.data, b.count * recordLength, recordLength);
+            if (++b.count == batchRecords) {
+                submit();
+            }
         }
     }
 
@@ -139,6 +139,17 @@ final class EncodeStage implements AutoCloseable {
             LockSupport.parkNanos(20_000);
         }
         checkFailure();
+    }
+
+    /** After a part was given up: waits for what was handed over, forgets its failure, and is ready for the next part. */
+    void reset() {
+        try {
+            drain();
+        } catch (IOException ignored) {
+            // the part this failure belonged to is being given up
+        }
+        failure = null;
+        resetEstimate();
     }
 
     /** The current part's estimated size after the last encoded batch (approximate by at most one batch). */

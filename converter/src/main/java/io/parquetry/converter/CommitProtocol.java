@@ -1,0 +1,51 @@
+package io.parquetry.converter;
+
+import io.parquetry.converter.output.CommittedFile;
+import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.converter.output.Part;
+import io.parquetry.status.CommitLog;
+import io.parquetry.status.RotationCause;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit of one part (DESIGN §4): the part's own steps (footer → sync → rename → directory sync) → the checkpoint
+ * (write aside, sync, rename) → the commit log. A crash between any two steps neither loses nor duplicates a record:
+ * before the rename nothing is visible and recovery deletes the in-progress file; after it, recovery adopts the file by
+ * its name and footer even if the checkpoint was not written.
+ */
+final class CommitProtocol {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitProtocol.class);
+
+    private final ConverterContext ctx;
+
+    CommitProtocol(ConverterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Commits {@code part}.
+     *
+     * @throws OutputFailure when a step failed in a way that may heal; the part is aborted (a file that reached its final
+     *     name stays, and recovery adopts it)
+     */
+    CommittedFile commit(Part part, RotationCause cause, long uncompressedBytes) throws OutputFailure {
+        CommittedFile f = part.commit(ctx.footerMetadata);
+        try {
+            ctx.checkpoint.write(f.lastIndex(), ctx.queueId.id());
+        } catch (UncheckedIOException e) {
+            throw new OutputFailure("cannot write the checkpoint after committing " + f.path(), ctx.checkpoint.file(), e.getCause());
+        }
+        try {
+            ctx.commitLog.append(new CommitLog.Entry(f.path().toString(), f.rows(), f.bytes(), f.firstIndex(), f.lastIndex(),
+                    System.currentTimeMillis(), cause.label(), uncompressedBytes));
+        } catch (UncheckedIOException e) {
+            // The commit log is for people; the commit itself is complete.
+            LOG.warn("cannot append to the commit log (the commit itself is complete): file={}, committed={}", ctx.commitLog.file(), f.path(), e);
+        }
+        LOG.debug("committed file={}, rows={}, bytes={}, cause={}", f.path(), f.rows(), f.bytes(), cause);
+        return f;
+    }
+}

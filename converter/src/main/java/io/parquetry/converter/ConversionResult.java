@@ -1,0 +1,19 @@
+package io.parquetry.converter;
+
+import io.parquetry.schema.Schema;
+import io.parquetry.status.RotationCause;
+
+/**
+ * What a converter did: the summary {@code bin/parquetry convert} prints, and what tests check.
+ *
+ * @param lastCommitted the checkpoint at the end: index of the last committed record, -1 for none
+ * @param outputFailures output failures met and retried (each aborted the file being written)
+ */
+public record ConversionResult(Schema schema, String datasetDir, long recordsRead, long rowsWritten, long filesCommitted, long bytesWritten,
+        long quarantined, long lastCommitted, long outputFailures, long[] rotationCounts) {
+
+    /** Files committed for {@code cause}. */
+    public long rotations(RotationCause cause) {
+        return rotationCounts[cause.ordinal()];
+    }
+}

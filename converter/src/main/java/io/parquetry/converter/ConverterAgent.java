@@ -1,0 +1,387 @@
+package io.parquetry.converter;
+
+import io.parquetry.converter.output.CommittedFile;
+import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.converter.output.Part;
+import io.parquetry.recorder.QueueReader;
+import io.parquetry.recorder.RecordReader;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.RotationCause;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The converter's duty cycle, in the manner of Agrona's {@code Agent}: {@link #doWork} runs each duty once (publish
+ * status, renew the lease, take commands, read a batch, rotate by age, complete a flush, retention) and returns how much
+ * work it did; the caller's idle strategy decides how long to wait when it did none. Everything here runs on the
+ * converter's one thread.
+ *
+ * <p>Failures of the output or the state directory ({@link OutputFailure}) do not end the converter: the current part is
+ * aborted (nothing half-published), the state becomes {@link ConverterState#RETRYING} with the cause in the status file,
+ * and after a bounded exponential back-off the agent recovers from its checkpoint and carries on, exactly once. Any
+ * other exception is a failure that cannot heal and leaves {@link #doWork} for the caller to stop on.
+ */
+final class ConverterAgent implements Commands.Target {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConverterAgent.class);
+    private static final int BATCH_RECORDS = 4096;
+    /** A quarantined excerpt keeps at most this many of its bytes (a garbage length must not allocate gigabytes). */
+    private static final int QUARANTINE_MAX_BYTES = 1 << 20;
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = TimeUnit.SECONDS.toMillis(30);
+
+    private final ConverterContext ctx;
+    private final ConverterConfig config;
+    private final QueueReader reader;
+    private final Recovery recovery;
+    private final CommitProtocol commits;
+    private final Retention retention;
+    private final Commands commands;
+    private final StatusPublisher publisher;
+    private final Counters counters = new Counters();
+    private final int recordLength;
+    private final byte[] batch;
+    private final QueueReader.Consumer consumer = this::onRecord;
+
+    private int batched;
+    private long batchLastIndex;
+    private Part part;
+    private ConverterState state = ConverterState.STARTING;
+    private boolean caughtUp;
+    private long caughtUpMs;
+    private long head = -1;
+    private long outputFailures;
+    private long nextRetryMs;
+    private String lastError = "";
+    private String lastFlushFile = "";
+
+    ConverterAgent(ConverterContext ctx) {
+        this.ctx = ctx;
+        this.config = ctx.config;
+        this.reader = ctx.reader;
+        this.recovery = new Recovery(ctx);
+        this.commits = new CommitProtocol(ctx);
+        this.retention = new Retention(config, reader);
+        this.commands = new Commands(ctx.status);
+        this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween);
+        this.recordLength = ctx.schema.recordLength();
+        this.batch = new byte[BATCH_RECORDS * recordLength];
+    }
+
+    /**
+     * Takes the output lease and recovers; when the output cannot be reached, starts in {@link ConverterState#RETRYING}.
+     *
+     * @throws IllegalArgumentException or IllegalStateException when the output or the state cannot be used at all
+     */
+    void start(long nowMs) {
+        try {
+            prepare();
+            state = ConverterState.RUNNING;
+        } catch (OutputFailure f) {
+            retryLater(f, nowMs);
+        }
+        publish(nowMs);
+    }
+
+    /** Lease, then recovery: the reader is positioned after the checkpoint. */
+    private void prepare() throws OutputFailure {
+        ctx.acquireLease();
+        Recovery.Result r = recovery.run();
+        counters.lastCommitted = r.lastCommitted();
+        counters.lastRead = r.lastCommitted();
+        LOG.info("converter ready: queue={}, queue id={}, dataset={}, source={}, schema={}, checkpoint={}, inProgressDeleted={}, adopted={}",
+                config.queue(), ctx.queueId.id(), ctx.output.datasetDir(), config.source(), ctx.schema.identity(), r.lastCommitted(),
+                r.inProgressDeleted(), r.adopted());
+    }
+
+    /**
+     * One pass over every duty.
+     *
+     * @return the work done (0 when there was nothing to do)
+     * @throws RuntimeException (or Error) on a failure that cannot heal; the caller stops with {@link #fail}
+     */
+    int doWork(long nowMs) {
+        int work = 0;
+        try {
+            if (publisher.due(nowMs)) {
+                head = headNow();
+                publish(nowMs);
+                renewLease(nowMs);
+            }
+            work += commands.poll(this);
+            if (state == ConverterState.RETRYING) {
+                return work + retryIfDue(nowMs);
+            }
+            if (commands.paused()) {
+                return work;
+            }
+            int n = read();
+            long now = System.currentTimeMillis();
+            caughtUp = n == 0;
+            if (caughtUp) {
+                caughtUpMs = now;
+            }
+            if (part != null && now - part.openedAtMillis() >= config.maxAge().toMillis()) {
+                commit(RotationCause.AGE);
+                work++;
+            }
+            work += commands.progress(this, caughtUp);
+            if (caughtUp) {
+                counters.retentionDeleted += retention.run(now, counters.lastCommitted);
+            }
+            return work + n;
+        } catch (OutputFailure f) {
+            retryLater(f, System.currentTimeMillis());
+            return work + 1;
+        }
+    }
+
+    /** True when everything in the queue is committed or in the current part, and the output is healthy. */
+    boolean drained() {
+        return caughtUp && state == ConverterState.RUNNING;
+    }
+
+    boolean retrying() {
+        return state == ConverterState.RETRYING;
+    }
+
+    private void renewLease(long nowMs) throws OutputFailure {
+        if (ctx.lease == null) {
+            return;
+        }
+        try {
+            ctx.lease.renewIfDue(nowMs);
+        } catch (IOException e) {
+            throw new OutputFailure("cannot renew the output lease", ctx.lease, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------- reading
+
+    /** Reads a batch; a failure of the output met while handing records over comes out as itself. */
+    private int read() throws OutputFailure {
+        try {
+            int n = reader.read(consumer, BATCH_RECORDS);
+            if (batched > 0) {
+                appendBatch(); // what was read is in the part: its row count and size are current
+            }
+            return n;
+        } catch (OutputFailureInRead e) {
+            throw e.failure;
+        } catch (InternalError | AssertionError e) {
+            throw new IllegalStateException("queue is damaged or truncated after index " + counters.lastRead + ": queue=" + config.queue()
+                    + " (" + e + "); records up to the checkpoint " + counters.lastCommitted + " are committed", e);
+        }
+    }
+
+    private void onRecord(long index, RecordReader rec) {
+        try {
+            counters.recordsRead++;
+            counters.lastRead = index;
+            int cycle = reader.cycleOf(index);
+            if (part != null && cycle != part.cycle()) {
+                commit(RotationCause.CYCLE);
+            }
+            if (part == null) {
+                part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
+            }
+            if (rec.matchesSchema()) {
+                rec.copyTo(batch, batched * recordLength, recordLength);
+                batched++;
+                batchLastIndex = index;
+                if (batched == BATCH_RECORDS) {
+                    appendBatch();
+                }
+            } else {
+                quarantine(index, rec);
+            }
+            if (part != null && part.rows() + batched >= config.maxRows()) {
+                commit(RotationCause.ROWS);
+            }
+        } catch (OutputFailure f) {
+            throw new OutputFailureInRead(f);
+        }
+    }
+
+    private void quarantine(long index, RecordReader rec) throws OutputFailure {
+        flushBatch();
+        byte[] bytes = new byte[Math.min(rec.length(), QUARANTINE_MAX_BYTES)];
+        rec.copyTo(bytes, 0, bytes.length);
+        ctx.quarantine.add(index, bytes, bytes.length);
+        counters.quarantined++;
+        part.skip(index);
+        LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index, rec.length(),
+                recordLength, ctx.quarantine.log());
+    }
+
+    /** Hands the batch to the part, then rotates by size: the estimate is only as fresh as the last batch. */
+    private void appendBatch() throws OutputFailure {
+        flushBatch();
+        if (part.estimatedBytes() >= config.maxBytes()) {
+            commit(RotationCause.BYTES);
+        }
+    }
+
+    private void flushBatch() throws OutputFailure {
+        if (batched > 0) {
+            int n = batched;
+            batched = 0;
+            part.append(batch, 0, n, batchLastIndex);
+        }
+    }
+
+    /** Carries an output failure out of the queue reader's callback. */
+    private static final class OutputFailureInRead extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient OutputFailure failure;
+
+        OutputFailureInRead(OutputFailure failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ committing
+
+    private void commit(RotationCause cause) throws OutputFailure {
+        flushBatch();
+        Part p = part;
+        part = null;
+        CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
+        counters.committed(f, cause, System.currentTimeMillis());
+        publish(System.currentTimeMillis());
+    }
+
+    @Override
+    public void commitForCommand() throws OutputFailure {
+        if (part != null) {
+            commit(RotationCause.COMMAND);
+        }
+    }
+
+    @Override
+    public long head() {
+        return headNow();
+    }
+
+    @Override
+    public long lastRead() {
+        return counters.lastRead;
+    }
+
+    @Override
+    public void publishForFlush() {
+        lastFlushFile = counters.lastCommit == null ? "" : counters.lastCommit.path().toString();
+        head = headNow();
+        publish(System.currentTimeMillis());
+    }
+
+    @Override
+    public void paused(boolean paused) {
+        if (state == ConverterState.RUNNING || state == ConverterState.PAUSED) {
+            state = paused ? ConverterState.PAUSED : ConverterState.RUNNING;
+        }
+        LOG.info(paused ? "paused" : "resumed");
+        publish(System.currentTimeMillis()); // before the acknowledgement: a controller then reads the new state
+    }
+
+    // ------------------------------------------------------------------------------------------------------- failures
+
+    private void retryLater(OutputFailure f, long nowMs) {
+        abortPart();
+        counters.errors++;
+        counters.outputFailures++;
+        outputFailures++;
+        long backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(20, outputFailures - 1));
+        nextRetryMs = nowMs + backoff;
+        lastError = f.getMessage();
+        state = ConverterState.RETRYING;
+        LOG.warn("output failed, the current file is aborted; retrying from the checkpoint in {} ms (failure {} in a row): {}", backoff,
+                outputFailures, f.getMessage());
+        LOG.debug("output failure", f);
+        publish(nowMs);
+    }
+
+    private int retryIfDue(long nowMs) {
+        if (nowMs < nextRetryMs) {
+            return 0;
+        }
+        try {
+            prepare();
+        } catch (OutputFailure f) {
+            retryLater(f, nowMs);
+            return 1;
+        }
+        LOG.info("output healthy again after {} failure(s): resuming from checkpoint {}", outputFailures, counters.lastCommitted);
+        outputFailures = 0;
+        nextRetryMs = 0;
+        state = commands.paused() ? ConverterState.PAUSED : ConverterState.RUNNING;
+        publish(nowMs);
+        return 1;
+    }
+
+    /** Records a failure that cannot heal: the part is aborted, the state is FAILED with the cause, published. */
+    void fail(Throwable e) {
+        abortPart();
+        counters.errors++;
+        state = ConverterState.FAILED;
+        lastError = oneLine(e);
+        publish(System.currentTimeMillis());
+    }
+
+    /** Gives up the current part, if any, without committing it (the next start converts its records again). */
+    void abandon() {
+        abortPart();
+    }
+
+    private void abortPart() {
+        batched = 0;
+        if (part != null) {
+            part.abort();
+            part = null;
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return (m == null ? e.getClass().getSimpleName() : m).replace('\n', ' ');
+    }
+
+    // ------------------------------------------------------------------------------------------------- stop and status
+
+    /** Commits what the current part holds and stops. */
+    void shutdown() throws OutputFailure {
+        state = ConverterState.STOPPING;
+        publish(System.currentTimeMillis());
+        if (part != null) {
+            commit(RotationCause.SHUTDOWN);
+        }
+        state = ConverterState.STOPPED;
+        head = headNow();
+        publish(System.currentTimeMillis());
+    }
+
+    private long headNow() {
+        try {
+            return reader.lastIndex();
+        } catch (RuntimeException | InternalError | AssertionError e) {
+            LOG.warn("cannot read the queue head (lag is stale): queue={}: {}", config.queue(), e.toString());
+            return head;
+        }
+    }
+
+    private void publish(long nowMs) {
+        publisher.publish(nowMs, counters, new StatusPublisher.Moment(state, part, head, caughtUpMs, outputFailures, nextRetryMs, lastError,
+                lastFlushFile));
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    ConverterState state() {
+        return state;
+    }
+}

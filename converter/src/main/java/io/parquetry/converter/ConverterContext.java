@@ -1,0 +1,169 @@
+package io.parquetry.converter;
+
+import static io.parquetry.status.ConverterStatusDescriptor.*;
+
+import io.parquetry.converter.output.DatasetLayout;
+import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.converter.output.Output;
+import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.converter.output.OutputLease;
+import io.parquetry.converter.parquet.RowGroupEncoders;
+import io.parquetry.platform.Version;
+import io.parquetry.recorder.QueueIdentity;
+import io.parquetry.recorder.QueueReader;
+import io.parquetry.schema.Schema;
+import io.parquetry.status.CommitLog;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.StatusFile;
+import io.parquetry.status.StatusFileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FSError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a converter holds, opened in one place ({@link #open}) and released in one list ({@link #close}), the way
+ * Aeron's {@code Archive.Context} concludes and closes: a failure half-way through opening releases whatever was opened
+ * so far, so a failed start leaves no thread, lock, mapping or lease behind.
+ *
+ * <p>The order matters: the queue first (the state directory may live inside it), then the state directory's lock, so
+ * a second converter is refused before it touches anything; then the output, the status file and its heartbeat.
+ */
+final class ConverterContext implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConverterContext.class);
+
+    final ConverterConfig config;
+    QueueReader reader;
+    Schema schema;
+    QueueIdentity queueId;
+    StateLock lock;
+    Output output;
+    DatasetLayout layout;
+    Checkpoint checkpoint;
+    CommitLog commitLog;
+    Quarantine quarantine;
+    StatusFile status;
+    Heartbeat heartbeat;
+    RowGroupEncoders encoders;
+    /** Taken when the output is first reachable: at open, or on the first retry after a start during an outage. */
+    OutputLease lease;
+    /** What every committed file's footer says besides its index range and count. */
+    Map<String, String> footerMetadata;
+
+    private ConverterContext(ConverterConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Opens everything but the output lease (see {@link #acquireLease()}).
+     *
+     * @throws IllegalArgumentException or IllegalStateException naming the queue, schema, lock holder or output at fault
+     */
+    static ConverterContext open(ConverterConfig config) {
+        ConverterContext ctx = new ConverterContext(config);
+        try {
+            ctx.conclude();
+            return ctx;
+        } catch (IOException e) {
+            ctx.close();
+            throw new UncheckedIOException("cannot start converter: queue=" + config.queue() + ", output=" + config.output() + ": " + e, e);
+        } catch (RuntimeException | Error e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    private void conclude() throws IOException {
+        reader = QueueReader.open(config.queue());
+        schema = reader.schema();
+        queueId = reader.identity();
+        lock = StateLock.acquire(config.stateDir());
+        output = Output.open(config.output(), config.datasetOr(schema.name()), config.hadoop(),
+                config.commitMode() == ConverterConfig.CommitMode.DIRECT);
+        layout = new DatasetLayout(output.datasetDir(), config.source(), queueId.id(), reader.cycleLengthMillis());
+        checkpoint = new Checkpoint(config.stateDir());
+        commitLog = CommitLog.open(config.stateDir().resolve("commits.log"), config.commitLogEntries());
+        quarantine = new Quarantine(config.stateDir(), schema.recordLength());
+        footerMetadata = footerMetadata();
+        status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
+                System.currentTimeMillis());
+        try (StatusFile.Update u = status.update()) {
+            u.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString()).text(TEXT_QUEUE_ID, queueId.id())
+                    .text(TEXT_DATASET, output.datasetDir().toString()).text(TEXT_SCHEMA, schema.identity()).text(TEXT_SOURCE, config.source())
+                    .text(TEXT_SETTINGS, settings()).text(TEXT_COMMIT_LOG, commitLog.file().toAbsolutePath().toString())
+                    .text(TEXT_CONFIG, config.origin()).value(RECORD_LENGTH, schema.recordLength()).value(CHECKPOINT, -1)
+                    .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
+        }
+        heartbeat = new Heartbeat(status);
+        encoders = new RowGroupEncoders(1, "parquetry-converter-encoder");
+    }
+
+    /**
+     * Checks that the output is writable and takes this source's lease in it, unless held already.
+     *
+     * @throws IllegalArgumentException when the output can never work as configured
+     * @throws IllegalStateException when another live converter holds the lease
+     * @throws OutputFailure when the output cannot be reached now (worth retrying)
+     */
+    void acquireLease() throws OutputFailure {
+        if (lease != null) {
+            return;
+        }
+        output.checkWritable(config.source());
+        try {
+            lease = OutputLease.acquire(output.fs(), output.datasetDir(), config.source(), config.stateDir().toAbsolutePath().toString());
+        } catch (IOException | FSError e) {
+            throw new OutputFailure("cannot take the output lease", OutputLease.path(output.datasetDir(), config.source()), e);
+        }
+    }
+
+    private Map<String, String> footerMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(FooterKeys.QUEUE, config.queue().toAbsolutePath().toString());
+        m.put(FooterKeys.QUEUE_ID, queueId.id());
+        m.put(FooterKeys.SOURCE, config.source());
+        m.put(FooterKeys.SCHEMA_NAME, schema.name());
+        m.put(FooterKeys.SCHEMA_VERSION, Integer.toString(schema.version()));
+        m.put(FooterKeys.SCHEMA_FINGERPRINT, schema.fingerprintHex());
+        m.put(FooterKeys.CONVERTER_VERSION, Version.current());
+        return Collections.unmodifiableMap(m);
+    }
+
+    private String settings() {
+        return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s maxRows=%d maxBytes=%d maxAge=%ds commit=%s",
+                config.parquet().compression().name().toLowerCase(Locale.ROOT), config.parquet().pageV2() ? "v2" : "v1",
+                config.parquet().rowGroupBytes(), config.parquet().pageBytes(), config.parquet().dictionary(), config.maxRows(),
+                config.maxBytes(), config.maxAge().toSeconds(), config.commitMode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Releases everything opened, newest first; each release failing on its own is logged, never stops the others. */
+    @Override
+    public void close() {
+        quietly(encoders, "encoder threads");
+        quietly(lease, "output lease");
+        quietly(heartbeat, "heartbeat");
+        quietly(status, "status file");
+        quietly(lock, "state directory lock");
+        if (reader != null) {
+            reader.claimForCurrentThread();
+        }
+        quietly(reader, "queue");
+    }
+
+    private void quietly(AutoCloseable c, String what) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception | Error e) {
+            LOG.warn("cannot release the {}: stateDir={}", what, config.stateDir(), e);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.parquetry.converter;
+
+import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.recorder.QueueReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where to resume (DESIGN §4): delete this source's leftover in-progress files, read the checkpoint, then adopt every
+ * file of this queue already committed after it (a crash between rename and checkpoint), and position the reader on the
+ * first record not committed. Run at start and before every retry after an output failure.
+ *
+ * <p>Only files of this queue are adopted: the name carries the queue id and the footer must agree. For a queue that
+ * predates identities, a file named the old way is adopted only when a checkpoint of this state directory leads to it,
+ * its footer names this queue directory and its record count matches the queue's; with no checkpoint such a file might
+ * be another (deleted) queue's, so recovery refuses rather than guess.
+ */
+final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    /** Where recovery left things: the checkpoint (index of the last committed record, -1 for none). */
+    record Result(long lastCommitted, int inProgressDeleted, int adopted) {
+    }
+
+    private final ConverterContext ctx;
+    private final QueueReader reader;
+
+    Recovery(ConverterContext ctx) {
+        this.ctx = ctx;
+        this.reader = ctx.reader;
+    }
+
+    /**
+     * @throws OutputFailure when the output or state directory cannot be read or written now (worth retrying)
+     * @throws IllegalStateException when the state cannot be trusted: another queue's checkpoint, a file whose footer
+     *     disagrees with its name, an old-style file of unknown origin, a checkpoint not in the queue
+     */
+    Result run() throws OutputFailure {
+        try {
+            int deleted = 0;
+            for (FileStatus f : ctx.output.inProgress(ctx.layout)) {
+                ctx.output.fs().delete(f.getPath(), false);
+                deleted++;
+            }
+            Checkpoint.Saved saved = readCheckpoint();
+            long cp = checkpointOfThisQueue(saved);
+            int adopted = 0;
+            while (true) {
+                positionAfter(cp);
+                long next = peekIndex();
+                if (next < 0) {
+                    break;
+                }
+                long last = committedAfterCheckpoint(next, saved);
+                if (last < 0) {
+                    positionAfter(cp);
+                    break;
+                }
+                cp = last;
+                writeCheckpoint(cp);
+                adopted++;
+            }
+            return new Result(cp, deleted, adopted);
+        } catch (IOException | FSError e) {
+            throw e instanceof OutputFailure of ? of : new OutputFailure("cannot recover from the output", ctx.output.datasetDir(), e);
+        }
+    }
+
+    private Checkpoint.Saved readCheckpoint() throws OutputFailure {
+        try {
+            return ctx.checkpoint.read();
+        } catch (UncheckedIOException e) {
+            throw new OutputFailure("cannot read the checkpoint", ctx.checkpoint.file(), e.getCause());
+        }
+    }
+
+    private void writeCheckpoint(long index) throws OutputFailure {
+        try {
+            ctx.checkpoint.write(index, ctx.queueId.id());
+        } catch (UncheckedIOException e) {
+            throw new OutputFailure("cannot write the checkpoint", ctx.checkpoint.file(), e.getCause());
+        }
+    }
+
+    /** The checkpoint's index if it belongs to this queue, else -1 when there is none. */
+    private long checkpointOfThisQueue(Checkpoint.Saved saved) {
+        if (saved == null) {
+            return Checkpoint.NONE;
+        }
+        String id = ctx.queueId.id();
+        if (saved.queueId() == null && !ctx.queueId.assignedLater()) {
+            throw new IllegalStateException("the state directory's checkpoint predates queue identities, but this queue has had its identity"
+                    + " since it was created, so the checkpoint belongs to another queue: checkpoint=" + ctx.checkpoint.file() + ", queue="
+                    + ctx.config.queue() + ", queue id=" + id + " (move the state directory aside to convert this queue from its start)");
+        }
+        if (saved.queueId() != null && !saved.queueId().equals(id)) {
+            throw new IllegalStateException("the state directory belongs to another queue: checkpoint=" + ctx.checkpoint.file()
+                    + " records queue id=" + saved.queueId() + ", but queue=" + ctx.config.queue() + " has queue id=" + id
+                    + " (was the queue deleted and re-created? move the state directory aside to convert this queue from its start)");
+        }
+        return saved.lastCommitted();
+    }
+
+    /** The last index of this queue's file committed for {@code next}, or -1 when there is none. */
+    private long committedAfterCheckpoint(long next, Checkpoint.Saved saved) throws IOException {
+        int cycle = reader.cycleOf(next);
+        String id = ctx.queueId.id();
+        Path own = ctx.layout.finalPath(cycle, next);
+        if (ctx.output.fs().exists(own)) {
+            Map<String, String> kv = footer(own);
+            if (!id.equals(kv.get(FooterKeys.QUEUE_ID)) || !Long.toString(next).equals(kv.get(FooterKeys.FIRST_INDEX))) {
+                throw new IllegalStateException("a committed file has this queue's name but its footer disagrees: file=" + own
+                        + ", footer queue id=" + kv.get(FooterKeys.QUEUE_ID) + ", first_index=" + kv.get(FooterKeys.FIRST_INDEX)
+                        + "; expected queue id=" + id + ", first_index=" + next);
+            }
+            long last = Long.parseLong(kv.get(FooterKeys.LAST_INDEX));
+            LOG.info("recovery: adopting a file of this queue committed after the last checkpoint: file={}, lastIndex={}", own, last);
+            return last;
+        }
+        if (!ctx.queueId.assignedLater()) {
+            return -1;
+        }
+        Path legacy = ctx.layout.legacyFinalPath(cycle, next);
+        if (!ctx.output.fs().exists(legacy)) {
+            return -1;
+        }
+        Map<String, String> kv = footer(legacy);
+        if (!ctx.config.queue().toAbsolutePath().toString().equals(kv.get(FooterKeys.QUEUE)) || kv.containsKey(FooterKeys.QUEUE_ID)) {
+            return -1; // another queue's file: it keeps its name, ours carry our id
+        }
+        long first = Long.parseLong(kv.getOrDefault(FooterKeys.FIRST_INDEX, "-1"));
+        long last = Long.parseLong(kv.getOrDefault(FooterKeys.LAST_INDEX, "-1"));
+        long count = Long.parseLong(kv.getOrDefault(FooterKeys.RECORD_COUNT, "-1"));
+        boolean countMatches = first == next && last >= first && reader.lastIndex() >= last && reader.recordsBetween(first, last) + 1 == count;
+        if (saved == null || !countMatches) {
+            throw new IllegalStateException("cannot tell whether a file written before queue identities holds this queue's records: file="
+                    + legacy + ", footer queue=" + kv.get(FooterKeys.QUEUE) + ", first_index=" + first + ", last_index=" + last + ", records="
+                    + count + "; queue=" + ctx.config.queue() + " (queue id " + id + ", assigned on first open), checkpoint="
+                    + (saved == null ? "none in " + ctx.config.stateDir() : Long.toString(saved.lastCommitted()))
+                    + (countMatches ? "" : ", the queue's record count for that range differs")
+                    + ". If the file belongs to a deleted queue, move it out of the dataset; if it is this queue's, restore the checkpoint");
+        }
+        LOG.info("recovery: adopting a file written before queue identities, committed after the last checkpoint: file={}, lastIndex={}",
+                legacy, last);
+        return last;
+    }
+
+    private Map<String, String> footer(Path file) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, ctx.output.conf()), ParquetReadOptions.builder().build())) {
+            return r.getFooter().getFileMetaData().getKeyValueMetaData();
+        }
+    }
+
+    /** Positions the reader so the next record read is the first after {@code last} (-1: the start). */
+    void positionAfter(long last) {
+        if (last == Checkpoint.NONE) {
+            reader.toStart();
+            return;
+        }
+        if (reader.moveTo(last)) {
+            long[] seen = {-1};
+            reader.read((index, rec) -> seen[0] = index, 1);
+            if (seen[0] != last) {
+                throw new IllegalStateException("checkpoint does not match the queue: checkpoint=" + last + ", record there=" + seen[0]
+                        + ", queue=" + ctx.config.queue());
+            }
+            return;
+        }
+        long first = reader.firstIndex();
+        if (first != Long.MAX_VALUE && first > last) {
+            reader.toStart(); // everything up to the checkpoint was removed by retention
+            return;
+        }
+        throw new IllegalStateException("checkpoint index is not in the queue: checkpoint=" + last + ", queue first=" + first
+                + ", queue last=" + reader.lastIndex() + ", queue=" + ctx.config.queue() + " (was the queue replaced?)");
+    }
+
+    /** The index of the next record, leaving the position unchanged; -1 when there is none. */
+    private long peekIndex() {
+        long[] seen = {-1};
+        if (reader.read((index, rec) -> seen[0] = index, 1) == 0) {
+            return -1;
+        }
+        reader.moveTo(seen[0]);
+        return seen[0];
+    }
+}

@@ -1,0 +1,65 @@
+package io.parquetry.converter;
+
+import static io.parquetry.status.ConverterStatusDescriptor.*;
+
+import io.parquetry.converter.output.Part;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.RotationCause;
+import io.parquetry.status.StatusFile;
+
+/**
+ * Publishes the converter's numbers into its status file, all in one seqlock publication, every
+ * {@link #INTERVAL_MS} and after every commit, so that one reader's snapshot never mixes two moments.
+ */
+final class StatusPublisher {
+
+    static final long INTERVAL_MS = 100;
+
+    /** What is published besides the counters. */
+    record Moment(ConverterState state, Part part, long head, long caughtUpMs, long outputFailures, long nextRetryMs, String lastError,
+            String lastFlushFile) {
+    }
+
+    private final StatusFile status;
+    private final QueueLag lag;
+    private long nextMs;
+
+    StatusPublisher(StatusFile status, QueueLag lag) {
+        this.status = status;
+        this.lag = lag;
+    }
+
+    boolean due(long nowMs) {
+        return nowMs >= nextMs;
+    }
+
+    void publish(long nowMs, Counters c, Moment m) {
+        nextMs = nowMs + INTERVAL_MS;
+        long lagRecords = m.head() < 0 ? 0 : lag.recordsBetween(c.lastCommitted, m.head());
+        Part p = m.part();
+        try (StatusFile.Update u = status.update()) {
+            u.value(STATE, m.state().ordinal()).value(RECORDS_READ, c.recordsRead).value(ROWS_WRITTEN, c.rowsWritten)
+                    .value(FILES_COMMITTED, c.filesCommitted).value(BYTES_WRITTEN, c.bytesWritten).value(ERRORS, c.errors)
+                    .value(QUARANTINED, c.quarantined).value(RETENTION_DELETED, c.retentionDeleted)
+                    .value(CURRENT_ROWS, p == null ? 0 : p.rows()).value(CURRENT_BYTES, p == null ? 0 : p.estimatedBytes())
+                    .value(CURRENT_OPENED_MS, p == null ? 0 : p.openedAtMillis()).value(CURRENT_FIRST_INDEX, p == null ? -1 : p.firstIndex())
+                    .value(CHECKPOINT, c.lastCommitted).value(HEAD_INDEX, m.head()).value(LAG_RECORDS, lagRecords)
+                    .value(CAUGHT_UP_MS, lagRecords == 0 ? nowMs : m.caughtUpMs()).value(OUTPUT_FAILURES, m.outputFailures())
+                    .value(NEXT_RETRY_MS, m.nextRetryMs()).text(TEXT_CURRENT_FILE, p == null ? "" : p.writingPath().toString())
+                    .text(TEXT_LAST_ERROR, m.lastError()).text(TEXT_LAST_FLUSH_FILE, m.lastFlushFile());
+            for (RotationCause cause : RotationCause.values()) {
+                u.value(cause.slot(), c.rotations[cause.ordinal()]);
+            }
+            if (c.lastCommit != null) {
+                u.text(TEXT_LAST_COMMIT_FILE, c.lastCommit.path().toString()).value(LAST_COMMIT_FIRST_INDEX, c.lastCommit.firstIndex())
+                        .value(LAST_COMMIT_LAST_INDEX, c.lastCommit.lastIndex()).value(LAST_COMMIT_ROWS, c.lastCommit.rows())
+                        .value(LAST_COMMIT_BYTES, c.lastCommit.bytes()).value(LAST_COMMIT_MS, c.lastCommitMillis);
+            }
+        }
+    }
+
+    /** Records of a queue between two indexes (the reader answers; tests may answer otherwise). */
+    interface QueueLag {
+        long recordsBetween(long from, long to);
+    }
+}

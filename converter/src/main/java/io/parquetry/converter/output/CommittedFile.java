@@ -1,0 +1,19 @@
+package io.parquetry.converter.output;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+
+/**
+ * A Parquet file made visible under its final name: what the rest of the commit protocol (table append, checkpoint,
+ * commit log, status) needs to know of it.
+ *
+ * @param path the final, fully qualified path
+ * @param bytes the file's length
+ * @param rows records written into it
+ * @param firstIndex queue index of its first record
+ * @param lastIndex queue index of its last record (quarantined records included)
+ * @param cycle queue cycle of its first record (its partition)
+ * @param footer its footer, as written
+ */
+public record CommittedFile(Path path, long bytes, long rows, long firstIndex, long lastIndex, int cycle, ParquetMetadata footer) {
+}

@@ -1,0 +1,196 @@
+package io.parquetry.converter.output;
+
+import io.parquetry.converter.parquet.ParquetOptions;
+import io.parquetry.converter.parquet.ParquetPartFile;
+import io.parquetry.converter.parquet.RowGroupEncoders;
+import io.parquetry.converter.parquet.SyncedOutputFile;
+import io.parquetry.schema.Schema;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One Parquet file of a dataset, from its first record to its commit. Life cycle:
+ * {@link #open} (first index, cycle) → {@link #append} / {@link #skip} → {@link #commit} returning the
+ * {@link CommittedFile}, or {@link #abort}. A commit that fails half-way aborts the part by itself, so the caller never
+ * has a half-published file to clean up; after commit or abort the part refuses further use.
+ *
+ * <p>The file is written under a hidden in-progress name and renamed to its final name at commit (on object stores,
+ * written under its final name and made visible only when its upload completes). Its footer records the index range and
+ * the record count, after the caller's metadata.
+ */
+public final class Part {
+
+    private enum Stage { OPEN, COMMITTED, ABORTED }
+
+    private final Output output;
+    private final Path finalPath;
+    private final Path writingPath;
+    private final long firstIndex;
+    private final int cycle;
+    private final long openedAtMillis;
+    private final ParquetPartFile file;
+    private long lastIndex;
+    private Stage stage = Stage.OPEN;
+
+    private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file) {
+        this.output = output;
+        this.finalPath = finalPath;
+        this.writingPath = writingPath;
+        this.firstIndex = firstIndex;
+        this.cycle = cycle;
+        this.openedAtMillis = System.currentTimeMillis();
+        this.file = file;
+        this.lastIndex = firstIndex;
+    }
+
+    /** Starts the file that will hold records from {@code firstIndex} of {@code cycle}. */
+    public static Part open(Output output, DatasetLayout layout, Schema schema, ParquetOptions options, RowGroupEncoders encoders,
+            long firstIndex, int cycle) throws OutputFailure {
+        Path finalPath = layout.finalPath(cycle, firstIndex);
+        Path writing = output.direct() ? finalPath : layout.inProgressPath(cycle, firstIndex);
+        try {
+            output.fs().mkdirs(writing.getParent());
+            ParquetPartFile f = ParquetPartFile.create(schema, options, new SyncedOutputFile(output.fs(), writing), encoders);
+            return new Part(output, finalPath, writing, firstIndex, cycle, f);
+        } catch (IOException | FSError e) {
+            throw new OutputFailure("cannot start a Parquet file", writing, e);
+        }
+    }
+
+    /**
+     * Appends {@code count} records (in the schema's layout) from {@code records} at {@code offset}; the last of them has
+     * queue index {@code lastIndex}.
+     */
+    public void append(byte[] records, int offset, int count, long lastIndex) throws OutputFailure {
+        checkOpen();
+        try {
+            file.append(records, offset, count);
+        } catch (IOException | FSError e) {
+            abort();
+            throw new OutputFailure("cannot write Parquet", writingPath, e);
+        }
+        this.lastIndex = lastIndex;
+    }
+
+    /** A record at {@code index} that belongs to this part's range but is not a row (it was quarantined). */
+    public void skip(long index) {
+        checkOpen();
+        this.lastIndex = index;
+    }
+
+    /**
+     * Makes the file visible: footer (the caller's metadata, then first/last index and record count) → sync → rename to
+     * the final name (refusing to replace a file already there) → directory sync.
+     *
+     * @throws OutputFailure when the output failed; the part is aborted (if the rename happened before the failure, the
+     *     file stands under its final name, and recovery adopts it)
+     * @throws IllegalStateException when the final name is taken (records converted twice?); the part is aborted
+     */
+    public CommittedFile commit(Map<String, String> metadata) throws OutputFailure {
+        checkOpen();
+        Map<String, String> footer = new LinkedHashMap<>(metadata);
+        footer.put(FooterKeys.FIRST_INDEX, Long.toString(firstIndex));
+        footer.put(FooterKeys.LAST_INDEX, Long.toString(lastIndex));
+        footer.put(FooterKeys.RECORD_COUNT, Long.toString(file.rows()));
+        long bytes;
+        try {
+            bytes = file.end(footer); // aborts the file itself on failure
+        } catch (IOException | FSError e) {
+            abandon();
+            throw new OutputFailure("cannot finish Parquet file", writingPath, e);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+        try {
+            if (!output.direct()) {
+                if (output.fs().exists(finalPath)) {
+                    // Names carry the queue id and the first index: an existing final name means these records were committed
+                    // already. Never overwrite (a local rename would, silently): stop and let an operator look.
+                    throw new IllegalStateException("refusing to overwrite a committed file: file=" + finalPath + ", firstIndex="
+                            + firstIndex + " (records converted twice? check the checkpoint)");
+                }
+                if (!output.fs().rename(writingPath, finalPath)) {
+                    throw new IOException("rename to the final name failed: from=" + writingPath + ", to=" + finalPath
+                            + (output.fs().exists(finalPath) ? " (the final name exists already)" : ""));
+                }
+            }
+            output.syncAfterRename(finalPath);
+        } catch (IOException | FSError e) {
+            abandon();
+            throw new OutputFailure("cannot publish Parquet file", finalPath, e);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+        stage = Stage.COMMITTED;
+        return new CommittedFile(finalPath, bytes, file.rows(), firstIndex, lastIndex, cycle, file.footer());
+    }
+
+    /** Gives the file up: its in-progress file is deleted (what cannot be deleted now, the next start deletes). Idempotent. */
+    public void abort() {
+        if (stage == Stage.OPEN) {
+            stage = Stage.ABORTED;
+            file.abort();
+            deleteWriting();
+        }
+    }
+
+    /** After a failed commit: the file is ended or aborted already; what remains is its in-progress name. */
+    private void abandon() {
+        stage = Stage.ABORTED;
+        deleteWriting();
+    }
+
+    private void deleteWriting() {
+        if (!output.direct()) {
+            try {
+                output.fs().delete(writingPath, false);
+            } catch (IOException | RuntimeException | FSError ignored) {
+                // recovery deletes leftover in-progress files at the next start
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (stage != Stage.OPEN) {
+            throw new IllegalStateException("part is " + stage.name().toLowerCase(java.util.Locale.ROOT) + ": file=" + writingPath);
+        }
+    }
+
+    public long firstIndex() {
+        return firstIndex;
+    }
+
+    public long lastIndex() {
+        return lastIndex;
+    }
+
+    public int cycle() {
+        return cycle;
+    }
+
+    public long rows() {
+        return file.rows();
+    }
+
+    public long estimatedBytes() {
+        return file.estimatedBytes();
+    }
+
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    /** Where the file is being written (its in-progress name, or its final name on object stores). */
+    public Path writingPath() {
+        return writingPath;
+    }
+
+    public Path finalPath() {
+        return finalPath;
+    }
+}
