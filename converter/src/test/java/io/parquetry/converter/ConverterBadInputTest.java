@@ -1,7 +1,7 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.config;
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.config;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,7 +76,7 @@ class ConverterBadInputTest {
         ConversionResult c = ConverterService.run(config(dir, ""), true);
         assertThat(c.quarantined()).isEqualTo(1);
         assertThat(c.rowsWritten()).isEqualTo(20);
-        ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 20);
+        ConverterFixtures.assertExactlyOnce(dir.resolve("out/all_types"), 20);
         Path state = dir.resolve("queue/converter-test");
         assertThat(Files.readString(state.resolve("quarantine.log"))).contains("index=" + badIndex).contains("length=7");
         try (DataInputStream in = new DataInputStream(Files.newInputStream(state.resolve("quarantine.bin")))) {

@@ -26,12 +26,12 @@ class ConverterCodecsTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"snappy,v1", "snappy,v2", "zstd,v1", "zstd,v2", "gzip,v1", "gzip,v2", "lz4_raw,v1", "lz4_raw,v2", "none,v1", "none,v2"})
     void everyCodecAndPageVersionIsReadableByDuckDb(String codec, String pages) throws Exception {
-        ConverterRoundTripTest.recordAllTypes(dir.resolve("queue"), 0, 3000);
-        ConversionResult c = ConverterService.run(ConverterRoundTripTest.config(dir, "parquet: {compression: " + codec + ", pageVersion: " + pages
+        ConverterFixtures.recordAllTypes(dir.resolve("queue"), 0, 3000);
+        ConversionResult c = ConverterService.run(ConverterFixtures.config(dir, "parquet: {compression: " + codec + ", pageVersion: " + pages
                 + "}\n"), true);
         assertThat(c.rowsWritten()).isEqualTo(3000);
         Path ds = dir.resolve("out/all_types");
-        ConverterRotationTest.assertExactlyOnce(ds, 3000);
+        ConverterFixtures.assertExactlyOnce(ds, 3000);
         // The values, not only the keys: sums over nullable columns of several types agree with what was recorded.
         BigInteger i64 = BigInteger.ZERO;
         BigDecimal dec = BigDecimal.ZERO;

@@ -1,7 +1,7 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.config;
-import static io.parquetry.converter.ConverterRotationTest.assertExactlyOnce;
+import static io.parquetry.converter.ConverterFixtures.config;
+import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.recorder.AllTypes;

@@ -1,6 +1,6 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +51,7 @@ class ConverterObjectStoreTest {
         assertThat(LocalObjectStoreFileSystem.UPLOADS.get() - uploads).as("the parts went through the object store").isGreaterThanOrEqualTo(4);
         assertThat(c.filesCommitted()).isEqualTo(4);
         assertThat(LocalObjectStoreFileSystem.RENAMES.get()).as("no rename on an object store").isEqualTo(before);
-        ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 3500);
+        ConverterFixtures.assertExactlyOnce(dir.resolve("out/all_types"), 3500);
         assertThat(Datasets.files(dir.resolve("out"), ".inprogress")).isEmpty();
     }
 
@@ -71,7 +71,7 @@ class ConverterObjectStoreTest {
         for (Path f : Datasets.files(dir.resolve("out"), ".parquet")) {
             assertThat(Datasets.parquetRowCount(f)).as("a visible object is a whole file: %s", f).isIn(1000L, 500L);
         }
-        ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 3500);
+        ConverterFixtures.assertExactlyOnce(dir.resolve("out/all_types"), 3500);
         try (StatusFile status = StatusFile.open(direct.statusFile(), false)) {
             assertThat(status.snapshot().text(ConverterStatusDescriptor.TEXT_LAST_ERROR)).contains("Parquet file: file=objstore:")
                     .contains("simulated object store failure");

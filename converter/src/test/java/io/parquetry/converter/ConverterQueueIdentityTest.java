@@ -1,6 +1,6 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,7 +102,7 @@ class ConverterQueueIdentityTest {
                 .contains("# queue-id-assigned: ");
         recordAllTypes(dir.resolve("queue"), 3000, 3500);
         ConverterService.run(config(""), true);
-        ConverterRotationTest.assertExactlyOnce(dataset(), 3500);
+        ConverterFixtures.assertExactlyOnce(dataset(), 3500);
         assertThat(Datasets.files(dataset(), ".parquet")).filteredOn(f -> f.getFileName().toString().contains("-" + id.id() + "-")).hasSize(1);
     }
 
@@ -166,7 +166,7 @@ class ConverterQueueIdentityTest {
         });
         Path tmp = target.resolveSibling(target.getFileName() + ".rewrite");
         ParquetFileWriter w = new ParquetFileWriter(HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(tmp.toUri()), conf), schema,
-                ParquetFileWriter.Mode.CREATE, 128L << 20, 0);
+                ParquetFileWriter.Mode.CREATE, 128L << 20, 0, null, org.apache.parquet.column.ParquetProperties.builder().build());
         w.start();
         w.appendFile(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(source.toUri()), conf));
         w.end(kv);

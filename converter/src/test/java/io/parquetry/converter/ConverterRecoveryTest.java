@@ -1,8 +1,8 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.config;
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
-import static io.parquetry.converter.ConverterRotationTest.assertExactlyOnce;
+import static io.parquetry.converter.ConverterFixtures.config;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

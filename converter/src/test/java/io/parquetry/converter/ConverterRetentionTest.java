@@ -60,13 +60,13 @@ class ConverterRetentionTest {
             // Now converted: every cycle before the checkpoint's cycle and older than 1 s is gone, the last one stays.
             List<Path> after = cycleFiles();
             assertThat(after).hasSizeLessThan(before).contains(newest);
-            ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 300);
+            ConverterFixtures.assertExactlyOnce(dir.resolve("out/all_types"), 300);
 
             // The queue after retention: the recorder appends, a new converter resumes from its checkpoint.
             record(r, t, 300, 400);
         }
         ConversionResult again = ConverterService.run(ConverterConfig.parse(yaml, "ret.yaml", ConverterConfig.Overrides.none()), true);
         assertThat(again.rowsWritten()).isEqualTo(100);
-        ConverterRotationTest.assertExactlyOnce(dir.resolve("out/all_types"), 400);
+        ConverterFixtures.assertExactlyOnce(dir.resolve("out/all_types"), 400);
     }
 }

@@ -1,7 +1,8 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.config;
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.config;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.status.RotationCause;
@@ -24,12 +25,6 @@ class ConverterRotationTest {
 
     private Path dataset() {
         return dir.resolve("out/all_types");
-    }
-
-    static void assertExactlyOnce(Path dataset, long n) {
-        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset))).isEqualTo(n);
-        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset))).isEqualTo(n);
-        assertThat(Datasets.queryLong("SELECT sum(seq) FROM " + Datasets.scan(dataset))).isEqualTo(n * (n - 1) / 2);
     }
 
     @Test

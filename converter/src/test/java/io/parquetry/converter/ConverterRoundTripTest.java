@@ -1,14 +1,13 @@
 package io.parquetry.converter;
 
+import static io.parquetry.converter.ConverterFixtures.config;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.status.RotationCause;
 import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.QueueSchemaStore;
-import io.parquetry.recorder.RecordWriter;
-import io.parquetry.recorder.Recorder;
-import io.parquetry.recorder.RecorderOptions;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,22 +33,6 @@ class ConverterRoundTripTest {
 
     @TempDir
     Path dir;
-
-    static final RecorderOptions REC = RecorderOptions.defaults().diskGuardMinFreeBytes(0);
-
-    static void recordAllTypes(Path queue, long from, long to) {
-        AllTypes t = new AllTypes();
-        try (Recorder r = Recorder.open(queue, t.schema, REC); RecordWriter w = r.newWriter()) {
-            for (long s = from; s < to; s++) {
-                assertThat(t.write(w, s)).isEqualTo(RecordWriter.OK);
-            }
-        }
-    }
-
-    static ConverterConfig config(Path dir, String extraYaml) {
-        String yaml = "queue: " + dir.resolve("queue") + "\noutput: " + dir.resolve("out") + "\nsource: test\n" + extraYaml;
-        return ConverterConfig.parse(yaml, "test.yaml", ConverterConfig.Overrides.none());
-    }
 
     @Test
     void everyTypeWithNullsRoundTripsThroughDuckDbAndParquetHadoop() throws Exception {

@@ -1,6 +1,6 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterRoundTripTest.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +36,7 @@ class ConverterSourcesTest {
         b.join(60_000);
         Path ds = dir.resolve("out/all_types");
         assertThat(Datasets.files(ds, ".parquet")).allMatch(p -> p.getFileName().toString().matches("part-host-[ab]-[0-9a-f]{16}-\\d{20}\\.parquet"));
-        ConverterRotationTest.assertExactlyOnce(ds, 10_000);
+        ConverterFixtures.assertExactlyOnce(ds, 10_000);
         assertThat(Files.exists(OutputLeaseFiles.lease(ds, "host-a"))).as("a clean stop releases the lease").isFalse();
     }
 

@@ -1,0 +1,68 @@
+package io.parquetry.converter;
+
+import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
+import static io.parquetry.converter.ConverterFixtures.assertFootersTileTheQueue;
+import static io.parquetry.converter.ConverterFixtures.awaitStatus;
+import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
+import static io.parquetry.status.ConverterStatusDescriptor.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.status.ConverterControl;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.StatusSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A really full output disk (a small tmpfs): the converter does not die with Hadoop's FSError, it waits in RETRYING
+ * with "No space left on device" in its status, and when space returns it carries on, exactly once.
+ */
+@Tag("slow")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ConverterFullDiskTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fullOutputDiskWaitsAndResumesExactlyOnceWhenSpaceReturns() throws Exception {
+        try (SmallFileSystem small = SmallFileSystem.mount(dir.resolve("out"), 8)) {
+            recordAllTypes(dir.resolve("queue"), 0, 100_000);
+            ConverterConfig cfg = ConverterConfig.parse("queue: " + dir.resolve("queue") + "\noutput: " + small.path() + "\nsource: full\n"
+                    + "rotation: {maxRows: 20000, maxAge: 1h}\nparquet: {compression: none}\n", "test.yaml", ConverterConfig.Overrides.none());
+            Path filler = small.fill(256 * 1024); // room for the dataset directory and less than one file
+            Converter c = Converter.open(cfg);
+            Thread runner = new Thread(() -> c.run(false), "test-converter");
+            runner.start();
+            try {
+                StatusSnapshot full = awaitStatus(cfg.statusFile(), "retrying on a full disk",
+                        s -> ConverterState.decode(s.value(STATE)) == ConverterState.RETRYING);
+                assertThat(full.text(TEXT_LAST_ERROR)).contains("No space left on device");
+                Thread.sleep(1000);
+                assertThat(runner.isAlive()).as("the converter waits; it does not die").isTrue();
+                assertThat(Datasets.files(small.path(), ".inprogress")).as("aborted parts are deleted").isEmpty();
+
+                Files.delete(filler); // space returns
+                awaitStatus(cfg.statusFile(), "running again", s -> ConverterState.decode(s.value(STATE)) == ConverterState.RUNNING);
+                try (ConverterControl ctl = ConverterControl.open(cfg.statusFile())) {
+                    ConverterControl.Outcome flushed = ctl.flush(Duration.ofSeconds(60));
+                    assertThat(flushed.ok()).as(flushed.message()).isTrue();
+                }
+            } finally {
+                c.requestStop();
+                runner.join(30_000);
+                c.close();
+            }
+            assertThat(c.result().outputFailures()).isPositive();
+            Path dataset = small.path().resolve("all_types");
+            assertExactlyOnce(dataset, 100_000);
+            assertFootersTileTheQueue(dir.resolve("queue"), dataset);
+        }
+    }
+}
