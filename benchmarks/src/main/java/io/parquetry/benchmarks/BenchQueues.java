@@ -3,8 +3,6 @@ package io.parquetry.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Scratch queue directories for benchmarks, removed afterwards (the disk is shared and finite). */
 final class BenchQueues {
@@ -21,10 +19,6 @@ final class BenchQueues {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
     }
 }

@@ -39,13 +39,12 @@ final class ControlCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
 
-        @Option(names = "--timeout", defaultValue = "30s", description = "How long to wait for the converter (default: ${DEFAULT-VALUE}).")
-        String timeout;
+        @Option(names = "--timeout", defaultValue = "30s", converter = UnitConverters.DurationConverter.class,
+                description = "How long to wait for the converter, e.g. 500ms, 1.5s, 5m (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
 
         Duration timeout() {
-            String t = timeout.trim();
-            long n = Long.parseLong(t.replaceAll("[^0-9]", ""));
-            return t.endsWith("ms") ? Duration.ofMillis(n) : t.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+            return timeout;
         }
 
         /** Talks to the converter; runs only when its status file exists. */

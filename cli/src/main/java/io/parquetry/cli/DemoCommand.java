@@ -141,13 +141,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(x);
-            }
+        if (Files.exists(p)) {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(p);
         }
     }
 }

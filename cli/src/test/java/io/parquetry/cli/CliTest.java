@@ -100,6 +100,19 @@ class CliTest {
     }
 
     @Test
+    void timeoutsMeanWhatTheySay() throws Exception {
+        picocli.CommandLine cl = new picocli.CommandLine(new Main());
+        picocli.CommandLine.ParseResult r = cl.parseArgs("flush", "--status-file", "/x", "--timeout", "1h");
+        ControlCommands.Flush flush = (ControlCommands.Flush) r.subcommand().commandSpec().userObject();
+        assertThat(flush.timeout()).isEqualTo(java.time.Duration.ofHours(1)); // was read as 1 s
+        r = new picocli.CommandLine(new Main()).parseArgs("flush", "--status-file", "/x", "--timeout", "1.5s");
+        assertThat(((ControlCommands.Flush) r.subcommand().commandSpec().userObject()).timeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        Run bad = run("flush", "--status-file", "/x", "--timeout", "soon");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--timeout").contains("soon");
+    }
+
+    @Test
     void aFailureMessageKeepsItsCauseOnOneLine() {
         Exception e = new java.io.UncheckedIOException("cannot write Parquet: file=/data/x.parquet, index=7",
                 new java.nio.file.AccessDeniedException("/data/x.parquet", null, "Permission denied"));

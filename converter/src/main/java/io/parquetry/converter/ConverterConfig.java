@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.platform.Host;
+import io.parquetry.platform.YamlMapping;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -70,19 +71,19 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
 
     /** Loads and validates a config file, then applies overrides (also validated). */
     public static ConverterConfig load(Path file, Overrides o) {
-        return from(YamlConfig.load(file), o);
+        return from(YamlMapping.load(file, ConfigException::new), o);
     }
 
     /** Builds a config from overrides alone (no file), e.g. {@code convert --queue q --output out}. */
     public static ConverterConfig fromOverrides(Overrides o) {
-        return from(YamlConfig.empty("command line"), o);
+        return from(YamlMapping.empty("command line", ConfigException::new), o);
     }
 
     static ConverterConfig parse(String yaml, String source, Overrides o) {
-        return from(YamlConfig.parse(yaml, source), o);
+        return from(YamlMapping.parse(yaml, source, ConfigException::new), o);
     }
 
-    private static ConverterConfig from(YamlConfig y, Overrides o) {
+    private static ConverterConfig from(YamlMapping y, Overrides o) {
         String queueText = o.queue() != null ? o.queue().toString() : y.has("queue") ? y.requiredString("queue") : null;
         y.string("queue", null);
         if (queueText == null) {
@@ -122,7 +123,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         String statusText = y.string("statusFile", null);
         Path statusFile = statusText != null ? Path.of(statusText) : stateDir.resolve("converter.status");
 
-        YamlConfig p = y.section("parquet");
+        YamlMapping p = y.section("parquet");
         String fileCodec = p.string("compression", "zstd");
         String codecText = o.compression() != null ? o.compression() : fileCodec;
         CompressionCodecName codec = codec(codecText, p);
@@ -136,13 +137,13 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         p.checkNoUnknownKeys();
         ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary);
 
-        YamlConfig r = y.section("rotation");
+        YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);
         long maxBytes = r.size("maxBytes", 256L << 20, 1L << 10, 64L << 30);
         Duration maxAge = r.duration("maxAge", Duration.ofSeconds(60), Duration.ofMillis(100));
         r.checkNoUnknownKeys();
 
-        YamlConfig ret = y.section("retention");
+        YamlMapping ret = y.section("retention");
         boolean retention = ret.bool("enabled", false);
         Duration keep = ret.duration("keep", Duration.ofHours(24), Duration.ofSeconds(1));
         ret.checkNoUnknownKeys();
@@ -162,7 +163,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
                 keep, poll, commitLog, hadoop, commit, y.source());
     }
 
-    private static CompressionCodecName codec(String text, YamlConfig p) {
+    private static CompressionCodecName codec(String text, YamlMapping p) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "snappy" -> CompressionCodecName.SNAPPY;
             case "zstd" -> CompressionCodecName.ZSTD;
@@ -180,9 +181,9 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
 
     /** Every key the converter reads (dotted; free-form {@code hadoop.*} not included), for the reference in the docs. */
     public static java.util.Set<String> keys() {
-        YamlConfig y = YamlConfig.parse("queue: /q\noutput: /o\n", "keys");
+        YamlMapping y = YamlMapping.parse("queue: /q\noutput: /o\n", "keys", ConfigException::new);
         from(y, Overrides.none());
-        return java.util.Collections.unmodifiableSet(y.allAsked());
+        return y.allAsked();
     }
 
     /** The dataset name: configured, else the schema's name. */

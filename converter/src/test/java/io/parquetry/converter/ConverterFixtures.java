@@ -36,6 +36,13 @@ public final class ConverterFixtures {
         }
     }
 
+    /** A queue's identity, as a converter sees it. */
+    public static io.parquetry.recorder.QueueIdentity queueIdentity(Path queue) {
+        try (QueueReader r = QueueReader.open(queue)) {
+            return r.identity();
+        }
+    }
+
     /** A config of {@code <dir>/queue} into {@code <dir>/out}, source {@code test}, plus {@code extraYaml}. */
     public static ConverterConfig config(Path dir, String extraYaml) {
         String yaml = "queue: " + dir.resolve("queue") + "\noutput: " + dir.resolve("out") + "\nsource: test\n" + extraYaml;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.recorder.QueueIdentity;
-import io.parquetry.recorder.QueueSchemaStore;
+import io.parquetry.recorder.QueueReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -50,13 +50,13 @@ class ConverterQueueIdentityTest {
     void queueRecreatedUnderTheSameSourceKeepsBothQueuesRecordsExactlyOnce() throws Exception {
         recordAllTypes(dir.resolve("queue"), 0, 3000);
         ConverterService.run(config(""), true);
-        String firstId = QueueSchemaStore.identity(dir.resolve("queue")).id();
+        String firstId = ConverterFixtures.queueIdentity(dir.resolve("queue")).id();
         PathUtils.deleteDirectory(dir.resolve("queue")); // the default state directory lives inside it and goes too
         recordAllTypes(dir.resolve("queue"), 10_000, 15_000);
         ConversionResult second = ConverterService.run(config(""), true);
 
         assertThat(second.rowsWritten()).as("the new queue's records are converted, not mistaken for the old queue's").isEqualTo(5000);
-        String secondId = QueueSchemaStore.identity(dir.resolve("queue")).id();
+        String secondId = ConverterFixtures.queueIdentity(dir.resolve("queue")).id();
         assertThat(secondId).isNotEqualTo(firstId);
         assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset()))).isEqualTo(8000);
         assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset()))).isEqualTo(8000);
@@ -72,10 +72,10 @@ class ConverterQueueIdentityTest {
         String extra = "stateDir: " + dir.resolve("state") + "\n";
         recordAllTypes(dir.resolve("queue"), 0, 100);
         ConverterService.run(config(extra), true);
-        String firstId = QueueSchemaStore.identity(dir.resolve("queue")).id();
+        String firstId = ConverterFixtures.queueIdentity(dir.resolve("queue")).id();
         PathUtils.deleteDirectory(dir.resolve("queue"));
         recordAllTypes(dir.resolve("queue"), 0, 100);
-        String secondId = QueueSchemaStore.identity(dir.resolve("queue")).id();
+        String secondId = ConverterFixtures.queueIdentity(dir.resolve("queue")).id();
         assertThatThrownBy(() -> Converter.open(config(extra))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue id=" + firstId).hasMessageContaining("queue id=" + secondId)
                 .hasMessageContaining(dir.resolve("state/checkpoint").toString());
@@ -96,9 +96,9 @@ class ConverterQueueIdentityTest {
 
         ConversionResult c = ConverterService.run(config("rotation: {maxRows: 1000}\n"), true);
         assertThat(c.rowsWritten()).as("the renamed-but-not-checkpointed files are adopted, not converted again").isZero();
-        QueueIdentity id = QueueSchemaStore.identity(dir.resolve("queue"));
+        QueueIdentity id = ConverterFixtures.queueIdentity(dir.resolve("queue"));
         assertThat(id.assignedLater()).isTrue();
-        assertThat(Files.readString(QueueSchemaStore.file(dir.resolve("queue")))).contains("# queue-id: " + id.id())
+        assertThat(Files.readString(dir.resolve("queue").resolve(QueueReader.SCHEMA_FILE_NAME))).contains("# queue-id: " + id.id())
                 .contains("# queue-id-assigned: ");
         recordAllTypes(dir.resolve("queue"), 3000, 3500);
         ConverterService.run(config(""), true);
@@ -136,7 +136,7 @@ class ConverterQueueIdentityTest {
 
     /** Strips the queue id from the schema file and gives every file its old name and a footer without the id. */
     private void makeLegacy(List<Path> files) throws Exception {
-        Path schemaFile = QueueSchemaStore.file(dir.resolve("queue"));
+        Path schemaFile = dir.resolve("queue").resolve(QueueReader.SCHEMA_FILE_NAME);
         Files.writeString(schemaFile, Files.readString(schemaFile).replaceAll("(?m)^# queue-(id|created): .*\\n", ""));
         for (Path f : files) {
             String legacyName = f.getFileName().toString().replaceFirst("-[0-9a-f]{16}-", "-");

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.status.RotationCause;
 import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.QueueSchemaStore;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -139,7 +138,7 @@ class ConverterRoundTripTest {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         String rel = dir.resolve("out/all_types").relativize(f).toString();
         String queueId = kv.get(FooterKeys.QUEUE_ID);
-        assertThat(queueId).isEqualTo(QueueSchemaStore.identity(dir.resolve("queue")).id());
+        assertThat(queueId).isEqualTo(ConverterFixtures.queueIdentity(dir.resolve("queue")).id());
         assertThat(rel).matches("dt=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-test-[0-9a-f]{16}-\\d{20}\\.parquet");
         assertThat(rel).contains(String.format("dt=%04d-%02d-%02d", now.getYear(), now.getMonthValue(), now.getDayOfMonth())
                 .substring(0, 10));

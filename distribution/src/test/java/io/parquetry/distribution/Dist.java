@@ -58,12 +58,6 @@ final class Dist {
     }
 
     static void delete(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(x);
-            }
-        } catch (IOException ignored) {
-            // best effort at exit
-        }
+        org.apache.commons.io.FileUtils.deleteQuietly(dir.toFile()); // best effort at exit
     }
 }

@@ -69,11 +69,7 @@ class HdfsConverterTest {
         if (!Files.exists(base)) {
             return; // shutdown(true) deleted it
         }
-        try (var s = Files.walk(base)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(base);
     }
 
     private Path writeConfig(String output, String extra) throws Exception {

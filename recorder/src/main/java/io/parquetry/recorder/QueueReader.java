@@ -26,6 +26,9 @@ public final class QueueReader implements AutoCloseable {
         void accept(long index, RecordReader record);
     }
 
+    /** The file in a queue directory that holds its schema and identity. */
+    public static final String SCHEMA_FILE_NAME = "parquetry-schema.yaml";
+
     private final Path queueDir;
     private final Schema schema;
     private final QueueIdentity identity;

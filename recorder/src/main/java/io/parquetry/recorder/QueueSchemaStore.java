@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  * first open by this version adds a {@code queue-id} line (and a {@code queue-id-assigned} line saying so), replacing
  * the file durably while holding a lock on it, so that two processes opening such a queue at once agree on one id.
  */
-public final class QueueSchemaStore {
+final class QueueSchemaStore {
 
-    public static final String FILE_NAME = "parquetry-schema.yaml";
+    static final String FILE_NAME = QueueReader.SCHEMA_FILE_NAME;
 
     private static final Pattern LAYOUT = Pattern.compile("(?m)^# layout-version: (\\d+)\\s*$");
     private static final Pattern ROLL_CYCLE = Pattern.compile("(?m)^# roll-cycle: ([A-Z0-9_]+)\\s*$");
@@ -41,7 +41,7 @@ public final class QueueSchemaStore {
     private QueueSchemaStore() {
     }
 
-    public static Path file(Path queueDir) {
+    static Path file(Path queueDir) {
         return queueDir.resolve(FILE_NAME);
     }
 
@@ -73,7 +73,7 @@ public final class QueueSchemaStore {
      * @throws IllegalStateException when the directory has no schema, was written by an unknown layout version, or the
      *     file was edited (fingerprint mismatch)
      */
-    public static Schema read(Path queueDir) {
+    static Schema read(Path queueDir) {
         Path f = file(queueDir);
         String text = readText(f);
         Matcher layout = LAYOUT.matcher(text);
@@ -106,7 +106,7 @@ public final class QueueSchemaStore {
      * @throws IllegalStateException when the directory has no schema file, its id line is malformed, or an id cannot be
      *     assigned (naming the file and the cause)
      */
-    public static QueueIdentity identity(Path queueDir) {
+    static QueueIdentity identity(Path queueDir) {
         Path f = file(queueDir);
         QueueIdentity id = parseIdentity(f, readText(f));
         if (id != null) {
@@ -157,7 +157,7 @@ public final class QueueSchemaStore {
     }
 
     /** The roll cycle the queue was created with, or null for a queue stored before it was recorded. */
-    public static String rollCycle(Path queueDir) {
+    static String rollCycle(Path queueDir) {
         try {
             Matcher m = ROLL_CYCLE.matcher(Files.readString(file(queueDir), StandardCharsets.UTF_8));
             return m.find() ? m.group(1) : null;

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A memory-mapped status file (layout in {@link StatusFileDescriptor}). Mapped with the JDK alone, so that readers
@@ -27,8 +28,12 @@ public final class StatusFile implements AutoCloseable {
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** A reader gives up waiting for an even sequence after this many tries: the owner died mid-publication. */
-    private static final int MAX_ATTEMPTS = 100_000;
+    /** A sequence odd and unchanged this long, with the owner's process gone, means it died during a publication. */
+    private static final long STUCK_NANOS = 200_000_000;
+    /** ... and this long whatever the process table says (a stopped process): a reader must not wait forever. */
+    private static final long GIVE_UP_NANOS = 5_000_000_000L;
+    private static final int SPINS = 1_000;
+    private static final long BACKOFF_NANOS = 20_000;
 
     private final Path path;
     private final MappedByteBuffer buffer;
@@ -216,40 +221,55 @@ public final class StatusFile implements AutoCloseable {
         }
     }
 
-    /** A consistent copy of every value and text, retrying while the owner publishes. */
+    /**
+     * A consistent copy of every value and text, retrying while the owner publishes. It never returns a mix of two
+     * publications; the one exception is an owner that died half-way through one (the sequence stays odd, its process
+     * is gone) or is stopped there for seconds: then the copy is whatever the file holds, and the owner's heartbeat says
+     * it is gone.
+     */
     public StatusSnapshot snapshot() {
         long[] values = new long[VALUE_COUNT];
-        byte[][] raw = new byte[TEXT_COUNT][];
+        byte[][] raw = new byte[TEXT_COUNT][TEXT_SLOT_LENGTH - 4];
         int[] lengths = new int[TEXT_COUNT];
+        long oddSince = 0;
+        long oddSequence = -1;
         for (int attempt = 0; ; attempt++) {
             long s1 = (long) LONG.getAcquire(buffer, SEQUENCE_OFFSET);
-            boolean last = attempt >= MAX_ATTEMPTS;
-            if ((s1 & 1) == 0 || last) {
+            boolean stuck = (s1 & 1) == 1 && s1 == oddSequence && ownerGone(System.nanoTime() - oddSince);
+            if ((s1 & 1) == 0 || stuck) {
                 for (int i = 0; i < VALUE_COUNT; i++) {
                     values[i] = (long) LONG.getAcquire(buffer, valueOffset(i));
                 }
                 for (int t = 0; t < TEXT_COUNT; t++) {
                     int off = textOffset(t);
                     int n = Math.max(0, Math.min(buffer.getInt(off), TEXT_SLOT_LENGTH - 4));
-                    if (raw[t] == null) {
-                        raw[t] = new byte[TEXT_SLOT_LENGTH - 4];
-                    }
                     buffer.get(off + 4, raw[t], 0, n);
                     lengths[t] = n;
                 }
                 VarHandle.acquireFence();
                 long s2 = (long) LONG.getVolatile(buffer, SEQUENCE_OFFSET);
-                if (s1 == s2 || last) {
+                if (s1 == s2) {
                     break;
                 }
+            } else if (s1 != oddSequence) {
+                oddSequence = s1;
+                oddSince = System.nanoTime();
             }
-            Thread.onSpinWait();
+            if (attempt < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(BACKOFF_NANOS); // the owner is publishing again and again: let it finish one
+            }
         }
         String[] texts = new String[TEXT_COUNT];
         for (int t = 0; t < TEXT_COUNT; t++) {
             texts[t] = new String(raw[t], 0, lengths[t], StandardCharsets.UTF_8);
         }
         return new StatusSnapshot(kind(), buffer.getShort(MINOR_OFFSET), pid(), startTimeMillis(), heartbeatMillis(), values, texts);
+    }
+
+    private boolean ownerGone(long oddForNanos) {
+        return oddForNanos > GIVE_UP_NANOS || oddForNanos > STUCK_NANOS && !ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** Unmapping is left to the GC (the JDK has no supported unmap); closing drops our reference. */
