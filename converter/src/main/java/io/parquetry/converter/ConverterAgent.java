@@ -1,8 +1,6 @@
 package io.parquetry.converter;
 
-import io.parquetry.converter.output.CommittedFile;
 import io.parquetry.converter.output.OutputFailure;
-import io.parquetry.converter.output.Part;
 import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.RecordReader;
 import io.parquetry.status.ConverterState;
@@ -26,9 +24,6 @@ import org.slf4j.LoggerFactory;
 final class ConverterAgent implements Commands.Target {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConverterAgent.class);
-    private static final int BATCH_RECORDS = 4096;
-    /** A quarantined excerpt keeps at most this many of its bytes (a garbage length must not allocate gigabytes). */
-    private static final int QUARANTINE_MAX_BYTES = 1 << 20;
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = TimeUnit.SECONDS.toMillis(30);
 
@@ -36,18 +31,12 @@ final class ConverterAgent implements Commands.Target {
     private final ConverterConfig config;
     private final QueueReader reader;
     private final Recovery recovery;
-    private final CommitProtocol commits;
     private final Retention retention;
     private final Commands commands;
     private final StatusPublisher publisher;
     private final Counters counters = new Counters();
-    private final int recordLength;
-    private final byte[] batch;
+    private final PartFiller filler;
     private final QueueReader.Consumer consumer = this::onRecord;
-
-    private int batched;
-    private long batchLastIndex;
-    private Part part;
     private ConverterState state = ConverterState.STARTING;
     private boolean caughtUp;
     private long caughtUpMs;
@@ -62,12 +51,10 @@ final class ConverterAgent implements Commands.Target {
         this.config = ctx.config;
         this.reader = ctx.reader;
         this.recovery = new Recovery(ctx);
-        this.commits = new CommitProtocol(ctx);
         this.retention = new Retention(config, reader);
         this.commands = new Commands(ctx.status);
         this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween);
-        this.recordLength = ctx.schema.recordLength();
-        this.batch = new byte[BATCH_RECORDS * recordLength];
+        this.filler = new PartFiller(ctx, new CommitProtocol(ctx), counters, (file, cause) -> publish(System.currentTimeMillis()));
     }
 
     /**
@@ -123,8 +110,7 @@ final class ConverterAgent implements Commands.Target {
             if (caughtUp) {
                 caughtUpMs = now;
             }
-            if (part != null && now - part.openedAtMillis() >= config.maxAge().toMillis()) {
-                commit(RotationCause.AGE);
+            if (filler.commitIfOlderThanMaxAge(now)) {
                 work++;
             }
             work += commands.progress(this, caughtUp);
@@ -163,9 +149,9 @@ final class ConverterAgent implements Commands.Target {
     /** Reads a batch; a failure of the output met while handing records over comes out as itself. */
     private int read() throws OutputFailure {
         try {
-            int n = reader.read(consumer, BATCH_RECORDS);
-            if (batched > 0) {
-                appendBatch(); // what was read is in the part: its row count and size are current
+            int n = reader.read(consumer, PartFiller.BATCH_RECORDS);
+            if (n > 0) {
+                filler.endOfBatch(); // what was read is in the part: its row count and size are current
             }
             return n;
         } catch (OutputFailureInRead e) {
@@ -177,58 +163,12 @@ final class ConverterAgent implements Commands.Target {
     }
 
     private void onRecord(long index, RecordReader rec) {
+        counters.recordsRead++;
+        counters.lastRead = index;
         try {
-            counters.recordsRead++;
-            counters.lastRead = index;
-            int cycle = reader.cycleOf(index);
-            if (part != null && cycle != part.cycle()) {
-                commit(RotationCause.CYCLE);
-            }
-            if (part == null) {
-                part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
-            }
-            if (rec.matchesSchema()) {
-                rec.copyTo(batch, batched * recordLength, recordLength);
-                batched++;
-                batchLastIndex = index;
-                if (batched == BATCH_RECORDS) {
-                    appendBatch();
-                }
-            } else {
-                quarantine(index, rec);
-            }
-            if (part != null && part.rows() + batched >= config.maxRows()) {
-                commit(RotationCause.ROWS);
-            }
+            filler.accept(index, rec);
         } catch (OutputFailure f) {
             throw new OutputFailureInRead(f);
-        }
-    }
-
-    private void quarantine(long index, RecordReader rec) throws OutputFailure {
-        flushBatch();
-        byte[] bytes = new byte[Math.min(rec.length(), QUARANTINE_MAX_BYTES)];
-        rec.copyTo(bytes, 0, bytes.length);
-        ctx.quarantine.add(index, bytes, bytes.length);
-        counters.quarantined++;
-        part.skip(index);
-        LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index, rec.length(),
-                recordLength, ctx.quarantine.log());
-    }
-
-    /** Hands the batch to the part, then rotates by size: the estimate is only as fresh as the last batch. */
-    private void appendBatch() throws OutputFailure {
-        flushBatch();
-        if (part.estimatedBytes() >= config.maxBytes()) {
-            commit(RotationCause.BYTES);
-        }
-    }
-
-    private void flushBatch() throws OutputFailure {
-        if (batched > 0) {
-            int n = batched;
-            batched = 0;
-            part.append(batch, 0, n, batchLastIndex);
         }
     }
 
@@ -245,20 +185,9 @@ final class ConverterAgent implements Commands.Target {
 
     // ------------------------------------------------------------------------------------------------------ committing
 
-    private void commit(RotationCause cause) throws OutputFailure {
-        flushBatch();
-        Part p = part;
-        part = null;
-        CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
-        counters.committed(f, cause, System.currentTimeMillis());
-        publish(System.currentTimeMillis());
-    }
-
     @Override
     public void commitForCommand() throws OutputFailure {
-        if (part != null) {
-            commit(RotationCause.COMMAND);
-        }
+        filler.commitIfAny(RotationCause.COMMAND);
     }
 
     @Override
@@ -337,11 +266,7 @@ final class ConverterAgent implements Commands.Target {
     }
 
     private void abortPart() {
-        batched = 0;
-        if (part != null) {
-            part.abort();
-            part = null;
-        }
+        filler.abort();
     }
 
     static String oneLine(Throwable e) {
@@ -355,9 +280,7 @@ final class ConverterAgent implements Commands.Target {
     void shutdown() throws OutputFailure {
         state = ConverterState.STOPPING;
         publish(System.currentTimeMillis());
-        if (part != null) {
-            commit(RotationCause.SHUTDOWN);
-        }
+        filler.commitIfAny(RotationCause.SHUTDOWN);
         state = ConverterState.STOPPED;
         head = headNow();
         publish(System.currentTimeMillis());
@@ -373,7 +296,7 @@ final class ConverterAgent implements Commands.Target {
     }
 
     private void publish(long nowMs) {
-        publisher.publish(nowMs, counters, new StatusPublisher.Moment(state, part, head, caughtUpMs, outputFailures, nextRetryMs, lastError,
+        publisher.publish(nowMs, counters, new StatusPublisher.Moment(state, filler.part(), head, caughtUpMs, outputFailures, nextRetryMs, lastError,
                 lastFlushFile));
     }
 

@@ -126,7 +126,7 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     /**
-     * Claims an excerpt for one record.
+     * Starts a record in the writer's own buffer; nothing reaches the queue before {@link #commit()}.
      *
      * @return {@link #OK}, or {@link #REFUSED_DISK_GUARD} / {@link #REFUSED_CLOSED} (counted, nothing written)
      * @throws IllegalStateException when called from another thread than the writer's, or while a record is open

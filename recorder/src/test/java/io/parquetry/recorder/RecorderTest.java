@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,35 +137,38 @@ class RecorderTest {
         AllTypes t = new AllTypes();
         Schema other = Schema.parse(AllTypes.YAML.replace("name: all_types", "name: other_types"), "other");
         Schema copy = Schema.parse(AllTypes.YAML, "copy");
+        // Every case is checked and reported, not just the cases up to the first failure.
         try (Recorder rec = Recorder.open(dir, t.schema, SMALL); RecordWriter w = rec.newWriter()) {
-            assertThatThrownBy(() -> w.setLong(t.seq, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("without begin");
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThatThrownBy(() -> w.setLong(t.seq, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("without begin");
             w.begin();
-            assertThatThrownBy(() -> w.setInt(t.seq, 1)).isInstanceOf(IllegalArgumentException.class)
+            softly.assertThatThrownBy(() -> w.setInt(t.seq, 1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("field=seq").hasMessageContaining("type=int64");
             w.begin();
-            assertThatThrownBy(w::begin).isInstanceOf(IllegalStateException.class).hasMessageContaining("begin called twice");
+            softly.assertThatThrownBy(w::begin).isInstanceOf(IllegalStateException.class).hasMessageContaining("begin called twice");
             w.begin();
-            assertThatThrownBy(() -> w.setInt(t.i8, 200)).hasMessageContaining("field=i8").hasMessageContaining("value=200");
+            softly.assertThatThrownBy(() -> w.setInt(t.i8, 200)).hasMessageContaining("field=i8").hasMessageContaining("value=200");
             w.begin();
-            assertThatThrownBy(() -> w.setLong(t.dec, 1_000_000_000_000_000_000L)).hasMessageContaining("field=dec");
+            softly.assertThatThrownBy(() -> w.setLong(t.dec, 1_000_000_000_000_000_000L)).hasMessageContaining("field=dec");
             w.begin();
-            assertThatThrownBy(() -> w.setLong(other.field("seq"), 1)).hasMessageContaining("another schema");
+            softly.assertThatThrownBy(() -> w.setLong(other.field("seq"), 1)).hasMessageContaining("another schema");
             w.begin();
             w.setLong(copy.field("seq"), 1); // an equal layout loaded twice is fine
             w.abort();
             w.begin();
-            assertThatThrownBy(() -> w.setNull(t.seq)).hasMessageContaining("not nullable").hasMessageContaining("field=seq");
+            softly.assertThatThrownBy(() -> w.setNull(t.seq)).hasMessageContaining("not nullable").hasMessageContaining("field=seq");
             w.begin();
-            assertThatThrownBy(w::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("not set")
+            softly.assertThatThrownBy(w::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("not set")
                     .hasMessageContaining("field=seq");
-            assertThatThrownBy(w::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("commit without begin");
+            softly.assertThatThrownBy(w::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("commit without begin");
             ExecutorService other2 = Executors.newSingleThreadExecutor();
             try {
                 Future<?> f = other2.submit(() -> w.begin());
-                assertThatThrownBy(f::get).hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("another thread");
+                softly.assertThatThrownBy(f::get).hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("another thread");
             } finally {
                 other2.shutdown();
             }
+            softly.assertAll();
         }
         assertThat(readAllChecked(dir)).isEmpty();
     }

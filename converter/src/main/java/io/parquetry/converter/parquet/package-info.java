@@ -1,5 +1,6 @@
 /**
- * Parquet encoding: the mapping of a Parquetry schema to a Parquet message type, and a part writer that decodes records
- * straight into parquet-hadoop's column writers and writes one file through a Hadoop {@code FileSystem}.
+ * Parquet encoding: the mapping of a Parquetry schema to a Parquet message type, and one Parquet file written from
+ * records in a schema's layout ({@link io.parquetry.converter.parquet.ParquetPartFile}), encoded on the converter's
+ * encoder threads and written through a Hadoop {@code FileSystem}.
  */
 package io.parquetry.converter.parquet;

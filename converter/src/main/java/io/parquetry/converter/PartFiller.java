@@ -1,0 +1,139 @@
+package io.parquetry.converter;
+
+import io.parquetry.converter.output.CommittedFile;
+import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.converter.output.Part;
+import io.parquetry.recorder.RecordReader;
+import io.parquetry.status.RotationCause;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The current part and the records on their way into it: records read from the queue are copied into a batch and
+ * handed to the part a batch at a time; a part is opened for the first record of a cycle and committed when it holds
+ * {@code rotation.maxRows} rows or about {@code rotation.maxBytes}, when the cycle changes, or when asked. A record
+ * whose length is not the schema's is quarantined and stays inside the part's index range.
+ */
+final class PartFiller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartFiller.class);
+    static final int BATCH_RECORDS = 4096;
+    /** A quarantined excerpt keeps at most this many of its bytes (a garbage length must not allocate gigabytes). */
+    private static final int QUARANTINE_MAX_BYTES = 1 << 20;
+
+    /** Told of every commit, after the checkpoint. */
+    interface Committed {
+        void committed(CommittedFile file, RotationCause cause);
+    }
+
+    private final ConverterContext ctx;
+    private final ConverterConfig config;
+    private final CommitProtocol commits;
+    private final Counters counters;
+    private final Committed listener;
+    private final int recordLength;
+    private final byte[] batch;
+    private int batched;
+    private long batchLastIndex;
+    private Part part;
+
+    PartFiller(ConverterContext ctx, CommitProtocol commits, Counters counters, Committed listener) {
+        this.ctx = ctx;
+        this.config = ctx.config;
+        this.commits = commits;
+        this.counters = counters;
+        this.listener = listener;
+        this.recordLength = ctx.schema.recordLength();
+        this.batch = new byte[BATCH_RECORDS * recordLength];
+    }
+
+    /** The part being filled, or null. */
+    Part part() {
+        return part;
+    }
+
+    /** Takes one excerpt read from the queue. */
+    void accept(long index, RecordReader rec) throws OutputFailure {
+        int cycle = ctx.reader.cycleOf(index);
+        if (part != null && cycle != part.cycle()) {
+            commit(RotationCause.CYCLE);
+        }
+        if (part == null) {
+            part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
+        }
+        if (rec.matchesSchema()) {
+            rec.copyTo(batch, batched * recordLength, recordLength);
+            batched++;
+            batchLastIndex = index;
+            if (batched == BATCH_RECORDS) {
+                endOfBatch();
+            }
+        } else {
+            quarantine(index, rec);
+        }
+        if (part != null && part.rows() + batched >= config.maxRows()) {
+            commit(RotationCause.ROWS);
+        }
+    }
+
+    /** Hands the batch to the part, then rotates by size: the part's size estimate is only as fresh as its last batch. */
+    void endOfBatch() throws OutputFailure {
+        flushBatch();
+        if (part != null && part.estimatedBytes() >= config.maxBytes()) {
+            commit(RotationCause.BYTES);
+        }
+    }
+
+    /** Commits the part if it is older than {@code rotation.maxAge}: an idle queue's records become visible. */
+    boolean commitIfOlderThanMaxAge(long nowMs) throws OutputFailure {
+        if (part != null && nowMs - part.openedAtMillis() >= config.maxAge().toMillis()) {
+            commit(RotationCause.AGE);
+            return true;
+        }
+        return false;
+    }
+
+    /** Commits the part, if there is one. */
+    void commitIfAny(RotationCause cause) throws OutputFailure {
+        if (part != null) {
+            commit(cause);
+        }
+    }
+
+    private void commit(RotationCause cause) throws OutputFailure {
+        flushBatch();
+        Part p = part;
+        part = null; // committed or aborted, it is not ours any more
+        CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
+        counters.committed(f, cause, System.currentTimeMillis());
+        listener.committed(f, cause);
+    }
+
+    /** Gives up the part and the batch (an output failure, or a stop without commit). */
+    void abort() {
+        batched = 0;
+        if (part != null) {
+            part.abort();
+            part = null;
+        }
+    }
+
+    private void quarantine(long index, RecordReader rec) throws OutputFailure {
+        flushBatch();
+        byte[] bytes = new byte[Math.min(rec.length(), QUARANTINE_MAX_BYTES)];
+        rec.copyTo(bytes, 0, bytes.length);
+        ctx.quarantine.add(index, bytes, bytes.length);
+        counters.quarantined++;
+        part.skip(index);
+        LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index, rec.length(),
+                recordLength, ctx.quarantine.log());
+    }
+
+    private void flushBatch() throws OutputFailure {
+        if (batched > 0) {
+            int n = batched;
+            batched = 0;
+            part.append(batch, 0, n, batchLastIndex);
+        }
+    }
+}
