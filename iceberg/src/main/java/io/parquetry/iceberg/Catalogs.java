@@ -1,0 +1,66 @@
+package io.parquetry.iceberg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens the catalog the settings name. */
+final class Catalogs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogs.class);
+
+    private Catalogs() {
+    }
+
+    static Catalog open(IcebergSettings s, Configuration conf) throws IOException {
+        Map<String, String> props = new HashMap<>();
+        props.put(CatalogProperties.WAREHOUSE_LOCATION, s.warehouse());
+        // Through Hadoop's FileSystem with the converter's configuration: local (raw, no .crc files) and hdfs:// alike.
+        props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO");
+        switch (s.catalogType()) {
+            case SQLITE -> {
+                Path file = Path.of(s.sqliteFile()).toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                props.put(CatalogProperties.URI, "jdbc:sqlite:" + file);
+                // Two converters on one machine share the file: wait for SQLite's lock rather than fail at once.
+                props.put("jdbc.busy_timeout", "30000");
+                props.put("jdbc.schema-version", "V1");
+                props.putAll(s.jdbc());
+                return jdbc(s, conf, props);
+            }
+            case JDBC -> {
+                props.put(CatalogProperties.URI, s.uri());
+                props.put("jdbc.schema-version", "V1");
+                props.putAll(s.jdbc());
+                return jdbc(s, conf, props);
+            }
+            case HADOOP -> {
+                if (s.warehouse().startsWith("file:") || s.warehouse().startsWith("/")) {
+                    LOG.warn("the hadoop catalog on a local file system is not safe for concurrent writers: warehouse={}"
+                            + " (use it on HDFS; on one machine use catalog sqlite)", s.warehouse());
+                }
+                HadoopCatalog c = new HadoopCatalog();
+                c.setConf(conf);
+                c.initialize(s.catalogName(), props);
+                return c;
+            }
+            default -> throw new IllegalStateException("unknown catalog: " + s.catalog());
+        }
+    }
+
+    private static Catalog jdbc(IcebergSettings s, Configuration conf, Map<String, String> props) {
+        JdbcCatalog c = new JdbcCatalog();
+        c.setConf(conf);
+        c.initialize(s.catalogName(), props);
+        return c;
+    }
+}
