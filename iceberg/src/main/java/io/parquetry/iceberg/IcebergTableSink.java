@@ -24,6 +24,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -63,6 +64,8 @@ final class IcebergTableSink implements TableSink {
     private final boolean partitioned;
     private long attempts;
     private long appends;
+    /** Tests only: runs after the transaction is staged, before it is committed (to make a conflict happen there). */
+    Runnable beforeCommit = () -> { };
 
     private IcebergTableSink(IcebergSettings settings, Catalog catalog, Table table, String source, String queueId, boolean partitioned) {
         this.settings = settings;
@@ -97,7 +100,7 @@ final class IcebergTableSink implements TableSink {
                         + c.schema().identity() + ": " + diff);
             }
             LOG.info("iceberg table ready: table={}, location={}, formatVersion={}, partitioned={}, source={}, queue={}", s.tableName(),
-                    table.location(), table.properties().getOrDefault(TableProperties.FORMAT_VERSION, "?"), cycle, c.source(), c.queueId());
+                    table.location(), TableUtil.formatVersion(table), cycle, c.source(), c.queueId());
             return new IcebergTableSink(s, catalog, table, c.source(), c.queueId(), cycle);
         } catch (RuntimeException | IOException e) {
             closeQuietly(catalog);
@@ -200,6 +203,7 @@ final class IcebergTableSink implements TableSink {
                     .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, Converter.VERSION);
             append.validateWith(validator).commit();
             txn.updateProperties().set(lastIndexProperty, Long.toString(file.lastIndex())).commit();
+            beforeCommit.run();
             txn.commitTransaction();
         } catch (ValidationException e) {
             throw new IllegalStateException("refusing to append a file whose records are in the table already (found at commit): table="
