@@ -467,6 +467,20 @@ class IcebergTableSinkTest {
     }
 
     @Test
+    void backfillAppendsADatasetsFilesOnceAndSkipsWhatTheTableHas() throws Exception {
+        List<CommittedFile> files = files("a", 3000, 1000);
+        try (TableSink sink = open(Map.of(), "a", "q1")) {
+            sink.append(files.get(0));
+        }
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "q1", Map.of(), conf)).isEqualTo(2);
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "q1", Map.of(), conf)).isZero();
+        try (IcebergTableSink sink = open(Map.of(), "a", "q1")) {
+            assertThat(rows(sink.table())).hasSize(3000);
+            assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(2).lastIndex());
+        }
+    }
+
+    @Test
     void badSettingsNameTheKeyAndValue() {
         Map<String, String> cases = new HashMap<>();
         cases.put("catalog=glue", "bad table setting: table.catalog=glue: must be sqlite, jdbc or hadoop");
