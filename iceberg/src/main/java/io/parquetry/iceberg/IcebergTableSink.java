@@ -130,6 +130,11 @@ final class IcebergTableSink implements TableSink {
                 // One commit a file: keep the metadata directory from growing without bound.
                 props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
                 props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+                if (hasBoolean(schema)) {
+                    // Iceberg's vectorized Parquet reader (Spark, Flink) refuses RLE-encoded booleans, which Parquet v2 data
+                    // pages use (measured: Iceberg 1.12 in Spark 4.1); its row reader reads them.
+                    props.put(TableProperties.PARQUET_VECTORIZATION_ENABLED, "false");
+                }
                 props.putAll(s.properties());
                 PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
                 try {
@@ -148,6 +153,15 @@ final class IcebergTableSink implements TableSink {
             }
             throw new IOException("cannot open the table: table=" + s.tableName() + ": " + e, e);
         }
+    }
+
+    private static boolean hasBoolean(Schema schema) {
+        for (org.apache.iceberg.types.Types.NestedField f : schema.columns()) {
+            if (f.type().typeId() == org.apache.iceberg.types.Type.TypeID.BOOLEAN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
