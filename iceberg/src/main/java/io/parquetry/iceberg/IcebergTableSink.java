@@ -85,15 +85,14 @@ final class IcebergTableSink implements TableSink {
         IcebergSettings s = IcebergSettings.parse(c.settings(), c.datasetDir(), nsColumn != null, nsColumn);
         Catalog catalog = Catalogs.open(s, c.hadoopConf());
         try {
-            Schema expected = TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned());
-            Table table = loadOrCreate(s, catalog, expected);
-            Schema expectedNow = TableSchemas.tableSchema(c.fileSchema(), c.schema(), Boolean.TRUE.equals(
-                    TableSchemas.isCyclePartitioned(table.spec(), table.schema())));
+            Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()));
+            // An existing table keeps the partitioning it was created with, whatever table.partitioning says now.
             Boolean cycle = TableSchemas.isCyclePartitioned(table.spec(), table.schema());
             if (cycle == null) {
                 throw new IllegalStateException("the table's partitioning is not one the converter writes (identity dt, hour; or none):"
                         + " table=" + s.tableName() + ", spec=" + table.spec());
             }
+            Schema expectedNow = TableSchemas.tableSchema(c.fileSchema(), c.schema(), cycle);
             String diff = TableSchemas.difference(table.schema(), expectedNow);
             if (diff != null) {
                 throw new IllegalStateException("the table's schema does not match the queue's: table=" + s.tableName() + ", schema="

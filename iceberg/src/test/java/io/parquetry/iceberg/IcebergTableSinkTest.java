@@ -467,6 +467,21 @@ class IcebergTableSinkTest {
     }
 
     @Test
+    void partitioningNoneMakesAnUnpartitionedTableThatKeepsItsSpecWhenReopened() throws Exception {
+        List<CommittedFile> files = files("a", 2000, 1000);
+        try (IcebergTableSink sink = open(Map.of("partitioning", "none"), "a", "q1")) {
+            sink.append(files.get(0));
+            assertThat(sink.table().spec().isUnpartitioned()).isTrue();
+            assertThat(sink.table().schema().findField("dt")).isNull();
+        }
+        try (IcebergTableSink sink = open(Map.of(), "a", "q1")) { // the default asks for cycle partitions: the table decides
+            sink.append(files.get(1));
+            assertThat(sink.table().spec().isUnpartitioned()).isTrue();
+            assertThat(rows(sink.table())).hasSize(2000);
+        }
+    }
+
+    @Test
     void backfillAppendsADatasetsFilesOnceAndSkipsWhatTheTableHas() throws Exception {
         List<CommittedFile> files = files("a", 3000, 1000);
         try (TableSink sink = open(Map.of(), "a", "q1")) {

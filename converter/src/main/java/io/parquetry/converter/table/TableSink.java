@@ -6,11 +6,12 @@ import java.io.IOException;
  * Appends committed files of one source and one queue to one table, exactly once. One converter owns a sink; it is not
  * thread-safe. Other sources (other converters, other hosts) may append to the same table at the same time.
  *
- * <p>How the converter uses it (DESIGN §4, §4b): write → sync → publish the file → {@link #append} → write the
- * checkpoint. On start, after adopting published files past the checkpoint, every adopted file whose last index is
- * greater than {@link #lastCommittedIndex()} is appended (in index order) before the checkpoint moves past it; a file at
- * or below it is in the table already. After {@link #append} throws, ask {@link #lastCommittedIndex()} again before
- * retrying: a commit whose outcome was unknown may have landed.
+ * <p>How the converter uses it (DESIGN §4, §4b; docs/TABLES.md): write → sync → publish the file → {@link #append} →
+ * write the checkpoint. Recovery walks the committed files of this queue from the lower of the checkpoint and
+ * {@link #lastCommittedIndex()}, in index order: a file whose last index is greater than {@code lastCommittedIndex()}
+ * is appended (a crash between publish and append), one at or below it is in the table already (a crash between
+ * append and checkpoint); then the checkpoint moves past it. After {@link #append} throws, ask
+ * {@link #lastCommittedIndex()} again before retrying: a commit whose outcome was unknown may have landed.
  */
 public interface TableSink extends AutoCloseable {
 
