@@ -43,7 +43,8 @@ class DistributionIT {
             }
         }
         assertThat(versions).containsKeys("parquetry-cli", "parquetry-recorder", "parquetry-converter", "chronicle-queue", "parquet-hadoop",
-                "hadoop-common", "logback-classic", "parquetry-iceberg", "iceberg-core", "sqlite-jdbc", "postgresql").doesNotContainKeys("reload4j", "slf4j-reload4j", "log4j", "jetty-server", "jersey-core");
+                "hadoop-common", "logback-classic", "parquetry-iceberg", "iceberg-core", "sqlite-jdbc", "postgresql")
+                .doesNotContainKeys("reload4j", "slf4j-reload4j", "log4j", "jetty-server", "jersey-core");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 final class Catalogs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Catalogs.class);
+    private static final int INIT_ATTEMPTS = 5;
 
     private Catalogs() {
     }
@@ -57,10 +59,35 @@ final class Catalogs {
         }
     }
 
-    private static Catalog jdbc(IcebergSettings s, Configuration conf, Map<String, String> props) {
-        JdbcCatalog c = new JdbcCatalog();
-        c.setConf(conf);
-        c.initialize(s.catalogName(), props);
-        return c;
+    /**
+     * Iceberg's JDBC catalog creates and upgrades its own tables in {@code initialize} without a lock: two converters
+     * starting on a new catalog race there (seen: SQLite's "duplicate column name: iceberg_type" in one of two
+     * processes). The loser finds the tables made on a second try.
+     */
+    private static Catalog jdbc(IcebergSettings s, Configuration conf, Map<String, String> props) throws IOException {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < INIT_ATTEMPTS; attempt++) {
+            JdbcCatalog c = new JdbcCatalog();
+            c.setConf(conf);
+            try {
+                c.initialize(s.catalogName(), props);
+                return c;
+            } catch (UncheckedSQLException e) {
+                last = e;
+                try {
+                    c.close();
+                } catch (RuntimeException ignored) {
+                    // half initialised: nothing more to release
+                }
+                LOG.info("catalog initialisation failed, retrying (another converter creating the catalog's tables?): {}", e.toString());
+                try {
+                    Thread.sleep(100L * (attempt + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while opening the catalog: " + s.tableName(), ie);
+                }
+            }
+        }
+        throw new IOException("cannot open the catalog after " + INIT_ATTEMPTS + " attempts: table=" + s.tableName() + ": " + last, last);
     }
 }

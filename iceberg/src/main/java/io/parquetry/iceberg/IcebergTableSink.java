@@ -6,7 +6,6 @@ import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +53,7 @@ import org.slf4j.LoggerFactory;
 final class IcebergTableSink implements TableSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergTableSink.class);
+    private static final int OPEN_ATTEMPTS = 5;
 
     private final IcebergSettings settings;
     private final Catalog catalog;
@@ -107,50 +107,67 @@ final class IcebergTableSink implements TableSink {
         }
     }
 
+    /**
+     * Loads the table, creating it (and its namespace) when absent. Converters starting together race to create them;
+     * catalogs report the loser differently (AlreadyExistsException, or a unique-key SQL error from the JDBC catalog),
+     * so every failure but a bad setting is retried a few times: the next attempt loads what the winner made.
+     */
     private static Table loadOrCreate(IcebergSettings s, Catalog catalog, Schema schema) throws IOException {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+            try {
+                return loadOrCreateOnce(s, catalog, schema);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.info("opening the table failed, retrying (another converter creating it?): table={}: {}", s.tableName(), e.toString());
+                try {
+                    Thread.sleep(100L * (attempt + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while opening the table: " + s.tableName(), ie);
+                }
+            }
+        }
+        throw new IOException("cannot open the table: table=" + s.tableName() + ": " + last, last);
+    }
+
+    private static Table loadOrCreateOnce(IcebergSettings s, Catalog catalog, Schema schema) {
         Namespace ns = Namespace.of(s.namespace());
         TableIdentifier id = TableIdentifier.of(ns, s.name());
-        try {
-            if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
-                try {
-                    n.createNamespace(ns);
-                } catch (AlreadyExistsException ignored) {
-                    // another converter made it first
-                }
-            }
+        if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
             try {
+                n.createNamespace(ns);
+            } catch (AlreadyExistsException ignored) {
+                // another converter made it first
+            }
+        }
+        try {
+            return catalog.loadTable(id);
+        } catch (NoSuchTableException absent) {
+            Map<String, String> props = new HashMap<>();
+            props.put(TableProperties.FORMAT_VERSION, Integer.toString(s.formatVersion()));
+            props.put(TableProperties.COMMIT_NUM_RETRIES, Integer.toString(s.commitRetries()));
+            props.put(TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "20");
+            props.put(TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "2000");
+            // One commit a file: keep the metadata directory from growing without bound.
+            props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+            props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+            if (hasBoolean(schema)) {
+                // Iceberg's vectorized Parquet reader (Spark, Flink) refuses RLE-encoded booleans, which Parquet v2 data
+                // pages use (measured: Iceberg 1.12 in Spark 4.1); its row reader reads them.
+                props.put(TableProperties.PARQUET_VECTORIZATION_ENABLED, "false");
+            }
+            props.putAll(s.properties());
+            PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
+            try {
+                Table t = catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).create();
+                LOG.info("created iceberg table: table={}, location={}", s.tableName(), t.location());
+                return t;
+            } catch (AlreadyExistsException race) {
                 return catalog.loadTable(id);
-            } catch (NoSuchTableException absent) {
-                Map<String, String> props = new HashMap<>();
-                props.put(TableProperties.FORMAT_VERSION, Integer.toString(s.formatVersion()));
-                props.put(TableProperties.COMMIT_NUM_RETRIES, Integer.toString(s.commitRetries()));
-                props.put(TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "20");
-                props.put(TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "2000");
-                // One commit a file: keep the metadata directory from growing without bound.
-                props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-                props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-                if (hasBoolean(schema)) {
-                    // Iceberg's vectorized Parquet reader (Spark, Flink) refuses RLE-encoded booleans, which Parquet v2 data
-                    // pages use (measured: Iceberg 1.12 in Spark 4.1); its row reader reads them.
-                    props.put(TableProperties.PARQUET_VECTORIZATION_ENABLED, "false");
-                }
-                props.putAll(s.properties());
-                PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
-                try {
-                    Table t = catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).create();
-                    LOG.info("created iceberg table: table={}, location={}", s.tableName(), t.location());
-                    return t;
-                } catch (AlreadyExistsException race) {
-                    return catalog.loadTable(id);
-                }
             }
-        } catch (UncheckedIOException e) {
-            throw new IOException("cannot open the table: table=" + s.tableName() + ": " + e.getMessage(), e.getCause());
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                throw e;
-            }
-            throw new IOException("cannot open the table: table=" + s.tableName() + ": " + e, e);
         }
     }
 

@@ -36,7 +36,7 @@ final class TableSchemas {
                     doc = f.description();
                 }
             }
-            columns.add(Types.NestedField.of(c.fieldId(), c.isOptional(), c.name(), c.type(), doc));
+            columns.add(Types.NestedField.from(c).withDoc(doc).build());
             maxId = Math.max(maxId, c.fieldId());
         }
         if (partitioned) {
