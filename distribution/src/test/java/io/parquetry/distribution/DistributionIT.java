@@ -25,7 +25,7 @@ class DistributionIT {
         assertThat(home.resolve("lib/console/parquetry-ops-console.jar")).isRegularFile();
         for (String f : List.of("conf/jvm.properties", "conf/converter.yaml", "conf/console.yaml", "conf/schemas/market-data.yaml",
                 "systemd/parquetry-converter@.service", "systemd/parquetry-console.service", "systemd/parquetry.sysusers.conf",
-                "systemd/parquetry.tmpfiles.conf", "docs/OPERATIONS.md", "docs/BENCHMARKS.md", "README.md")) {
+                "systemd/parquetry.tmpfiles.conf", "docs/OPERATIONS.md", "docs/BENCHMARKS.md", "docs/TABLES.md", "README.md")) {
             assertThat(home.resolve(f)).as(f).isRegularFile();
         }
     }
@@ -43,7 +43,23 @@ class DistributionIT {
             }
         }
         assertThat(versions).containsKeys("parquetry-cli", "parquetry-recorder", "parquetry-converter", "chronicle-queue", "parquet-hadoop",
-                "hadoop-common", "logback-classic").doesNotContainKeys("reload4j", "slf4j-reload4j", "log4j", "jetty-server", "jersey-core");
+                "hadoop-common", "logback-classic", "parquetry-iceberg", "iceberg-core", "sqlite-jdbc", "postgresql")
+                .doesNotContainKeys("reload4j", "slf4j-reload4j", "log4j", "jetty-server", "jersey-core");
+    }
+
+    @Test
+    void icebergTableSupportIsOnTheLaunchersClassPath() throws Exception {
+        Path lib = Dist.home().resolve("lib");
+        Path jar;
+        try (Stream<Path> s = Files.list(lib)) {
+            jar = s.filter(p -> p.getFileName().toString().startsWith("parquetry-iceberg-")).findFirst().orElseThrow();
+        }
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            var entry = j.getJarEntry("META-INF/services/io.parquetry.converter.table.TableSinkProvider");
+            assertThat(entry).as("ServiceLoader registration in %s", jar).isNotNull();
+            assertThat(new String(j.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim())
+                    .isEqualTo("io.parquetry.iceberg.IcebergSinkProvider");
+        }
     }
 
     @Test

@@ -8,7 +8,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
-/** Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED. */
+/**
+ * Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED. Each column carries a field id,
+ * its position in declaration order plus one, so table formats (Iceberg) and readers map columns by id, not by name.
+ */
 public final class ParquetSchemas {
 
     private ParquetSchemas() {
@@ -17,28 +20,29 @@ public final class ParquetSchemas {
     public static MessageType toParquet(Schema schema) {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (Field f : schema.fields()) {
+            int id = f.index() + 1;
             Type.Repetition rep = f.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
             switch (f.kind()) {
                 case BOOL:
-                    b.primitive(PrimitiveTypeName.BOOLEAN, rep).named(f.name());
+                    b.primitive(PrimitiveTypeName.BOOLEAN, rep).id(id).named(f.name());
                     break;
                 case INT8:
-                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(8, true)).named(f.name());
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(8, true)).id(id).named(f.name());
                     break;
                 case INT16:
-                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(16, true)).named(f.name());
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(16, true)).id(id).named(f.name());
                     break;
                 case INT32:
-                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(32, true)).named(f.name());
+                    b.primitive(PrimitiveTypeName.INT32, rep).as(LogicalTypeAnnotation.intType(32, true)).id(id).named(f.name());
                     break;
                 case INT64:
-                    b.primitive(PrimitiveTypeName.INT64, rep).named(f.name());
+                    b.primitive(PrimitiveTypeName.INT64, rep).id(id).named(f.name());
                     break;
                 case FLOAT32:
-                    b.primitive(PrimitiveTypeName.FLOAT, rep).named(f.name());
+                    b.primitive(PrimitiveTypeName.FLOAT, rep).id(id).named(f.name());
                     break;
                 case FLOAT64:
-                    b.primitive(PrimitiveTypeName.DOUBLE, rep).named(f.name());
+                    b.primitive(PrimitiveTypeName.DOUBLE, rep).id(id).named(f.name());
                     break;
                 case TIMESTAMP:
                     LogicalTypeAnnotation.TimeUnit unit = switch (f.type().unit()) {
@@ -46,17 +50,17 @@ public final class ParquetSchemas {
                         case US -> LogicalTypeAnnotation.TimeUnit.MICROS;
                         case NS -> LogicalTypeAnnotation.TimeUnit.NANOS;
                     };
-                    b.primitive(PrimitiveTypeName.INT64, rep).as(LogicalTypeAnnotation.timestampType(true, unit)).named(f.name());
+                    b.primitive(PrimitiveTypeName.INT64, rep).as(LogicalTypeAnnotation.timestampType(true, unit)).id(id).named(f.name());
                     break;
                 case DECIMAL:
                     b.primitive(PrimitiveTypeName.INT64, rep)
-                            .as(LogicalTypeAnnotation.decimalType(f.type().scale(), f.type().precision())).named(f.name());
+                            .as(LogicalTypeAnnotation.decimalType(f.type().scale(), f.type().precision())).id(id).named(f.name());
                     break;
                 case CHAR:
-                    b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(f.name());
+                    b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).id(id).named(f.name());
                     break;
                 case BYTES:
-                    b.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(f.length()).named(f.name());
+                    b.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(f.length()).id(id).named(f.name());
                     break;
                 default:
                     throw new IllegalArgumentException("no Parquet mapping for type: field=" + f.name() + ", type=" + f.type());

@@ -1,0 +1,348 @@
+package io.parquetry.iceberg;
+
+import io.parquetry.converter.Converter;
+import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.TableSink;
+import io.parquetry.converter.table.TableSinkContext;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotAncestryValidator;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends one source's committed files of one queue to an Iceberg table, one snapshot per file.
+ *
+ * <p>Each append is one Iceberg transaction: the data file (metrics from the writer's footer) in a snapshot whose
+ * summary records source, queue identity, first and last index and the file; and the table property
+ * {@code parquetry.last-index.<source>.<queue>} set to the last index, so the record outlives snapshot expiry. The
+ * append is validated against the snapshot ancestry it lands on (Iceberg re-runs the validation on every retry after a
+ * conflict): this source's newest snapshot for this queue must end before the file's first index, so a file is never
+ * added twice, whoever else commits meanwhile.
+ */
+final class IcebergTableSink implements TableSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergTableSink.class);
+    private static final int OPEN_ATTEMPTS = 5;
+
+    private final IcebergSettings settings;
+    private final Catalog catalog;
+    private final Table table;
+    private final String source;
+    private final String queueId;
+    private final String lastIndexProperty;
+    private final boolean partitioned;
+    private long attempts;
+    private long appends;
+    /** Tests only: runs after the transaction is staged, before it is committed (to make a conflict happen there). */
+    Runnable beforeCommit = () -> { };
+
+    private IcebergTableSink(IcebergSettings settings, Catalog catalog, Table table, String source, String queueId, boolean partitioned) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.table = table;
+        this.source = source;
+        this.queueId = queueId;
+        this.lastIndexProperty = SummaryKeys.lastIndexProperty(source, queueId);
+        this.partitioned = partitioned;
+    }
+
+    static IcebergTableSink open(TableSinkContext c) throws IOException {
+        if (c.queueId().isBlank()) {
+            throw new IllegalArgumentException("the queue identity is empty: queueId='" + c.queueId() + "'");
+        }
+        String nsColumn = TableSchemas.needsV3(c.fileSchema());
+        IcebergSettings s = IcebergSettings.parse(c.settings(), c.datasetDir(), nsColumn != null, nsColumn);
+        Catalog catalog = Catalogs.open(s, c.hadoopConf());
+        try {
+            Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()));
+            // An existing table keeps the partitioning it was created with, whatever table.partitioning says now.
+            Boolean cycle = TableSchemas.isCyclePartitioned(table.spec(), table.schema());
+            if (cycle == null) {
+                throw new IllegalStateException("the table's partitioning is not one the converter writes (identity dt, hour; or none):"
+                        + " table=" + s.tableName() + ", spec=" + table.spec());
+            }
+            Schema expectedNow = TableSchemas.tableSchema(c.fileSchema(), c.schema(), cycle);
+            String diff = TableSchemas.difference(table.schema(), expectedNow);
+            if (diff != null) {
+                throw new IllegalStateException("the table's schema does not match the queue's: table=" + s.tableName() + ", schema="
+                        + c.schema().identity() + ": " + diff);
+            }
+            LOG.info("iceberg table ready: table={}, location={}, formatVersion={}, partitioned={}, source={}, queue={}", s.tableName(),
+                    table.location(), TableUtil.formatVersion(table), cycle, c.source(), c.queueId());
+            return new IcebergTableSink(s, catalog, table, c.source(), c.queueId(), cycle);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(catalog);
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the table, creating it (and its namespace) when absent. Converters starting together race to create them;
+     * catalogs report the loser differently (AlreadyExistsException, or a unique-key SQL error from the JDBC catalog),
+     * so every failure but a bad setting is retried a few times: the next attempt loads what the winner made.
+     */
+    private static Table loadOrCreate(IcebergSettings s, Catalog catalog, Schema schema) throws IOException {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+            try {
+                return loadOrCreateOnce(s, catalog, schema);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.info("opening the table failed, retrying (another converter creating it?): table={}: {}", s.tableName(), e.toString());
+                try {
+                    Thread.sleep(100L * (attempt + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while opening the table: " + s.tableName(), ie);
+                }
+            }
+        }
+        throw new IOException("cannot open the table: table=" + s.tableName() + ": " + last, last);
+    }
+
+    private static Table loadOrCreateOnce(IcebergSettings s, Catalog catalog, Schema schema) {
+        Namespace ns = Namespace.of(s.namespace());
+        TableIdentifier id = TableIdentifier.of(ns, s.name());
+        if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
+            try {
+                n.createNamespace(ns);
+            } catch (AlreadyExistsException ignored) {
+                // another converter made it first
+            }
+        }
+        try {
+            return catalog.loadTable(id);
+        } catch (NoSuchTableException absent) {
+            Map<String, String> props = new HashMap<>();
+            props.put(TableProperties.FORMAT_VERSION, Integer.toString(s.formatVersion()));
+            props.put(TableProperties.COMMIT_NUM_RETRIES, Integer.toString(s.commitRetries()));
+            props.put(TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "20");
+            props.put(TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "2000");
+            // One commit a file: keep the metadata directory from growing without bound.
+            props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+            props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+            if (hasBoolean(schema)) {
+                // Iceberg's vectorized Parquet reader (Spark, Flink) refuses RLE-encoded booleans, which Parquet v2 data
+                // pages use (measured: Iceberg 1.12 in Spark 4.1); its row reader reads them.
+                props.put(TableProperties.PARQUET_VECTORIZATION_ENABLED, "false");
+            }
+            props.putAll(s.properties());
+            PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
+            try {
+                Table t = catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).create();
+                LOG.info("created iceberg table: table={}, location={}", s.tableName(), t.location());
+                return t;
+            } catch (AlreadyExistsException race) {
+                return catalog.loadTable(id);
+            }
+        }
+    }
+
+    private static boolean hasBoolean(Schema schema) {
+        for (org.apache.iceberg.types.Types.NestedField f : schema.columns()) {
+            if (f.type().typeId() == org.apache.iceberg.types.Type.TypeID.BOOLEAN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long lastCommittedIndex() throws IOException {
+        try {
+            table.refresh();
+            return lastCommitted();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
+        }
+    }
+
+    /** The larger of the table property and this source's newest snapshot for this queue, on the loaded metadata. */
+    private long lastCommitted() {
+        long fromProperty = Long.parseLong(table.properties().getOrDefault(lastIndexProperty, "-1"));
+        Snapshot own = newestOwn(SnapshotUtil.currentAncestors(table));
+        long fromSnapshot = own == null ? -1 : Long.parseLong(own.summary().get(SummaryKeys.LAST_INDEX));
+        return Math.max(fromProperty, fromSnapshot);
+    }
+
+    private Snapshot newestOwn(Iterable<Snapshot> ancestry) {
+        for (Snapshot s : ancestry) {
+            Map<String, String> sum = s.summary();
+            if (sum != null && source.equals(sum.get(SummaryKeys.SOURCE)) && queueId.equals(sum.get(SummaryKeys.QUEUE_ID))
+                    && sum.containsKey(SummaryKeys.LAST_INDEX)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void append(CommittedFile file) throws IOException {
+        long last;
+        try {
+            table.refresh();
+            last = lastCommitted();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
+        }
+        if (file.firstIndex() <= last) {
+            throw new IllegalStateException("refusing to append a file whose records are in the table already: table="
+                    + settings.tableName() + ", file=" + file.path() + ", firstIndex=" + file.firstIndex() + ", lastCommittedIndex=" + last
+                    + ", source=" + source + ", queue=" + queueId);
+        }
+        DataFile dataFile = dataFile(file);
+        OwnAncestry validator = new OwnAncestry(file);
+        try {
+            Transaction txn = table.newTransaction();
+            AppendFiles append = txn.newAppend().appendFile(dataFile);
+            append.set(SummaryKeys.SOURCE, source).set(SummaryKeys.QUEUE_ID, queueId)
+                    .set(SummaryKeys.FIRST_INDEX, Long.toString(file.firstIndex())).set(SummaryKeys.LAST_INDEX, Long.toString(file.lastIndex()))
+                    .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, Converter.VERSION);
+            append.validateWith(validator).commit();
+            txn.updateProperties().set(lastIndexProperty, Long.toString(file.lastIndex())).commit();
+            beforeCommit.run();
+            txn.commitTransaction();
+        } catch (ValidationException e) {
+            throw new IllegalStateException("refusing to append a file whose records are in the table already (found at commit): table="
+                    + settings.tableName() + ", file=" + file.path() + ": " + e.getMessage(), e);
+        } catch (CommitStateUnknownException e) {
+            // The catalog may or may not have taken the commit: the table says which.
+            long now;
+            try {
+                table.refresh();
+                now = lastCommitted();
+            } catch (RuntimeException r) {
+                e.addSuppressed(r);
+                throw new IOException("commit outcome unknown and the table cannot be read: table=" + settings.tableName() + ", file="
+                        + file.path() + " (ask lastCommittedIndex() before retrying)", e);
+            }
+            if (now < file.lastIndex()) {
+                throw new IOException("commit outcome unknown, not in the table now: table=" + settings.tableName() + ", file=" + file.path()
+                        + " (ask lastCommittedIndex() before retrying)", e);
+            }
+            LOG.warn("commit outcome was unknown; the table has it: table={}, file={}", settings.tableName(), file.path());
+        } catch (CommitFailedException e) {
+            throw new IOException("commit failed after retries (conflicts with other writers?): table=" + settings.tableName() + ", file="
+                    + file.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                throw e;
+            }
+            throw new IOException("cannot append to the table: table=" + settings.tableName() + ", file=" + file.path() + ": " + e, e);
+        } finally {
+            attempts += validator.calls;
+        }
+        appends++;
+        LOG.debug("appended to table={}, file={}, lastIndex={}, attempts={}", settings.tableName(), file.path(), file.lastIndex(),
+                validator.calls);
+    }
+
+    private DataFile dataFile(CommittedFile file) {
+        Metrics metrics = ParquetUtil.footerMetrics(file.footer(), Stream.empty(), MetricsConfig.forTable(table));
+        List<Long> offsets = new ArrayList<>();
+        for (BlockMetaData b : file.footer().getBlocks()) {
+            offsets.add(b.getStartingPos());
+        }
+        DataFiles.Builder b = DataFiles.builder(table.spec()).withPath(file.path()).withFormat(FileFormat.PARQUET)
+                .withFileSizeInBytes(file.fileSizeBytes()).withMetrics(metrics).withSplitOffsets(offsets);
+        if (partitioned) {
+            b.withPartition(new CyclePartition(file.cycleStartMillis()));
+        }
+        return b.build();
+    }
+
+    /** Iceberg calls it with the ancestry of the snapshot the append lands on, again after each conflict. */
+    private final class OwnAncestry implements SnapshotAncestryValidator {
+        private final CommittedFile file;
+        private int calls;
+        private String found = "";
+
+        OwnAncestry(CommittedFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public boolean validate(Iterable<Snapshot> ancestry) {
+            calls++;
+            Snapshot own = newestOwn(ancestry);
+            if (own == null) {
+                return true;
+            }
+            long last = Long.parseLong(own.summary().get(SummaryKeys.LAST_INDEX));
+            found = "snapshot " + own.snapshotId() + " of source " + source + " ends at index " + last + " (file "
+                    + own.summary().get(SummaryKeys.FILE) + "), this file starts at " + file.firstIndex();
+            return last < file.firstIndex();
+        }
+
+        @Override
+        public String errorMessage() {
+            return found;
+        }
+    }
+
+    /** Commit attempts so far: one per append, plus one per retry after a conflict. */
+    long attempts() {
+        return attempts;
+    }
+
+    long appends() {
+        return appends;
+    }
+
+    Table table() {
+        return table;
+    }
+
+    @Override
+    public String describe() {
+        return "iceberg:" + settings.tableName() + " (" + settings.catalog() + " catalog)";
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(catalog);
+    }
+
+    private static void closeQuietly(Catalog c) {
+        if (c instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot close the catalog: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.parquetry.iceberg;
+
+import io.parquetry.converter.FooterKeys;
+import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.TableSink;
+import io.parquetry.converter.table.TableSinkContext;
+import io.parquetry.converter.table.TableSinkProvider;
+import io.parquetry.converter.parquet.ParquetSchemas;
+import io.parquetry.recorder.QueueReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+
+/**
+ * Appends a source's files that are already in a dataset to a table, in index order, skipping what the table has
+ * (the converter's recovery rule): for a table added to an existing dataset. Footers give each file's index range;
+ * the queue gives the schema and the cycle (partition) of each file.
+ *
+ * <pre>
+ * java -cp ... io.parquetry.iceberg.TableBackfill QUEUE_DIR DATASET_URI SOURCE QUEUE_ID [table.key=value ...]
+ * </pre>
+ */
+public final class TableBackfill {
+
+    private TableBackfill() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 4) {
+            System.err.println("usage: TableBackfill QUEUE_DIR DATASET_URI SOURCE QUEUE_ID [key=value ...]  (keys of the table: section)");
+            System.exit(2);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("not key=value: " + args[i]);
+            }
+            settings.put(kv[0].startsWith("table.") ? kv[0].substring(6) : kv[0], kv[1]);
+        }
+        Configuration conf = new Configuration();
+        conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        int appended = run(Path.of(args[0]), args[1], args[2], args[3], settings, conf);
+        System.out.println("appended " + appended + " files");
+    }
+
+    static int run(Path queue, String dataset, String source, String queueId, Map<String, String> settings, Configuration conf)
+            throws IOException {
+        try (QueueReader reader = QueueReader.open(queue)) {
+            long cycleMillis = reader.rollCycle().lengthInMillis();
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(dataset);
+            FileSystem fs = dir.getFileSystem(conf);
+            String qualified = fs.makeQualified(dir).toString();
+            FileStatus[] found = fs.globStatus(new org.apache.hadoop.fs.Path(dir, "dt=*/hour=*/part-" + source + "-*.parquet"));
+            List<CommittedFile> files = new ArrayList<>();
+            for (FileStatus f : found == null ? new FileStatus[0] : found) {
+                org.apache.hadoop.fs.Path p = fs.makeQualified(f.getPath());
+                ParquetMetadata footer = footer(p, conf);
+                Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
+                long first = Long.parseLong(kv.get(FooterKeys.FIRST_INDEX));
+                files.add(new CommittedFile(p.toString(), f.getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), first,
+                        Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), reader.cycleOf(first) * cycleMillis, footer));
+            }
+            files.sort(Comparator.comparingLong(CommittedFile::firstIndex));
+            TableSinkContext context = new TableSinkContext(settings, reader.schema(), ParquetSchemas.toParquet(reader.schema()), source, queueId,
+                    qualified, conf);
+            try (TableSink sink = TableSinkProvider.forType(settings.getOrDefault("type", "iceberg")).open(context)) {
+                long last = sink.lastCommittedIndex();
+                int appended = 0;
+                for (CommittedFile f : files) {
+                    if (f.lastIndex() > last) {
+                        sink.append(f);
+                        appended++;
+                    }
+                }
+                return appended;
+            }
+        }
+    }
+
+    static ParquetMetadata footer(org.apache.hadoop.fs.Path file, Configuration conf) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf), ParquetReadOptions.builder().build())) {
+            return r.getFooter();
+        }
+    }
+}

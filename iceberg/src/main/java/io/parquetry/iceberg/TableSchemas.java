@@ -1,0 +1,98 @@
+package io.parquetry.iceberg;
+
+import io.parquetry.schema.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.parquet.ParquetSchemaUtil;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * The table's columns: the Parquet file schema's columns by field id (the writer numbers them 1..n in declaration
+ * order), with the schema's descriptions as column docs; and, when partitioned, two more columns that the files do not
+ * hold, {@code dt} (date) and {@code hour} (int), identity partitions filled from the partition tuple of each file, as
+ * the Iceberg spec says for identity-partitioned columns missing from a data file.
+ */
+final class TableSchemas {
+
+    static final String DT = "dt";
+    static final String HOUR = "hour";
+
+    private TableSchemas() {
+    }
+
+    static Schema tableSchema(MessageType fileSchema, io.parquetry.schema.Schema schema, boolean partitioned) {
+        Schema fromFile = ParquetSchemaUtil.convert(fileSchema);
+        List<Types.NestedField> columns = new ArrayList<>();
+        int maxId = 0;
+        for (Types.NestedField c : fromFile.columns()) {
+            String doc = null;
+            for (Field f : schema.fields()) {
+                if (f.name().equals(c.name()) && !f.description().isEmpty()) {
+                    doc = f.description();
+                }
+            }
+            columns.add(Types.NestedField.from(c).withDoc(doc).build());
+            maxId = Math.max(maxId, c.fieldId());
+        }
+        if (partitioned) {
+            columns.add(Types.NestedField.required(maxId + 1, DT, Types.DateType.get(), "UTC date of the file's queue cycle (partition)"));
+            columns.add(Types.NestedField.required(maxId + 2, HOUR, Types.IntegerType.get(), "UTC hour of the file's queue cycle (partition)"));
+        }
+        return new Schema(columns);
+    }
+
+    static PartitionSpec spec(Schema tableSchema, boolean partitioned) {
+        return partitioned ? PartitionSpec.builderFor(tableSchema).identity(DT).identity(HOUR).build() : PartitionSpec.unpartitioned();
+    }
+
+    /** The first column where the table differs from what this converter writes, or null when they agree (docs aside). */
+    static String difference(Schema table, Schema expected) {
+        for (Types.NestedField e : expected.columns()) {
+            Types.NestedField t = table.findField(e.fieldId());
+            if (t == null) {
+                return "column " + e.name() + " (id " + e.fieldId() + ") is missing from the table";
+            }
+            if (!t.name().equals(e.name()) || !t.type().equals(e.type()) || t.isOptional() != e.isOptional()) {
+                return "column id " + e.fieldId() + " is " + describe(t) + " in the table, " + describe(e) + " in the files";
+            }
+        }
+        for (Types.NestedField t : table.columns()) {
+            if (expected.findField(t.fieldId()) == null) {
+                return "the table has a column the files lack: " + describe(t);
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Types.NestedField f) {
+        return f.name() + " " + f.type() + (f.isOptional() ? " optional" : " required");
+    }
+
+    /** Whether the spec is the cycle partitioning (identity dt, identity hour), unpartitioned, or neither (null). */
+    static Boolean isCyclePartitioned(PartitionSpec spec, Schema schema) {
+        if (spec.isUnpartitioned()) {
+            return false;
+        }
+        List<PartitionField> fields = spec.fields();
+        if (fields.size() == 2 && fields.get(0).transform().isIdentity() && fields.get(1).transform().isIdentity()
+                && DT.equals(schema.findColumnName(fields.get(0).sourceId())) && HOUR.equals(schema.findColumnName(fields.get(1).sourceId()))) {
+            return true;
+        }
+        return null;
+    }
+
+    /** The first column whose type needs format version 3, or null. */
+    static String needsV3(MessageType fileSchema) {
+        for (Types.NestedField c : ParquetSchemaUtil.convert(fileSchema).columns()) {
+            if (c.type().typeId() == Type.TypeID.TIMESTAMP_NANO) {
+                return c.name();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+package io.parquetry.iceberg;
+
+import static io.parquetry.iceberg.TableFixtures.committedFiles;
+import static io.parquetry.iceberg.TableFixtures.context;
+import static io.parquetry.iceberg.TableFixtures.convert;
+import static io.parquetry.iceberg.TableFixtures.localConf;
+import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.TableSinkProvider;
+import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Iceberg's JDBC catalog on a real PostgreSQL server (started by the test on a local port, see {@link PostgresServer}):
+ * the catalog for many hosts. Two converter processes of two sources commit into one table at once. Skipped, saying
+ * why, only where no server can be started.
+ */
+@Tag("slow")
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class PostgresCatalogTest {
+
+    private static PostgresServer server;
+
+    @TempDir
+    Path dir;
+
+    private final Configuration conf = localConf();
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        String why = PostgresServer.unavailableReason();
+        if (why != null) {
+            System.err.println("SKIPPED PostgresCatalogTest: " + why);
+        }
+        Assumptions.assumeTrue(why == null, why);
+        server = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Map<String, String> settings() {
+        return Map.of("catalog", "jdbc", "uri", server.jdbcUrl(), "jdbc.user", "parquetry", "warehouse", "file:" + dir.resolve("warehouse"));
+    }
+
+    private String dataset() {
+        return "file:" + dir.resolve("out/all_types");
+    }
+
+    @Test
+    void twoProcessesOfTwoSourcesCommitIntoOneTableOnPostgres() throws Exception {
+        for (String source : new String[] {"a", "b"}) {
+            recordAllTypes(dir.resolve("queue-" + source), 0, 10_000);
+            convert(dir, dir.resolve("queue-" + source), dir.resolve("out").toString(), source, 500, "");
+        }
+        Path props = dir.resolve("table.properties");
+        StringBuilder sb = new StringBuilder();
+        settings().forEach((k, v) -> sb.append(k).append('=').append(v.replace(":", "\\:")).append('\n'));
+        Files.writeString(props, sb.toString());
+        List<Process> children = new ArrayList<>();
+        for (String source : new String[] {"a", "b"}) {
+            children.add(ChildJvm.start(dir.resolve("child-" + source + ".log"), "-Xmx256m", SinkChild.class, props.toString(), dataset(), source,
+                    "q1"));
+        }
+        String[] names = {"a", "b"};
+        for (int i = 0; i < 2; i++) {
+            Path log = dir.resolve("child-" + names[i] + ".log");
+            assertThat(children.get(i).waitFor(180, TimeUnit.SECONDS)).as("child did not finish: %s", Files.readString(log)).isTrue();
+            assertThat(children.get(i).exitValue()).as(Files.readString(log)).isZero();
+            assertThat(Files.readString(log)).contains("APPENDED 20 ATTEMPTS");
+            System.out.println("postgres " + names[i] + ": " + Files.readString(log).lines().filter(l -> l.startsWith("APPENDED")).findFirst()
+                    .orElse(""));
+        }
+        try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg")
+                .open(context(settings(), new AllTypes().schema, "a", "q1", dataset(), conf))) {
+            var table = sink.table();
+            long rows = 0;
+            long seqSum = 0;
+            try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+                for (Record r : it) {
+                    rows++;
+                    seqSum += (Long) r.getField("seq");
+                }
+            }
+            assertThat(rows).isEqualTo(20_000);
+            assertThat(seqSum).isEqualTo(2L * 10_000 * 9_999 / 2);
+            int a = 0;
+            int b = 0;
+            for (Snapshot s : table.snapshots()) {
+                a += "a".equals(s.summary().get(SummaryKeys.SOURCE)) ? 1 : 0;
+                b += "b".equals(s.summary().get(SummaryKeys.SOURCE)) ? 1 : 0;
+            }
+            assertThat(a).isEqualTo(20);
+            assertThat(b).isEqualTo(20);
+            List<CommittedFile> filesA = committedFiles(dataset(), "a", conf);
+            assertThat(sink.lastCommittedIndex()).isEqualTo(filesA.get(19).lastIndex());
+            assertThatThrownBy(() -> sink.append(filesA.get(19))).isInstanceOf(IllegalStateException.class);
+        }
+        // The catalog lives in PostgreSQL: one table row, pointing at the newest metadata file.
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), "parquetry", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT catalog_name, table_namespace, table_name, metadata_location FROM iceberg_tables")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1) + "/" + rs.getString(2) + "." + rs.getString(3)).isEqualTo("parquetry/parquetry.all_types");
+            assertThat(rs.getString(4)).contains("/warehouse/parquetry/all_types/metadata/");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+}

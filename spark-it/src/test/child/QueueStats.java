@@ -1,0 +1,78 @@
+import io.parquetry.recorder.QueueReader;
+import io.parquetry.schema.Field;
+import io.parquetry.schema.Schema;
+import java.math.BigInteger;
+import java.nio.file.Path;
+
+/**
+ * Run in source-file mode on the launcher's class path (java -cp ... QueueStats.java QUEUE_DIR), never compiled onto
+ * Spark's: reads every record of a queue and prints what Spark must find, one key=value a line: count, and per field
+ * nonnull, sum (integers, timestamps and unscaled decimals exactly; floats as doubles), true (bool), min and max
+ * (timestamps), chars (char(N) lengths).
+ */
+public class QueueStats {
+
+    public static void main(String[] args) {
+        try (QueueReader q = QueueReader.open(Path.of(args[0]))) {
+            Schema schema = q.schema();
+            int n = schema.fields().size();
+            long[] nonnull = new long[n];
+            BigInteger[] sums = new BigInteger[n];
+            double[] fsums = new double[n];
+            long[] trues = new long[n];
+            long[] chars = new long[n];
+            long[] min = new long[n];
+            long[] max = new long[n];
+            for (int i = 0; i < n; i++) {
+                sums[i] = BigInteger.ZERO;
+                min[i] = Long.MAX_VALUE;
+                max[i] = Long.MIN_VALUE;
+            }
+            long[] count = {0};
+            q.toStart();
+            while (q.read((index, length, rec, raw) -> {
+                count[0]++;
+                for (int i = 0; i < n; i++) {
+                    Field f = schema.fields().get(i);
+                    if (rec.isNull(f)) {
+                        continue;
+                    }
+                    nonnull[i]++;
+                    switch (f.kind()) {
+                        case BOOL -> trues[i] += rec.getBoolean(f) ? 1 : 0;
+                        case INT8, INT16, INT32 -> sums[i] = sums[i].add(BigInteger.valueOf(rec.getInt(f)));
+                        case INT64, TIMESTAMP, DECIMAL -> {
+                            long v = rec.getLong(f);
+                            sums[i] = sums[i].add(BigInteger.valueOf(v));
+                            min[i] = Math.min(min[i], v);
+                            max[i] = Math.max(max[i], v);
+                        }
+                        case FLOAT32 -> fsums[i] += rec.getFloat(f);
+                        case FLOAT64 -> fsums[i] += rec.getDouble(f);
+                        case CHAR -> chars[i] += rec.getString(f).length();
+                        default -> { }
+                    }
+                }
+            }, 65536) > 0) {
+                // read all
+            }
+            System.out.println("count=" + count[0]);
+            for (int i = 0; i < n; i++) {
+                Field f = schema.fields().get(i);
+                String k = f.name();
+                System.out.println(k + ".nonnull=" + nonnull[i]);
+                switch (f.kind()) {
+                    case BOOL -> System.out.println(k + ".true=" + trues[i]);
+                    case FLOAT32, FLOAT64 -> System.out.println(k + ".sum=" + fsums[i]);
+                    case CHAR -> System.out.println(k + ".chars=" + chars[i]);
+                    case BYTES -> { }
+                    default -> {
+                        System.out.println(k + ".sum=" + sums[i]);
+                        System.out.println(k + ".min=" + min[i]);
+                        System.out.println(k + ".max=" + max[i]);
+                    }
+                }
+            }
+        }
+    }
+}
