@@ -30,7 +30,7 @@ public class QueueStats {
             }
             long[] count = {0};
             q.toStart();
-            while (q.read((index, length, rec, raw) -> {
+            while (q.read((index, rec) -> {
                 count[0]++;
                 for (int i = 0; i < n; i++) {
                     Field f = schema.fields().get(i);

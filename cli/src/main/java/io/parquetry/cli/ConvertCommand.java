@@ -36,11 +36,15 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Checkpoint, commit log and lock directory (default: <queue>/converter-<source>).")
     Path stateDir;
 
+    @Option(names = "--table", paramLabel = "KEY=VALUE", description = {"Also commit each file into a table, e.g. --table type=iceberg",
+        "--table catalog=sqlite (the keys of the config's table: section; repeat for each; docs/TABLES.md)."})
+    java.util.Map<String, String> table = new java.util.LinkedHashMap<>();
+
     @Option(names = "--until-idle", description = "Drain the queue, commit and exit.")
     boolean untilIdle;
 
     ConverterConfig load() {
-        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, compression, stateDir);
+        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, compression, stateDir, table);
         return config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
     }
 

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commit of one part (DESIGN §4): the part's own steps (footer → sync → rename → directory sync) → the checkpoint
- * (write aside, sync, rename) → the commit log. A crash between any two steps neither loses nor duplicates a record:
- * before the rename nothing is visible and recovery deletes the in-progress file; after it, recovery adopts the file by
- * its name and footer even if the checkpoint was not written.
+ * The commit of one part (DESIGN §4): the part's own steps (footer → sync → rename → directory sync) → with a table,
+ * the append to it (one snapshot recording this source, queue id and index range) → the checkpoint (write aside, sync,
+ * rename) → the commit log. A crash between any two steps neither loses nor duplicates a record: before the rename
+ * nothing is visible and recovery deletes the in-progress file; after it, recovery adopts the file by its name and
+ * footer even if the checkpoint was not written, and appends it to the table unless the table has it already.
  */
 final class CommitProtocol {
 
@@ -33,6 +34,7 @@ final class CommitProtocol {
      */
     CommittedFile commit(Part part, RotationCause cause, long uncompressedBytes) throws OutputFailure {
         CommittedFile f = part.commit(ctx.footerMetadata);
+        appendToTable(ctx, f);
         try {
             ctx.checkpoint.write(f.lastIndex(), ctx.queueId.id());
         } catch (UncheckedIOException e) {
@@ -47,5 +49,18 @@ final class CommitProtocol {
         }
         LOG.debug("committed file={}, rows={}, bytes={}, cause={}", f.path(), f.rows(), f.bytes(), cause);
         return f;
+    }
+
+    /** Appends a committed file to the table, if one is configured (a step of commit and of recovery). */
+    static void appendToTable(ConverterContext ctx, CommittedFile f) throws OutputFailure {
+        if (ctx.table == null) {
+            return;
+        }
+        try {
+            ctx.table.append(new io.parquetry.converter.table.CommittedFile(f.path().toString(), f.bytes(), f.rows(), f.firstIndex(),
+                    f.lastIndex(), f.cycle() * ctx.reader.cycleLengthMillis(), f.footer()));
+        } catch (java.io.IOException e) {
+            throw new OutputFailure("cannot append the committed file to the table " + ctx.table.describe(), f.path(), e);
+        }
     }
 }

@@ -75,6 +75,7 @@ final class ConverterAgent implements Commands.Target {
     /** Lease, then recovery: the reader is positioned after the checkpoint. */
     private void prepare() throws OutputFailure {
         ctx.acquireLease();
+        ctx.openTable();
         Recovery.Result r = recovery.run();
         counters.lastCommitted = r.lastCommitted();
         counters.lastRead = r.lastCommitted();

@@ -36,11 +36,13 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * pollInterval          5ms      longest sleep when the queue is idle
  * commitLogEntries      1000     recent commits kept for the console
  * hadoop.*                       extra Hadoop configuration properties
+ * table.*                        commit each file into a table too (table.type: iceberg; docs/TABLES.md); none by default
  * </pre>
  */
 public record ConverterConfig(Path queue, String output, String dataset, String source, Path stateDir, Path statusFile,
         ParquetOptions parquet, long maxRows, long maxBytes, Duration maxAge, boolean retention, Duration retentionKeep,
-        Duration pollInterval, int commitLogEntries, Map<String, String> hadoop, CommitMode commitMode, String origin) {
+        Duration pollInterval, int commitLogEntries, Map<String, String> hadoop, Map<String, String> table, CommitMode commitMode,
+        String origin) {
 
     /**
      * How a file becomes visible. RENAME: written under a hidden in-progress name, synced, then renamed (atomic on local
@@ -62,8 +64,17 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
     private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
-    /** Command-line overrides; null fields keep the file's value. */
-    public record Overrides(Path queue, String output, String dataset, String source, String compression, Path stateDir) {
+    /**
+     * Command-line overrides; null fields keep the file's value. {@code table} entries are set over the file's
+     * {@code table:} keys ({@code type=iceberg}); an empty map keeps them.
+     */
+    public record Overrides(Path queue, String output, String dataset, String source, String compression, Path stateDir,
+            Map<String, String> table) {
+
+        public Overrides(Path queue, String output, String dataset, String source, String compression, Path stateDir) {
+            this(queue, output, dataset, source, compression, stateDir, Map.of());
+        }
+
         public static Overrides none() {
             return new Overrides(null, null, null, null, null, null);
         }
@@ -79,7 +90,8 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         return from(YamlMapping.empty("command line", ConfigException::new), o);
     }
 
-    static ConverterConfig parse(String yaml, String source, Overrides o) {
+    /** Parses config text; {@code source} names it in errors. */
+    public static ConverterConfig parse(String yaml, String source, Overrides o) {
         return from(YamlMapping.parse(yaml, source, ConfigException::new), o);
     }
 
@@ -158,9 +170,14 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         Duration poll = y.duration("pollInterval", Duration.ofMillis(5), Duration.ofMillis(1));
         int commitLog = (int) y.longValue("commitLogEntries", 1000, 10, 1_000_000);
         Map<String, String> hadoop = new LinkedHashMap<>(y.section("hadoop").asStringMap());
+        Map<String, String> table = new LinkedHashMap<>(y.section("table").asStringMap());
+        table.putAll(o.table());
+        if (!table.isEmpty() && !table.containsKey("type")) {
+            throw y.error("table", table.toString(), "a table section needs its type (e.g. type: iceberg)");
+        }
         y.checkNoUnknownKeys();
         return new ConverterConfig(queue, output, dataset, source, stateDir, statusFile, parquet, maxRows, maxBytes, maxAge, retention,
-                keep, poll, commitLog, hadoop, commit, y.source());
+                keep, poll, commitLog, Map.copyOf(hadoop), Map.copyOf(table), commit, y.source());
     }
 
     private static CompressionCodecName codec(String text, YamlMapping p) {
@@ -179,7 +196,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         return clean.length() > 64 ? clean.substring(0, 64) : clean;
     }
 
-    /** Every key the converter reads (dotted; free-form {@code hadoop.*} not included), for the reference in the docs. */
+    /** Every key the converter reads (dotted; free-form {@code hadoop.*} and {@code table.*} not included), for the docs' reference. */
     public static java.util.Set<String> keys() {
         YamlMapping y = YamlMapping.parse("queue: /q\noutput: /o\n", "keys", ConfigException::new);
         from(y, Overrides.none());

@@ -7,7 +7,11 @@ import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.converter.output.OutputLease;
+import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.parquet.RowGroupEncoders;
+import io.parquetry.converter.table.TableSink;
+import io.parquetry.converter.table.TableSinkContext;
+import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.platform.Version;
 import io.parquetry.recorder.QueueIdentity;
 import io.parquetry.recorder.QueueReader;
@@ -53,6 +57,8 @@ final class ConverterContext implements AutoCloseable {
     RowGroupEncoders encoders;
     /** Taken when the output is first reachable: at open, or on the first retry after a start during an outage. */
     OutputLease lease;
+    /** The table each committed file is appended to, or null (files only); opened with the lease. */
+    TableSink table;
     /** What every committed file's footer says besides its index range and count. */
     Map<String, String> footerMetadata;
 
@@ -123,6 +129,30 @@ final class ConverterContext implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the configured table, unless open already or none is configured.
+     *
+     * @throws IllegalArgumentException naming the setting at fault, or a table type with no support on the class path
+     * @throws OutputFailure when the catalog or the table cannot be reached now
+     */
+    void openTable() throws OutputFailure {
+        if (table != null || config.table().isEmpty()) {
+            return;
+        }
+        Map<String, String> settings = config.table();
+        TableSinkProvider provider = TableSinkProvider.forType(settings.get("type"));
+        try {
+            table = provider.open(new TableSinkContext(settings, schema, ParquetSchemas.toParquet(schema), config.source(), queueId.id(),
+                    output.datasetDir().toString(), output.conf()));
+        } catch (IOException e) {
+            throw new OutputFailure("cannot open the table", settings.get("type"), e);
+        }
+        LOG.info("committed files are appended to the table {}", table.describe());
+        try (StatusFile.Update u = status.update()) {
+            u.text(TEXT_SETTINGS, settings() + " table=" + table.describe());
+        }
+    }
+
     private Map<String, String> footerMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(FooterKeys.QUEUE, config.queue().toAbsolutePath().toString());
@@ -146,6 +176,7 @@ final class ConverterContext implements AutoCloseable {
     @Override
     public void close() {
         quietly(encoders, "encoder threads");
+        quietly(table, "table");
         quietly(lease, "output lease");
         quietly(heartbeat, "heartbeat");
         quietly(status, "status file");

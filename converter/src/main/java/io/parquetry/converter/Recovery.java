@@ -1,5 +1,6 @@
 package io.parquetry.converter;
 
+import io.parquetry.converter.output.CommittedFile;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.recorder.QueueReader;
@@ -11,6 +12,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Where to resume (DESIGN §4): delete this source's leftover in-progress files, read the checkpoint, then adopt every
  * file of this queue already committed after it (a crash between rename and checkpoint), and position the reader on the
- * first record not committed. Run at start and before every retry after an output failure.
+ * first record not committed. With a table (DESIGN §4b), the walk starts at the lower of the checkpoint and the table's
+ * last index for this source and queue: a file after the table's is appended to it (a crash between publish and
+ * append), one at or before it is there already (a crash between append and checkpoint). Run at start and before every
+ * retry after an output failure.
  *
  * <p>Only files of this queue are adopted: the name carries the queue id and the footer must agree. For a queue that
  * predates identities, a file named the old way is adopted only when a checkpoint of this state directory leads to it,
@@ -55,22 +60,41 @@ final class Recovery {
             }
             Checkpoint.Saved saved = readCheckpoint();
             long cp = checkpointOfThisQueue(saved);
+            long inTable = ctx.table == null ? Long.MAX_VALUE : ctx.table.lastCommittedIndex();
+            // With a table, walk from the lower of checkpoint and table: a file after either may be missing from the other.
+            long walked = Math.min(cp, inTable);
             int adopted = 0;
             while (true) {
-                positionAfter(cp);
+                positionAfter(walked);
                 long next = peekIndex();
                 if (next < 0) {
                     break;
                 }
-                long last = committedAfterCheckpoint(next, saved);
-                if (last < 0) {
-                    positionAfter(cp);
+                CommittedFile file = committedFor(next, saved);
+                if (file == null) {
+                    if (next <= cp) {
+                        throw new IllegalStateException("the table " + ctx.table.describe() + " is behind the checkpoint and the file for index "
+                                + next + " is not in the dataset: table last index=" + inTable + ", checkpoint=" + cp + ", queue=" + ctx.config.queue()
+                                + " (a table added to a converted dataset: append the existing files with io.parquetry.iceberg.TableBackfill)");
+                    }
                     break;
                 }
-                cp = last;
-                writeCheckpoint(cp);
-                adopted++;
+                if (file.lastIndex() > inTable && ctx.table != null) {
+                    LOG.info("recovery: appending to the table a file committed before the last stop: file={}, lastIndex={}", file.path(),
+                            file.lastIndex());
+                    CommitProtocol.appendToTable(ctx, file);
+                    inTable = file.lastIndex();
+                }
+                walked = file.lastIndex();
+                if (walked > cp) {
+                    LOG.info("recovery: adopting a file of this queue committed after the last checkpoint: file={}, lastIndex={}", file.path(),
+                            walked);
+                    cp = walked;
+                    writeCheckpoint(cp);
+                    adopted++;
+                }
             }
+            positionAfter(cp);
             return new Result(cp, deleted, adopted);
         } catch (IOException | FSError e) {
             throw e instanceof OutputFailure of ? of : new OutputFailure("cannot recover from the output", ctx.output.datasetDir(), e);
@@ -112,32 +136,32 @@ final class Recovery {
         return saved.lastCommitted();
     }
 
-    /** The last index of this queue's file committed for {@code next}, or -1 when there is none. */
-    private long committedAfterCheckpoint(long next, Checkpoint.Saved saved) throws IOException {
+    /** This queue's file committed for records from {@code next}, or null when there is none. */
+    private CommittedFile committedFor(long next, Checkpoint.Saved saved) throws IOException {
         int cycle = reader.cycleOf(next);
         String id = ctx.queueId.id();
         Path own = ctx.layout.finalPath(cycle, next);
         if (ctx.output.fs().exists(own)) {
-            Map<String, String> kv = footer(own);
+            ParquetMetadata footer = footer(own);
+            Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
             if (!id.equals(kv.get(FooterKeys.QUEUE_ID)) || !Long.toString(next).equals(kv.get(FooterKeys.FIRST_INDEX))) {
                 throw new IllegalStateException("a committed file has this queue's name but its footer disagrees: file=" + own
                         + ", footer queue id=" + kv.get(FooterKeys.QUEUE_ID) + ", first_index=" + kv.get(FooterKeys.FIRST_INDEX)
                         + "; expected queue id=" + id + ", first_index=" + next);
             }
-            long last = Long.parseLong(kv.get(FooterKeys.LAST_INDEX));
-            LOG.info("recovery: adopting a file of this queue committed after the last checkpoint: file={}, lastIndex={}", own, last);
-            return last;
+            return committedFile(own, footer, cycle);
         }
         if (!ctx.queueId.assignedLater()) {
-            return -1;
+            return null;
         }
         Path legacy = ctx.layout.legacyFinalPath(cycle, next);
         if (!ctx.output.fs().exists(legacy)) {
-            return -1;
+            return null;
         }
-        Map<String, String> kv = footer(legacy);
+        ParquetMetadata footer = footer(legacy);
+        Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
         if (!ctx.config.queue().toAbsolutePath().toString().equals(kv.get(FooterKeys.QUEUE)) || kv.containsKey(FooterKeys.QUEUE_ID)) {
-            return -1; // another queue's file: it keeps its name, ours carry our id
+            return null; // another queue's file: it keeps its name, ours carry our id
         }
         long first = Long.parseLong(kv.getOrDefault(FooterKeys.FIRST_INDEX, "-1"));
         long last = Long.parseLong(kv.getOrDefault(FooterKeys.LAST_INDEX, "-1"));
@@ -151,14 +175,19 @@ final class Recovery {
                     + (countMatches ? "" : ", the queue's record count for that range differs")
                     + ". If the file belongs to a deleted queue, move it out of the dataset; if it is this queue's, restore the checkpoint");
         }
-        LOG.info("recovery: adopting a file written before queue identities, committed after the last checkpoint: file={}, lastIndex={}",
-                legacy, last);
-        return last;
+        return committedFile(legacy, footer, cycle);
     }
 
-    private Map<String, String> footer(Path file) throws IOException {
+    private CommittedFile committedFile(Path file, ParquetMetadata footer, int cycle) throws IOException {
+        Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
+        return new CommittedFile(ctx.output.fs().makeQualified(file), ctx.output.fs().getFileStatus(file).getLen(),
+                Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), Long.parseLong(kv.get(FooterKeys.FIRST_INDEX)),
+                Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), cycle, footer);
+    }
+
+    private ParquetMetadata footer(Path file) throws IOException {
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, ctx.output.conf()), ParquetReadOptions.builder().build())) {
-            return r.getFooter().getFileMetaData().getKeyValueMetaData();
+            return r.getFooter();
         }
     }
 

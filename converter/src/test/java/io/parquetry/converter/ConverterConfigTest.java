@@ -108,6 +108,7 @@ class ConverterConfigTest {
         }
         java.util.Set<String> expected = new java.util.TreeSet<>(ConverterConfig.keys());
         expected.add("hadoop.*");
+        expected.add("table.*");
         assertThat(documented).doesNotHaveDuplicates();
         assertThat(new java.util.TreeSet<>(documented)).isEqualTo(expected);
     }

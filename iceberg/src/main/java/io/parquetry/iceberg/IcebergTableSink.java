@@ -1,6 +1,5 @@
 package io.parquetry.iceberg;
 
-import io.parquetry.converter.Converter;
 import io.parquetry.converter.table.CommittedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
@@ -230,7 +229,7 @@ final class IcebergTableSink implements TableSink {
             AppendFiles append = txn.newAppend().appendFile(dataFile);
             append.set(SummaryKeys.SOURCE, source).set(SummaryKeys.QUEUE_ID, queueId)
                     .set(SummaryKeys.FIRST_INDEX, Long.toString(file.firstIndex())).set(SummaryKeys.LAST_INDEX, Long.toString(file.lastIndex()))
-                    .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, Converter.VERSION);
+                    .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, io.parquetry.platform.Version.current());
             append.validateWith(validator).commit();
             txn.updateProperties().set(lastIndexProperty, Long.toString(file.lastIndex())).commit();
             beforeCommit.run();

@@ -1,6 +1,6 @@
 package io.parquetry.iceberg;
 
-import io.parquetry.converter.FooterKeys;
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.table.CommittedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
@@ -59,7 +59,7 @@ public final class TableBackfill {
     static int run(Path queue, String dataset, String source, String queueId, Map<String, String> settings, Configuration conf)
             throws IOException {
         try (QueueReader reader = QueueReader.open(queue)) {
-            long cycleMillis = reader.rollCycle().lengthInMillis();
+            long cycleMillis = reader.cycleLengthMillis();
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(dataset);
             FileSystem fs = dir.getFileSystem(conf);
             String qualified = fs.makeQualified(dir).toString();
@@ -69,6 +69,9 @@ public final class TableBackfill {
                 org.apache.hadoop.fs.Path p = fs.makeQualified(f.getPath());
                 ParquetMetadata footer = footer(p, conf);
                 Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
+                if (!queueId.equals(kv.get(FooterKeys.QUEUE_ID))) {
+                    continue; // another queue of this source (a re-created queue, another host with the same source id)
+                }
                 long first = Long.parseLong(kv.get(FooterKeys.FIRST_INDEX));
                 files.add(new CommittedFile(p.toString(), f.getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), first,
                         Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), reader.cycleOf(first) * cycleMillis, footer));

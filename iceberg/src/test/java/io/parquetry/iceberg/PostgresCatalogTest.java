@@ -128,11 +128,62 @@ class PostgresCatalogTest {
         // The catalog lives in PostgreSQL: one table row, pointing at the newest metadata file.
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), "parquetry", "");
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT catalog_name, table_namespace, table_name, metadata_location FROM iceberg_tables")) {
+             ResultSet rs = st.executeQuery("SELECT catalog_name, table_namespace, table_name, metadata_location FROM iceberg_tables"
+                     + " WHERE table_name = 'all_types'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1) + "/" + rs.getString(2) + "." + rs.getString(3)).isEqualTo("parquetry/parquetry.all_types");
             assertThat(rs.getString(4)).contains("/warehouse/parquetry/all_types/metadata/");
             assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void twoConverterProcessesOfTwoSourcesCommitIntoOneTableOnPostgres() throws Exception {
+        Path[] configs = new Path[2];
+        String[] names = {"a", "b"};
+        for (int i = 0; i < 2; i++) {
+            Path queue = dir.resolve("queue-" + names[i]);
+            recordAllTypes(queue, 0, 10_000);
+            configs[i] = dir.resolve("converter-" + names[i] + ".yaml");
+            Files.writeString(configs[i], "queue: " + queue + "\noutput: " + dir.resolve("out") + "\nsource: " + names[i]
+                    + "\nrotation: {maxRows: 500}\ntable:\n  type: iceberg\n  catalog: jdbc\n  uri: '" + server.jdbcUrl()
+                    + "'\n  jdbc.user: parquetry\n  warehouse: 'file:" + dir.resolve("warehouse") + "'\n  name: by_converters\n");
+        }
+        List<Process> converters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            converters.add(ChildJvm.start(dir.resolve("converter-" + names[i] + ".log"), "-Xmx256m", io.parquetry.converter.ConverterChild.class,
+                    configs[i].toString(), "--until-idle"));
+        }
+        for (int i = 0; i < 2; i++) {
+            Path log = dir.resolve("converter-" + names[i] + ".log");
+            assertThat(converters.get(i).waitFor(180, TimeUnit.SECONDS)).as("converter did not finish: %s", Files.readString(log)).isTrue();
+            assertThat(converters.get(i).exitValue()).as(Files.readString(log)).isZero();
+        }
+        for (String source : names) {
+            String queueId;
+            try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue-" + source))) {
+                queueId = r.identity().id();
+            }
+            Map<String, String> settings = new java.util.HashMap<>(settings());
+            settings.put("name", "by_converters"); // a table of its own: the server is shared with the other test
+            try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg")
+                    .open(context(settings, new AllTypes().schema, source, queueId, dataset(), conf))) {
+                var table = sink.table();
+                long rows = 0;
+                try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+                    for (Record r : it) {
+                        rows++;
+                    }
+                }
+                assertThat(rows).as("both sources' records, once each").isEqualTo(20_000);
+                long own = 0;
+                for (Snapshot s : table.snapshots()) {
+                    own += source.equals(s.summary().get(SummaryKeys.SOURCE)) ? 1 : 0;
+                }
+                assertThat(own).as("one snapshot per committed file of source %s", source).isEqualTo(20);
+                List<CommittedFile> files = committedFiles(dataset(), source, conf);
+                assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(files.size() - 1).lastIndex());
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
-import io.parquetry.converter.FooterKeys;
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.table.CommittedFile;
 import io.parquetry.converter.table.TableSinkContext;
