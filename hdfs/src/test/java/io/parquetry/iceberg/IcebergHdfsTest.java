@@ -118,6 +118,27 @@ class IcebergHdfsTest {
     }
 
     @Test
+    void theConverterCommitsIntoAHadoopCatalogTableOnHdfs() throws Exception {
+        Path queue = dir.resolve("queue-conv");
+        String table = "table: {type: iceberg, catalog: hadoop, warehouse: '" + uri + "/three/warehouse'}\n";
+        recordAllTypes(queue, 0, 4000);
+        convert(dir, queue, uri + "/three/out", "conv", 1000, table);
+        recordAllTypes(queue, 4000, 5000);
+        convert(dir, queue, uri + "/three/out", "conv", 1000, table);
+        String queueId;
+        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(queue)) {
+            queueId = r.identity().id();
+        }
+        try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg").open(context(settings("/three"),
+                new AllTypes().schema, "conv", queueId, uri + "/three/out/all_types", conf()))) {
+            assertThat(countAndSum(sink.table())).containsExactly(5000, 5000L * 4999 / 2);
+            List<CommittedFile> files = committedFiles(uri + "/three/out/all_types", "conv", conf());
+            assertThat(files).hasSize(5);
+            assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(4).lastIndex());
+        }
+    }
+
+    @Test
     void roundTripRecoveryAndDuplicatesWithTheHadoopCatalogOnHdfs() throws Exception {
         List<CommittedFile> files = files("/one", "a", 6000, 2000);
         try (IcebergTableSink sink = open("/one", "a")) {
