@@ -8,11 +8,19 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Reads a recorder's queue in order with the schema stored in it. Single-threaded, like a Chronicle tailer.
  * Records are handed to a {@link Consumer} while the excerpt is held, so nothing is copied.
+ *
+ * <p>The queue is opened read-only: reading never changes a cycle file (a read-write Chronicle queue extends a truncated
+ * file with zeros when it maps it). Each excerpt the tailer finds is checked against the cycle file itself before it is
+ * handed on (see {@link ReadVerifier}): a record whose bytes are not all in the file is never handed on, and the reader
+ * never moves past records it cannot read. It throws {@link QueueDamagedException} instead, naming the file and the
+ * last good index, and keeps throwing it until it is repositioned or {@link #skipDamagedRange(long)} moves past the
+ * damage, which the caller records.
  */
 public final class QueueReader implements AutoCloseable {
 
@@ -31,9 +39,8 @@ public final class QueueReader implements AutoCloseable {
     private final Path queueDir;
     private final Schema schema;
     private final SingleChronicleQueue queue;
-    private final ExcerptTailer tailer;
-    // Chronicle's excerptsInCycle moves the tailer it is asked on: counting uses a tailer of its own, never the reading one.
-    private ExcerptTailer counter;
+    private ExcerptTailer tailer;
+    private final ReadVerifier verifier;
     private final RecordReader reader;
 
     private QueueReader(Path queueDir) {
@@ -46,10 +53,29 @@ public final class QueueReader implements AutoCloseable {
         this.queueDir = queueDir;
         this.schema = QueueSchemaStore.read(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
-        this.queue = rollCycle == null ? ChronicleQueue.singleBuilder(queueDir).build()
-                : ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle)).build();
-        this.tailer = queue.createTailer();
+        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).readOnly(true);
+        if (rollCycle != null) {
+            builder.rollCycle(RollCycleNames.resolve(rollCycle));
+        }
+        this.queue = builder.build();
         this.reader = new RecordReader(schema);
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), queue.epoch(), schema.recordLength(), queue::lastCycle);
+        // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
+        try {
+            verifier.preflight();
+        } catch (QueueDamagedException e) {
+            if (verifier.pastEnd()) {
+                verifier.close();
+                queue.close();
+                throw new QueueDamagedException(e, "; Chronicle cannot open a queue whose first cycle file is cut short or has a damaged "
+                        + "store header: move that file out of the queue directory to read the rest");
+            }
+        } catch (RuntimeException | Error e) {
+            verifier.close();
+            queue.close();
+            throw e;
+        }
+        this.tailer = queue.createTailer();
     }
 
     /** Opens the queue in {@code queueDir}; its schema comes from the directory, never from the caller. */
@@ -77,51 +103,203 @@ public final class QueueReader implements AutoCloseable {
         ((net.openhft.chronicle.core.io.SingleThreadedChecked) tailer).singleThreadedCheckReset();
     }
 
-    /** Positions before the first record of the queue. */
+    /**
+     * Positions before the first record of the queue (forgetting any damage met before).
+     *
+     * @throws QueueDamagedException when the first cycle file is damaged before its first record (kept: reads throw it)
+     */
     public void toStart() {
-        tailer.toStart();
+        verifier.positioned(-1);
+        try {
+            verifier.preflight();
+            tailer.toStart();
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
     }
 
     /**
-     * Positions so the next record read is the one at {@code index}.
+     * Positions so the next record read is the one at {@code index} (forgetting any damage met before).
      *
      * @return false when the queue has no record at that index (the position is then undefined)
+     * @throws QueueDamagedException when the cycle file of {@code index} is damaged before that record (kept: reads throw
+     *     it)
      */
     public boolean moveTo(long index) {
-        return tailer.moveToIndex(index);
+        verifier.positioned(index);
+        try {
+            verifier.preflight();
+            return tailer.moveToIndex(index);
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
     }
 
     /**
-     * Reads at most {@code max} records, handing each to {@code consumer}.
+     * Reads at most {@code max} records, handing each to {@code consumer}. When damage stops the reading after some
+     * records were handed on in this call, it returns their number and the next call throws.
      *
      * @return the number read; 0 when the reader is at the end of the queue
+     * @throws QueueDamagedException when the next record cannot be read from the file; thrown again by every later call
+     *     until the reader is repositioned or moved past the damage with {@link #skipDamagedRange(long)}
      */
     public int read(Consumer consumer, int max) {
+        try {
+            verifier.beforeRead();
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
         int n = 0;
-        while (n < max) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    break;
+        try {
+            while (n < max && !verifier.stopped()) {
+                DocumentContext dc;
+                try {
+                    dc = tailer.readingDocument();
+                } catch (InternalError | RuntimeException e) {
+                    throw failed(e);
                 }
-                Bytes<?> b = dc.wire().bytes();
-                long pos = b.readPosition();
-                long len = b.readRemaining();
-                reader.wrap(b, pos, len);
-                consumer.accept(dc.index(), len, reader, b);
-                n++;
+                try {
+                    Bytes<?> b;
+                    long pos;
+                    long len;
+                    long index;
+                    try {
+                        if (!dc.isPresent()) {
+                            verifier.nothingRead();
+                            break;
+                        }
+                        b = dc.wire().bytes();
+                        pos = b.readPosition();
+                        len = b.readRemaining();
+                        index = dc.index();
+                        if (!verifier.accept(index, pos - CycleFileDescriptor.HEADER_LENGTH, len)) {
+                            dc.rollbackOnClose();
+                            break;
+                        }
+                    } catch (InternalError | RuntimeException e) {
+                        // A fault of the mapping surfaces at the thread's next safepoint, so possibly here, not in the tailer.
+                        throw failed(e);
+                    }
+                    reader.wrap(b, pos, len);
+                    try {
+                        consumer.accept(index, len, reader, b);
+                    } catch (InternalError e) {
+                        throw failed(e); // the file was cut short under the record after it was checked
+                    }
+                    n++;
+                } catch (QueueDamagedException e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                } finally {
+                    closeQuietly(dc);
+                }
             }
+        } catch (QueueDamagedException e) {
+            if (n > 0) {
+                return n; // the verifier keeps it: the next call throws
+            }
+            throw e;
+        }
+        if (n == 0 && verifier.stopped()) {
+            throw verifier.damage();
         }
         return n;
     }
 
-    /** Index of the last record in the queue, or -1 when empty. */
-    public long lastIndex() {
-        return queue.lastIndex();
+    private void closeQuietly(DocumentContext dc) {
+        try {
+            dc.close();
+        } catch (InternalError | RuntimeException e) {
+            if (verifier.damage() == null) {
+                throw failed(e);
+            }
+        }
     }
 
-    /** Index of the first record in the queue, or Long.MAX_VALUE when empty. */
+    /** A failure inside Chronicle: the damage it ran into when the file shows it, else the failure itself as damage. */
+    private QueueDamagedException failed(Throwable e) {
+        if (e instanceof QueueDamagedException q) {
+            return q;
+        }
+        if (e instanceof net.openhft.chronicle.core.io.ClosedIllegalStateException c) {
+            throw c;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof NullPointerException) {
+            throw (RuntimeException) e; // a bug, not damage
+        }
+        int c = tailer == null ? -1 : tailer.cycle();
+        return verifier.diagnose(e, c == Integer.MIN_VALUE || c < 0 ? null : verifier.cycleFiles().path(c));
+    }
+
+    /**
+     * Moves past the damaged range that stopped the reader, so reading resumes at the first index after it that Chronicle
+     * can position at: the first intact index entry after the damage (index entries are every few hundred or thousand
+     * records, so intact records just after the damage may be skipped with it), else the start of the next cycle file.
+     * This is the only way the reader moves past records it could not read; the caller must record the returned range.
+     *
+     * @param fromIndex the first index of the damaged range, {@link QueueDamagedException#damagedFromIndex()}: naming it
+     *     makes sure the range skipped is the one that was reported
+     * @return the indexes skipped and why
+     * @throws IllegalStateException when the reader has not met damage, or nothing after it can be read yet (the rest
+     *     of the cycle is lost and no later cycle file exists: try again once one does)
+     * @throws IllegalArgumentException when the damage met starts at another index
+     */
+    public DamagedRange skipDamagedRange(long fromIndex) {
+        QueueDamagedException d = verifier.damage();
+        if (d == null) {
+            throw new IllegalStateException("no damage to skip: the reader has met none since it was positioned: queue=" + queueDir);
+        }
+        if (d.damagedFromIndex() != fromIndex) {
+            throw new IllegalArgumentException("the damage met starts at another index: fromIndex=" + fromIndex + ", damagedFromIndex="
+                    + d.damagedFromIndex() + ", file=" + d.file());
+        }
+        long resume = d.firstReadableIndex() >= 0 ? d.firstReadableIndex() : verifier.resumeAgain();
+        if (resume < 0) {
+            throw new IllegalStateException("nothing after the damage can be read yet: fromIndex=" + fromIndex + ", file=" + d.file()
+                    + " (the rest of the cycle is lost; try again once a later cycle file exists)");
+        }
+        long skipped = verifier.recordsBetween(fromIndex, resume);
+        verifier.positioned(resume);
+        try {
+            verifier.preflight();
+        } catch (QueueDamagedException again) {
+            return new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found()); // reads throw it
+        }
+        // A fresh tailer: Chronicle's moveToIndex may scan on from the tailer's last move, which lies before the damage.
+        ExcerptTailer fresh;
+        boolean found;
+        try {
+            fresh = queue.createTailer();
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
+        try {
+            found = fresh.moveToIndex(resume);
+        } catch (InternalError | RuntimeException e) {
+            fresh.close();
+            throw failed(e);
+        }
+        if (!found) {
+            fresh.close();
+            throw new IllegalStateException("cannot position after the damage: resumeIndex=" + resume + " not found, file=" + d.file());
+        }
+        ((net.openhft.chronicle.core.io.SingleThreadedChecked) tailer).singleThreadedCheckReset();
+        tailer.close();
+        tailer = fresh;
+        return new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
+    }
+
+    /**
+     * Index of the last record in the queue, or -1 when empty, from the last cycle file's store header (not from
+     * Chronicle, whose lookup scans the file and would fault on a damaged one).
+     */
+    public long lastIndex() {
+        return verifier.lastIndex();
+    }
+
+    /** Index of the first record in the queue (of the first cycle file on disk that has one), or Long.MAX_VALUE when empty. */
     public long firstIndex() {
-        return queue.firstIndex();
+        return verifier.firstIndex();
     }
 
     /** Cycle of an index (hour number since the epoch for hourly cycles). */
@@ -129,22 +307,18 @@ public final class QueueReader implements AutoCloseable {
         return queue.rollCycle().toCycle(index);
     }
 
-    /** Records in a cycle, from Chronicle's index. Does not move the reading position. */
+    /**
+     * Records in a cycle, from its store header: 0 when the cycle has no file, -1 when the file's header is damaged. Does
+     * not move the reading position.
+     */
     public long recordsInCycle(int cycle) {
-        if (counter == null) {
-            counter = queue.createTailer();
-        }
-        ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
-        return counter.excerptsInCycle(cycle);
+        return verifier.recordsInCycle(cycle);
     }
 
     @Override
     public void close() {
-        if (counter != null) {
-            ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
-            counter.close();
-        }
         tailer.close();
+        verifier.close();
         queue.close();
     }
 }

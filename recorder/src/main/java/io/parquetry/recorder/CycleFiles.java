@@ -1,0 +1,71 @@
+package io.parquetry.recorder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import net.openhft.chronicle.queue.RollCycle;
+
+/** The cycle files of a queue directory, named by Chronicle after their cycle's start (UTC) in the roll cycle's format. */
+final class CycleFiles {
+
+    static final String SUFFIX = ".cq4";
+
+    private final Path queueDir;
+    private final RollCycle rollCycle;
+    private final long epoch;
+    private final DateTimeFormatter parser;
+    private final DateTimeFormatter formatter;
+
+    CycleFiles(Path queueDir, RollCycle rollCycle, long epoch) {
+        this.queueDir = queueDir;
+        this.rollCycle = rollCycle;
+        this.epoch = epoch;
+        // Fields the format leaves out default to their start, so an hourly name is its hour's first second.
+        this.parser = new DateTimeFormatterBuilder().appendPattern(rollCycle.format()).parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0).parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0).toFormatter();
+        this.formatter = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    }
+
+    /** The file of {@code cycle} (whether or not it exists). */
+    Path path(int cycle) {
+        return queueDir.resolve(formatter.format(Instant.ofEpochMilli(epoch + (long) cycle * rollCycle.lengthInMillis())) + SUFFIX);
+    }
+
+    /** The cycle a file name stands for, or -1 when it is not a cycle file's name. */
+    int cycleOf(String fileName) {
+        if (!fileName.endsWith(SUFFIX)) {
+            return -1;
+        }
+        try {
+            LocalDateTime t = LocalDateTime.parse(fileName.substring(0, fileName.length() - SUFFIX.length()), parser);
+            return (int) ((t.toInstant(ZoneOffset.UTC).toEpochMilli() - epoch) / rollCycle.lengthInMillis());
+        } catch (java.time.DateTimeException e) {
+            return -1;
+        }
+    }
+
+    /** Cycle files on disk whose cycle is strictly between {@code after} and {@code before}, by cycle. */
+    TreeMap<Integer, Path> between(int after, int before) {
+        TreeMap<Integer, Path> found = new TreeMap<>();
+        try (Stream<Path> s = Files.list(queueDir)) {
+            s.forEach(p -> {
+                int c = cycleOf(p.getFileName().toString());
+                if (c >= 0 && c > after && c < before) {
+                    found.put(c, p);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the queue directory: queue=" + queueDir, e);
+        }
+        return found;
+    }
+}
