@@ -178,7 +178,8 @@ final class CycleFile implements AutoCloseable {
         }
         int h = header(0);
         if (!isComplete(h) || isData(h)) {
-            throw new DamageFound(this, 0, "the store header at position 0 is " + describeHeader(h) + " (index area damaged)", true);
+            DamageFound f = new DamageFound(this, 0, "the store header at position 0 is " + describeHeader(h) + " (index area damaged)", true);
+            throw h == 0 || (h & CycleFileDescriptor.NOT_COMPLETE) != 0 && h != CycleFileDescriptor.END_OF_DATA ? f.notReady() : f;
         }
         int len = lengthOf(h);
         if (len > MAX_STORE_HEADER) {

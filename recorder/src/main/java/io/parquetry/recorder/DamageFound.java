@@ -15,6 +15,7 @@ final class DamageFound extends RuntimeException {
     private final int cycle;
     private final long position;
     private final boolean pastEnd;
+    private boolean notReady;
 
     DamageFound(CycleFile file, long position, String found) {
         this(file, position, found, false);
@@ -30,6 +31,19 @@ final class DamageFound extends RuntimeException {
         this.cycle = file.cycle();
         this.position = position;
         this.pastEnd = pastEnd;
+    }
+
+    /**
+     * Marks a store header that is zero or incomplete: an appender creating the file writes it first, so in the newest
+     * cycle file this is damage only when it lasts.
+     */
+    DamageFound notReady() {
+        this.notReady = true;
+        return this;
+    }
+
+    boolean isNotReady() {
+        return notReady;
     }
 
     /** Chronicle must not be let open or read the file where this was found. */

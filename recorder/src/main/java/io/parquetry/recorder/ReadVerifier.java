@@ -45,6 +45,8 @@ final class ReadVerifier implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadVerifier.class);
     private static final int NO_CYCLE = Integer.MIN_VALUE;
+    /** How long the newest cycle file's store header may stay unwritten before that is damage (Chronicle's own timeout). */
+    private static final long NOT_READY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final Path queueDir;
     private final RollCycle rollCycle;
@@ -70,6 +72,8 @@ final class ReadVerifier implements AutoCloseable {
     private int preflightedCycle = NO_CYCLE;
     private QueueDamagedException damage;
     private DamageFound finding;
+    private int notReadyCycle = NO_CYCLE;
+    private long notReadySince;
 
     ReadVerifier(Path queueDir, RollCycle rollCycle, long epoch, int recordLength, IntSupplier lastCycle) {
         this.queueDir = queueDir;
@@ -153,13 +157,44 @@ final class ReadVerifier implements AutoCloseable {
         checkRecord(file, seq);
     }
 
-    /** The headers of {@code f} must lead to record {@code seq}, or stop where nothing more was written. */
-    private void checkRecord(CycleFile f, long seq) {
-        f.checkHeader();
+    /**
+     * The headers of {@code f} must lead to record {@code seq}, or stop where nothing more was written.
+     *
+     * @return false when the file's store header is not written yet (an appender is creating it)
+     */
+    private boolean checkRecord(CycleFile f, long seq) {
+        if (!headerReady(f)) {
+            return false;
+        }
         long fromSeq = anchorAtOrBefore(f, seq);
         long from = fromSeq < 0 ? 0 : f.indexedPosition(fromSeq);
         f.walk(from, Long.MAX_VALUE, seq - Math.max(fromSeq, 0), walk);
         judgeStop(f, false);
+        return true;
+    }
+
+    /**
+     * Checks {@code f}'s store header and index; false when the header is not written yet and {@code f} is the newest
+     * cycle file (an appender writes it right after creating the file), for up to Chronicle's timeout.
+     */
+    private boolean headerReady(CycleFile f) {
+        try {
+            f.checkHeader();
+            return true;
+        } catch (DamageFound e) {
+            if (!e.isNotReady() || !cycleFiles.between(f.cycle(), Integer.MAX_VALUE).isEmpty()) {
+                throw e; // a later cycle file exists: this one was created long ago
+            }
+            long now = System.nanoTime();
+            if (notReadyCycle != f.cycle()) {
+                notReadyCycle = f.cycle();
+                notReadySince = now;
+            }
+            if (now - notReadySince > NOT_READY_GRACE_NANOS) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** The sequence of the last index entry {@code f}'s index has at or before {@code seq}, or -1 when it has none. */
@@ -214,7 +249,9 @@ final class ReadVerifier implements AutoCloseable {
         }
         for (Map.Entry<Integer, Path> e : cycleFiles.between(Math.max(cycle, preflightedCycle), Integer.MAX_VALUE).entrySet()) {
             try (CycleFile f = CycleFile.open(e.getValue(), e.getKey())) {
-                checkRecord(f, 0);
+                if (!checkRecord(f, 0)) {
+                    return; // being created: look again next time
+                }
                 preflightedCycle = e.getKey();
                 if (walk.outcome == CycleFile.LIMIT) {
                     return; // it has a record: the tailer stops there
@@ -257,6 +294,17 @@ final class ReadVerifier implements AutoCloseable {
         lastIndex = index;
         lastPosition = position;
         nextIndex = index + 1;
+        if (after == null && file.header(next) == END_OF_DATA) {
+            // The last record of the cycle: check the cycle's count, and the next cycle file before the tailer opens it.
+            try {
+                if (endCheckedCycle != cycle) {
+                    checkEndOfCycle(next);
+                }
+                preflightNextCycle();
+            } catch (DamageFound f) {
+                after = f;
+            }
+        }
         if (after != null) {
             damage(after, null); // the record is intact: hand it on, and stop after it
         }
@@ -283,10 +331,11 @@ final class ReadVerifier implements AutoCloseable {
             }
             return file.damage(walk);
         }
-        if (h == END_OF_DATA) {
-            return null;
-        }
         long wp = file.writePosition();
+        if (h == END_OF_DATA) {
+            return wp > next ? new DamageFound(file, next, "an end-of-cycle marker at position " + next + ", below the write position " + wp
+                    + " where the store header says a record starts (overwritten)") : null;
+        }
         if (wp <= position) {
             return null; // the last record written (or one the appender is about to cover)
         }
@@ -684,7 +733,9 @@ final class ReadVerifier implements AutoCloseable {
     long firstIndex() {
         for (Map.Entry<Integer, Path> e : cycleFiles.between(Integer.MIN_VALUE, Integer.MAX_VALUE).entrySet()) {
             try (CycleFile f = CycleFile.open(e.getValue(), e.getKey())) {
-                f.checkHeader();
+                if (!headerReady(f)) {
+                    continue;
+                }
                 f.walk(0, Long.MAX_VALUE, 0, walk);
                 if (walk.outcome == CycleFile.LIMIT) {
                     return rollCycle.toIndex(e.getKey(), 0);
@@ -702,7 +753,9 @@ final class ReadVerifier implements AutoCloseable {
      * @throws DamageFound when its store header or index is damaged
      */
     private long lastSequence(CycleFile f) {
-        f.checkHeader();
+        if (!headerReady(f)) {
+            return -1;
+        }
         CycleFile.Walk w = new CycleFile.Walk();
         f.walk(0, Long.MAX_VALUE, 0, w);
         if (w.outcome != CycleFile.LIMIT) {

@@ -33,6 +33,54 @@ final class DamagedQueues {
         }
     }
 
+    /**
+     * Appends one cycle per count, with a secondly roll cycle: {@code counts[0]} records (order_id 0, 1, ...) in one second,
+     * the next ones in the following seconds. Returns the cycle files, oldest first.
+     */
+    static List<Path> writeCycles(Path dir, long... counts) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            List<Path> files = tryWriteCycles(dir, counts);
+            if (files != null) {
+                return files;
+            }
+            // A busy machine let a second pass while one cycle's records were written: start again.
+            assertThat(attempt).as("attempts to write each cycle's records within one second").isLessThan(5);
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static List<Path> tryWriteCycles(Path dir, long... counts) throws InterruptedException {
+        MarketData md = new MarketData();
+        long id = 0;
+        try (Recorder rec = Recorder.open(dir, md.schema, options("TEST_SECONDLY").pretouchAhead(0)); RecordWriter w = rec.newWriter()) {
+            for (long count : counts) {
+                long second = System.currentTimeMillis() / 1000;
+                while (System.currentTimeMillis() / 1000 == second) {
+                    Thread.sleep(2);
+                }
+                for (long i = 0; i < count; i++, id++) {
+                    assertThat(md.write(w, id)).isEqualTo(RecordWriter.OK);
+                }
+            }
+        }
+        List<Path> files = cycleFiles(dir);
+        if (files.size() != counts.length) {
+            return null;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (recordPositions(files.get(i)).size() != counts[i]) {
+                return null;
+            }
+        }
+        return files;
+    }
+
     static RecorderOptions options(String rollCycle) {
         return RecorderOptions.defaults().diskGuardMinFreeBytes(0).rollCycle(rollCycle);
     }
