@@ -65,6 +65,8 @@ final class ReadVerifier implements AutoCloseable {
     private long verifiedTo = -1;
     private long lastIndex = -1;
     private long lastPosition = -1;
+    /** Where the bytes of the last record accepted end. */
+    private long lastEnd = -1;
     /** The index the next record should have (after a move), or -1 for the start of the queue. */
     private long nextIndex = -1;
     private int endCheckedCycle = NO_CYCLE;
@@ -113,6 +115,7 @@ final class ReadVerifier implements AutoCloseable {
         verifiedTo = -1;
         lastIndex = -1;
         lastPosition = -1;
+        lastEnd = -1;
         nextIndex = index;
         endCheckedCycle = NO_CYCLE;
         preflightedCycle = NO_CYCLE;
@@ -163,6 +166,7 @@ final class ReadVerifier implements AutoCloseable {
      * @return false when the file's store header is not written yet (an appender is creating it)
      */
     private boolean checkRecord(CycleFile f, long seq) {
+        f.refreshSize();
         if (!headerReady(f)) {
             return false;
         }
@@ -223,6 +227,11 @@ final class ReadVerifier implements AutoCloseable {
             return;
         }
         try {
+            // Measured once a call: the file may have been cut short since, even below records already handed on.
+            long size = file.refreshSize();
+            if (size < lastEnd) {
+                throw shrunk(size);
+            }
             if (!file.contains(expectedNext, HEADER_LENGTH)) {
                 throw new DamageFound(file, expectedNext, "the file ends at " + file.size() + " bytes, before the header at position "
                         + expectedNext + " and with no end-of-cycle marker (truncated)", true);
@@ -293,6 +302,7 @@ final class ReadVerifier implements AutoCloseable {
         expectedNext = next;
         lastIndex = index;
         lastPosition = position;
+        lastEnd = position + HEADER_LENGTH + length;
         nextIndex = index + 1;
         if (after == null && file.header(next) == END_OF_DATA) {
             // The last record of the cycle: check the cycle's count, and the next cycle file before the tailer opens it.
@@ -373,6 +383,28 @@ final class ReadVerifier implements AutoCloseable {
             }
         }
         return boundary;
+    }
+
+    /**
+     * The file is now shorter than records already handed on: between the check and the read of a record's bytes the
+     * file was cut, so records handed on since the last call may have been read torn (zeros up to the end of the last
+     * page). The last good index is the last record still wholly in the file; the caller must drop what it holds after it.
+     */
+    private DamageFound shrunk(long size) {
+        long seq = rollCycle.toSequenceNumber(lastIndex);
+        long spacing = file.indexSpacing();
+        long k = seq / spacing;
+        long p = file.indexedPosition(k * spacing);
+        while (k > 0 && (p == 0 || p + HEADER_LENGTH > size)) {
+            k--;
+            p = file.indexedPosition(k * spacing);
+        }
+        file.walk(p, Long.MAX_VALUE, Long.MAX_VALUE, walk);
+        long good = k * spacing + walk.data - 1;
+        lastIndex = good >= 0 ? rollCycle.toIndex(cycle, good) : -1;
+        nextIndex = rollCycle.toIndex(cycle, good + 1);
+        return new DamageFound(file, walk.position, "the file cut short to " + size + " bytes below records already handed on (up to position "
+                + lastEnd + "): records after the last good index may have been read torn (truncated)", true);
     }
 
     /** The tailer found nothing: decide whether that is the end of what was written or damage that stops it. */
