@@ -7,6 +7,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -39,7 +40,7 @@ public final class QueueReader implements AutoCloseable {
     private final Path queueDir;
     private final Schema schema;
     private final SingleChronicleQueue queue;
-    private ExcerptTailer tailer;
+    private final ExcerptTailer tailer;
     private final ReadVerifier verifier;
     private final RecordReader reader;
 
@@ -129,9 +130,23 @@ public final class QueueReader implements AutoCloseable {
         verifier.positioned(index);
         try {
             verifier.preflight();
-            return tailer.moveToIndex(index);
+            return moveTailer(tailer, index);
         } catch (InternalError | RuntimeException e) {
             throw failed(e);
+        }
+    }
+
+    /**
+     * Chronicle's moveToIndex goes to the index entry at or before {@code index} and scans on from it, which the
+     * verifier checked first; but when the tailer's previous move was less than 70 records before, it scans on from
+     * there instead, over records nobody checked. It does that only in the direction of that move: move without one.
+     */
+    private static boolean moveTailer(ExcerptTailer t, long index) {
+        t.direction(TailerDirection.NONE);
+        try {
+            return t.moveToIndex(index);
+        } finally {
+            t.direction(TailerDirection.FORWARD);
         }
     }
 
@@ -259,34 +274,22 @@ public final class QueueReader implements AutoCloseable {
                     + " (the rest of the cycle is lost; try again once a later cycle file exists)");
         }
         long skipped = verifier.recordsBetween(fromIndex, resume);
+        DamagedRange range = new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
         verifier.positioned(resume);
-        try {
-            verifier.preflight();
-        } catch (QueueDamagedException again) {
-            return new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found()); // reads throw it
-        }
-        // A fresh tailer: Chronicle's moveToIndex may scan on from the tailer's last move, which lies before the damage.
-        ExcerptTailer fresh;
         boolean found;
         try {
-            fresh = queue.createTailer();
+            verifier.preflight();
+            found = moveTailer(tailer, resume);
+        } catch (QueueDamagedException again) {
+            return range; // more damage right there: reads throw it
         } catch (InternalError | RuntimeException e) {
-            throw failed(e);
-        }
-        try {
-            found = fresh.moveToIndex(resume);
-        } catch (InternalError | RuntimeException e) {
-            fresh.close();
-            throw failed(e);
+            failed(e);
+            return range;
         }
         if (!found) {
-            fresh.close();
             throw new IllegalStateException("cannot position after the damage: resumeIndex=" + resume + " not found, file=" + d.file());
         }
-        ((net.openhft.chronicle.core.io.SingleThreadedChecked) tailer).singleThreadedCheckReset();
-        tailer.close();
-        tailer = fresh;
-        return new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
+        return range;
     }
 
     /**

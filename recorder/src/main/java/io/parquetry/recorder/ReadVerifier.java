@@ -67,6 +67,8 @@ final class ReadVerifier implements AutoCloseable {
     private long lastPosition = -1;
     /** Where the bytes of the last record accepted end. */
     private long lastEnd = -1;
+    /** The header after the record being accepted, as {@link #checkSuccessor} read it. */
+    private int successor;
     /** The index the next record should have (after a move), or -1 for the start of the queue. */
     private long nextIndex = -1;
     private int endCheckedCycle = NO_CYCLE;
@@ -76,6 +78,10 @@ final class ReadVerifier implements AutoCloseable {
     private DamageFound finding;
     private int notReadyCycle = NO_CYCLE;
     private long notReadySince;
+    /** The newest cycle file, kept open for {@link #lastIndex()}, which a converter asks for often. */
+    private CycleFile newest;
+    /** Record counts of cycles that are over (a later cycle exists): they do not change. */
+    private final java.util.HashMap<Integer, Long> closedCounts = new java.util.HashMap<>();
 
     ReadVerifier(Path queueDir, RollCycle rollCycle, long epoch, int recordLength, IntSupplier lastCycle) {
         this.queueDir = queueDir;
@@ -161,7 +167,8 @@ final class ReadVerifier implements AutoCloseable {
     }
 
     /**
-     * The headers of {@code f} must lead to record {@code seq}, or stop where nothing more was written.
+     * The headers of {@code f} must lead to record {@code seq} from the index entry at or before it (where Chronicle's
+     * moveToIndex starts too), or stop where nothing more was written.
      *
      * @return false when the file's store header is not written yet (an appender is creating it)
      */
@@ -171,8 +178,8 @@ final class ReadVerifier implements AutoCloseable {
             return false;
         }
         long fromSeq = anchorAtOrBefore(f, seq);
-        long from = fromSeq < 0 ? 0 : f.indexedPosition(fromSeq);
-        f.walk(from, Long.MAX_VALUE, seq - Math.max(fromSeq, 0), walk);
+        long start = fromSeq < 0 ? 0 : f.indexedPosition(fromSeq);
+        f.walk(start, Long.MAX_VALUE, seq - Math.max(fromSeq, 0), walk);
         judgeStop(f, false);
         return true;
     }
@@ -304,7 +311,7 @@ final class ReadVerifier implements AutoCloseable {
         lastPosition = position;
         lastEnd = position + HEADER_LENGTH + length;
         nextIndex = index + 1;
-        if (after == null && file.header(next) == END_OF_DATA) {
+        if (after == null && successor == END_OF_DATA) {
             // The last record of the cycle: check the cycle's count, and the next cycle file before the tailer opens it.
             try {
                 if (endCheckedCycle != cycle) {
@@ -331,6 +338,7 @@ final class ReadVerifier implements AutoCloseable {
      */
     private DamageFound checkSuccessor(long position, long next) {
         int h = file.contains(next, HEADER_LENGTH) ? file.header(next) : 0;
+        successor = h;
         if (isComplete(h)) {
             if (isData(h)) {
                 return null;
@@ -733,21 +741,50 @@ final class ReadVerifier implements AutoCloseable {
 
     /** Records in a cycle as its store header says: 0 when the file is absent or has none, -1 when not readable. */
     long recordsInCycle(int c) {
+        Long known = closedCounts.get(c);
+        if (known != null) {
+            return known;
+        }
         Path p = cycleFiles.path(c);
         if (!Files.exists(p)) {
             return 0;
         }
+        long n;
         try (CycleFile f = CycleFile.open(p, c)) {
-            return lastSequence(f) + 1;
+            n = lastSequence(f) + 1;
         } catch (java.io.UncheckedIOException gone) {
             return 0;
         } catch (DamageFound e) {
             return -1;
         }
+        if (c < lastCycle.getAsInt()) {
+            closedCounts.put(c, n);
+        }
+        return n;
     }
 
     /** Index of the last record in the queue as the last cycle file with records says, or -1 when there is none. */
     long lastIndex() {
+        int c = lastCycle.getAsInt();
+        if (c >= 0) {
+            try {
+                if (newest == null || newest.cycle() != c) {
+                    closeNewest();
+                    Path p = cycleFiles.path(c);
+                    if (Files.exists(p)) {
+                        newest = CycleFile.open(p, c);
+                    }
+                }
+                if (newest != null) {
+                    long seq = lastSequence(newest);
+                    if (seq >= 0) {
+                        return rollCycle.toIndex(c, seq);
+                    }
+                }
+            } catch (java.io.UncheckedIOException gone) {
+                closeNewest();
+            }
+        }
         for (Map.Entry<Integer, Path> e : cycleFiles.between(Integer.MIN_VALUE, Integer.MAX_VALUE).descendingMap().entrySet()) {
             try (CycleFile f = CycleFile.open(e.getValue(), e.getKey())) {
                 long seq = lastSequence(f);
@@ -829,8 +866,16 @@ final class ReadVerifier implements AutoCloseable {
         }
     }
 
+    private void closeNewest() {
+        if (newest != null) {
+            newest.close();
+            newest = null;
+        }
+    }
+
     @Override
     public void close() {
         closeFile();
+        closeNewest();
     }
 }
