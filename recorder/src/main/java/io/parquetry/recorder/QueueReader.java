@@ -187,7 +187,7 @@ public final class QueueReader implements AutoCloseable {
                         pos = b.readPosition();
                         len = b.readRemaining();
                         index = dc.index();
-                        if (!verifier.accept(index, pos - CycleFileDescriptor.HEADER_LENGTH, len)) {
+                        if (!verifier.accept(index, pos - CycleFileDescriptor.HEADER_LENGTH, len, b.bytesStore())) {
                             dc.rollbackOnClose();
                             break;
                         }

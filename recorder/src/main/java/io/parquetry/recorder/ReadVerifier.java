@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.RollCycle;
 
 /**
@@ -282,10 +283,12 @@ final class ReadVerifier implements AutoCloseable {
      * Checks an excerpt the tailer found before it is handed on.
      *
      * @param position the position of its header in the cycle file
+     * @param mapped the tailer's mapping of the file around the excerpt, read for the header after it when it holds it
+     *     (the same bytes as the verifier's own mapping, already in the TLB)
      * @return false when it cannot be checked yet (leave it unread and try again later)
      * @throws QueueDamagedException when it must not be handed on
      */
-    boolean accept(long index, long position, long length) {
+    boolean accept(long index, long position, long length, BytesStore<?, ?> mapped) {
         long next = (position + HEADER_LENGTH + length + 3) & ~3L;
         DamageFound after;
         try {
@@ -302,7 +305,7 @@ final class ReadVerifier implements AutoCloseable {
             if (length != recordLength && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
                 return false;
             }
-            after = checkSuccessor(position, next);
+            after = checkSuccessor(position, next, mapped);
         } catch (DamageFound f) {
             throw damage(f, null);
         }
@@ -336,8 +339,13 @@ final class ReadVerifier implements AutoCloseable {
      * @return damage found after the record, which is itself intact; null when there is none
      * @throws DamageFound when the record itself is damaged
      */
-    private DamageFound checkSuccessor(long position, long next) {
-        int h = file.contains(next, HEADER_LENGTH) ? file.header(next) : 0;
+    private DamageFound checkSuccessor(long position, long next, BytesStore<?, ?> mapped) {
+        int h = 0;
+        if (file.contains(next, HEADER_LENGTH)) {
+            // A plain read is enough here: a complete header seen is complete; one not seen complete is read again below,
+            // with volatile semantics, after the write position.
+            h = mapped != null && mapped.inside(next, HEADER_LENGTH) ? mapped.readInt(next) : file.header(next);
+        }
         successor = h;
         if (isComplete(h)) {
             if (isData(h)) {
