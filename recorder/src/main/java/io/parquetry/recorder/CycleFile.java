@@ -276,6 +276,16 @@ final class CycleFile implements AutoCloseable {
         return readLong(secondaryValues + ((sequence / indexSpacing) % indexCount) * Long.BYTES);
     }
 
+    /** The sequence of the last index entry the index has at or before {@code seq}, or -1 when it has none. */
+    long anchorAtOrBefore(long seq) {
+        for (long k = seq / indexSpacing; k >= 0; k--) {
+            if (indexedPosition(k * indexSpacing) != 0) {
+                return k * indexSpacing;
+            }
+        }
+        return -1;
+    }
+
     private long readLong(long position) {
         if (!contains(position, Long.BYTES)) {
             throw new DamageFound(this, position, "the file ends at " + size + " inside the index (index area truncated)", true);

@@ -14,7 +14,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import net.openhft.chronicle.queue.RollCycle;
 
-/** The cycle files of a queue directory, named by Chronicle after their cycle's start (UTC) in the roll cycle's format. */
+/**
+ * The cycle files of a queue directory, named by Chronicle after their cycle's start (UTC) in the roll cycle's format;
+ * and whether one's store header is written yet. Not thread-safe.
+ */
 final class CycleFiles {
 
     static final String SUFFIX = ".cq4";
@@ -24,6 +27,12 @@ final class CycleFiles {
     private final long epoch;
     private final DateTimeFormatter parser;
     private final DateTimeFormatter formatter;
+
+    /** How long the newest cycle file's store header may stay unwritten before that is damage (Chronicle's own timeout). */
+    private static final long NOT_READY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private int notReadyCycle = Integer.MIN_VALUE;
+    private long notReadySince;
 
     CycleFiles(Path queueDir, RollCycle rollCycle, long epoch) {
         this.queueDir = queueDir;
@@ -50,6 +59,32 @@ final class CycleFiles {
             return (int) ((t.toInstant(ZoneOffset.UTC).toEpochMilli() - epoch) / rollCycle.lengthInMillis());
         } catch (java.time.DateTimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Checks {@code f}'s store header and first index array; false when the header is not written yet and {@code f} is
+     * the newest cycle file (an appender writes it right after it creates the file), for up to Chronicle's timeout.
+     *
+     * @throws DamageFound when they are damaged
+     */
+    boolean headerReady(CycleFile f) {
+        try {
+            f.checkHeader();
+            return true;
+        } catch (DamageFound e) {
+            if (!e.isNotReady() || !between(f.cycle(), Integer.MAX_VALUE).isEmpty()) {
+                throw e; // a later cycle file exists: this one was created long ago
+            }
+            long now = System.nanoTime();
+            if (notReadyCycle != f.cycle()) {
+                notReadyCycle = f.cycle();
+                notReadySince = now;
+            }
+            if (now - notReadySince > NOT_READY_GRACE_NANOS) {
+                throw e;
+            }
+            return false;
         }
     }
 

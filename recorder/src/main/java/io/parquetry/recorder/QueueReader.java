@@ -42,6 +42,7 @@ public final class QueueReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final ReadVerifier verifier;
+    private final CycleCounts counts;
     private final RecordReader reader;
 
     private QueueReader(Path queueDir) {
@@ -60,7 +61,9 @@ public final class QueueReader implements AutoCloseable {
         }
         this.queue = builder.build();
         this.reader = new RecordReader(schema);
-        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), queue.epoch(), schema.recordLength(), queue::lastCycle);
+        CycleFiles cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, schema.recordLength(), queue::lastCycle);
+        this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
         // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
         try {
             verifier.preflight();
@@ -273,7 +276,7 @@ public final class QueueReader implements AutoCloseable {
             throw new IllegalStateException("nothing after the damage can be read yet: fromIndex=" + fromIndex + ", file=" + d.file()
                     + " (the rest of the cycle is lost; try again once a later cycle file exists)");
         }
-        long skipped = verifier.recordsBetween(fromIndex, resume);
+        long skipped = counts.recordsBetween(fromIndex, resume);
         DamagedRange range = new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
         verifier.positioned(resume);
         boolean found;
@@ -297,12 +300,12 @@ public final class QueueReader implements AutoCloseable {
      * Chronicle, whose lookup scans the file and would fault on a damaged one).
      */
     public long lastIndex() {
-        return verifier.lastIndex();
+        return counts.lastIndex();
     }
 
     /** Index of the first record in the queue (of the first cycle file on disk that has one), or Long.MAX_VALUE when empty. */
     public long firstIndex() {
-        return verifier.firstIndex();
+        return counts.firstIndex();
     }
 
     /** Cycle of an index (hour number since the epoch for hourly cycles). */
@@ -315,13 +318,14 @@ public final class QueueReader implements AutoCloseable {
      * not move the reading position.
      */
     public long recordsInCycle(int cycle) {
-        return verifier.recordsInCycle(cycle);
+        return counts.recordsInCycle(cycle);
     }
 
     @Override
     public void close() {
         tailer.close();
         verifier.close();
+        counts.close();
         queue.close();
     }
 }

@@ -46,8 +46,6 @@ final class ReadVerifier implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadVerifier.class);
     private static final int NO_CYCLE = Integer.MIN_VALUE;
-    /** How long the newest cycle file's store header may stay unwritten before that is damage (Chronicle's own timeout). */
-    private static final long NOT_READY_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final Path queueDir;
     private final RollCycle rollCycle;
@@ -77,17 +75,11 @@ final class ReadVerifier implements AutoCloseable {
     private int preflightedCycle = NO_CYCLE;
     private QueueDamagedException damage;
     private DamageFound finding;
-    private int notReadyCycle = NO_CYCLE;
-    private long notReadySince;
-    /** The newest cycle file, kept open for {@link #lastIndex()}, which a converter asks for often. */
-    private CycleFile newest;
-    /** Record counts of cycles that are over (a later cycle exists): they do not change. */
-    private final java.util.HashMap<Integer, Long> closedCounts = new java.util.HashMap<>();
 
-    ReadVerifier(Path queueDir, RollCycle rollCycle, long epoch, int recordLength, IntSupplier lastCycle) {
+    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, int recordLength, IntSupplier lastCycle) {
         this.queueDir = queueDir;
         this.rollCycle = rollCycle;
-        this.cycleFiles = new CycleFiles(queueDir, rollCycle, epoch);
+        this.cycleFiles = cycleFiles;
         this.recordLength = recordLength;
         this.lastCycle = lastCycle;
     }
@@ -175,49 +167,14 @@ final class ReadVerifier implements AutoCloseable {
      */
     private boolean checkRecord(CycleFile f, long seq) {
         f.refreshSize();
-        if (!headerReady(f)) {
+        if (!cycleFiles.headerReady(f)) {
             return false;
         }
-        long fromSeq = anchorAtOrBefore(f, seq);
+        long fromSeq = f.anchorAtOrBefore(seq);
         long start = fromSeq < 0 ? 0 : f.indexedPosition(fromSeq);
         f.walk(start, Long.MAX_VALUE, seq - Math.max(fromSeq, 0), walk);
         judgeStop(f, false);
         return true;
-    }
-
-    /**
-     * Checks {@code f}'s store header and index; false when the header is not written yet and {@code f} is the newest
-     * cycle file (an appender writes it right after creating the file), for up to Chronicle's timeout.
-     */
-    private boolean headerReady(CycleFile f) {
-        try {
-            f.checkHeader();
-            return true;
-        } catch (DamageFound e) {
-            if (!e.isNotReady() || !cycleFiles.between(f.cycle(), Integer.MAX_VALUE).isEmpty()) {
-                throw e; // a later cycle file exists: this one was created long ago
-            }
-            long now = System.nanoTime();
-            if (notReadyCycle != f.cycle()) {
-                notReadyCycle = f.cycle();
-                notReadySince = now;
-            }
-            if (now - notReadySince > NOT_READY_GRACE_NANOS) {
-                throw e;
-            }
-            return false;
-        }
-    }
-
-    /** The sequence of the last index entry {@code f}'s index has at or before {@code seq}, or -1 when it has none. */
-    private static long anchorAtOrBefore(CycleFile f, long seq) {
-        long spacing = f.indexSpacing();
-        for (long k = seq / spacing; k >= 0; k--) {
-            if (f.indexedPosition(k * spacing) != 0) {
-                return k * spacing;
-            }
-        }
-        return -1;
     }
 
     // ---------------------------------------------------------------------------------------------------------- reading
@@ -522,7 +479,7 @@ final class ReadVerifier implements AutoCloseable {
         }
         file.checkHeader();
         long seq = rollCycle.toSequenceNumber(index);
-        long fromSeq = seq == 0 ? -1 : anchorAtOrBefore(file, seq);
+        long fromSeq = seq == 0 ? -1 : file.anchorAtOrBefore(seq);
         long from = fromSeq < 0 ? 0 : file.indexedPosition(fromSeq);
         fromSeq = Math.max(fromSeq, 0);
         file.walk(from, position, seq - fromSeq, walk);
@@ -720,146 +677,6 @@ final class ReadVerifier implements AutoCloseable {
         return finding == null ? -1 : resumeIndex(finding, damage.damagedFromIndex());
     }
 
-    // --------------------------------------------------------------------------------------------------------- counting
-
-    /**
-     * Records in indexes {@code from} (inclusive) to {@code to} (exclusive, a later cycle's first index or one of the
-     * same cycle), counted from the cycle files' store headers; -1 when a count is not known.
-     */
-    long recordsBetween(long from, long to) {
-        int c1 = rollCycle.toCycle(from);
-        int c2 = rollCycle.toCycle(to);
-        if (c1 == c2) {
-            return to - from;
-        }
-        long n = recordsInCycle(c1);
-        if (n < 0) {
-            return -1;
-        }
-        n -= rollCycle.toSequenceNumber(from);
-        for (Integer c : cycleFiles.between(c1, c2).keySet()) {
-            long m = recordsInCycle(c);
-            if (m < 0) {
-                return -1;
-            }
-            n += m;
-        }
-        return n + rollCycle.toSequenceNumber(to);
-    }
-
-    /** Records in a cycle as its store header says: 0 when the file is absent or has none, -1 when not readable. */
-    long recordsInCycle(int c) {
-        Long known = closedCounts.get(c);
-        if (known != null) {
-            return known;
-        }
-        Path p = cycleFiles.path(c);
-        if (!Files.exists(p)) {
-            return 0;
-        }
-        long n;
-        try (CycleFile f = CycleFile.open(p, c)) {
-            n = lastSequence(f) + 1;
-        } catch (java.io.UncheckedIOException gone) {
-            return 0;
-        } catch (DamageFound e) {
-            return -1;
-        }
-        if (c < lastCycle.getAsInt()) {
-            closedCounts.put(c, n);
-        }
-        return n;
-    }
-
-    /** Index of the last record in the queue as the last cycle file with records says, or -1 when there is none. */
-    long lastIndex() {
-        int c = lastCycle.getAsInt();
-        if (c >= 0) {
-            try {
-                if (newest == null || newest.cycle() != c) {
-                    closeNewest();
-                    Path p = cycleFiles.path(c);
-                    if (Files.exists(p)) {
-                        newest = CycleFile.open(p, c);
-                    }
-                }
-                if (newest != null) {
-                    long seq = lastSequence(newest);
-                    if (seq >= 0) {
-                        return rollCycle.toIndex(c, seq);
-                    }
-                }
-            } catch (java.io.UncheckedIOException gone) {
-                closeNewest();
-            }
-        }
-        for (Map.Entry<Integer, Path> e : cycleFiles.between(Integer.MIN_VALUE, Integer.MAX_VALUE).descendingMap().entrySet()) {
-            try (CycleFile f = CycleFile.open(e.getValue(), e.getKey())) {
-                long seq = lastSequence(f);
-                if (seq >= 0) {
-                    return rollCycle.toIndex(e.getKey(), seq);
-                }
-            } catch (java.io.UncheckedIOException gone) {
-                LOG.debug("cycle file vanished while read (retention?): {}", e.getValue());
-            }
-        }
-        return -1;
-    }
-
-    /** Index of the first record of the first cycle file with records, or Long.MAX_VALUE when there is none. */
-    long firstIndex() {
-        for (Map.Entry<Integer, Path> e : cycleFiles.between(Integer.MIN_VALUE, Integer.MAX_VALUE).entrySet()) {
-            try (CycleFile f = CycleFile.open(e.getValue(), e.getKey())) {
-                if (!headerReady(f)) {
-                    continue;
-                }
-                f.walk(0, Long.MAX_VALUE, 0, walk);
-                if (walk.outcome == CycleFile.LIMIT) {
-                    return rollCycle.toIndex(e.getKey(), 0);
-                }
-            } catch (java.io.UncheckedIOException gone) {
-                LOG.debug("cycle file vanished while read (retention?): {}", e.getValue());
-            }
-        }
-        return Long.MAX_VALUE;
-    }
-
-    /**
-     * The sequence of the last record of a cycle file, -1 when it has none.
-     *
-     * @throws DamageFound when its store header or index is damaged
-     */
-    private long lastSequence(CycleFile f) {
-        if (!headerReady(f)) {
-            return -1;
-        }
-        CycleFile.Walk w = new CycleFile.Walk();
-        f.walk(0, Long.MAX_VALUE, 0, w);
-        if (w.outcome != CycleFile.LIMIT) {
-            return -1;
-        }
-        for (int i = 0; i < 100; i++) {
-            long wp = f.writePosition();
-            long seq = f.sequenceAt(wp);
-            if (seq >= 0) {
-                return seq;
-            }
-            Thread.onSpinWait(); // an appender is between its two writes
-        }
-        // Count from the last index entry at or before the write position.
-        long wp = f.writePosition();
-        long spacing = f.indexSpacing();
-        long k = 0;
-        while (f.indexedPosition((k + 1) * spacing) != 0 && f.indexedPosition((k + 1) * spacing) <= wp) {
-            k++;
-        }
-        f.walk(f.indexedPosition(k * spacing), wp, Long.MAX_VALUE, w);
-        if (w.outcome != CycleFile.LANDED) {
-            throw f.damage(w);
-        }
-        return k * spacing + w.data;
-    }
-
     String indexText(long index) {
         if (index < 0) {
             return "-1 (none read)";
@@ -874,16 +691,8 @@ final class ReadVerifier implements AutoCloseable {
         }
     }
 
-    private void closeNewest() {
-        if (newest != null) {
-            newest.close();
-            newest = null;
-        }
-    }
-
     @Override
     public void close() {
         closeFile();
-        closeNewest();
     }
 }
