@@ -55,6 +55,7 @@ public final class QueueReader implements AutoCloseable {
         this.queueDir = queueDir;
         this.schema = QueueSchemaStore.read(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
+        awaitMetadata(queueDir);
         SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).readOnly(true);
         if (rollCycle != null) {
             builder.rollCycle(RollCycleNames.resolve(rollCycle));
@@ -80,6 +81,27 @@ public final class QueueReader implements AutoCloseable {
             throw e;
         }
         this.tailer = queue.createTailer();
+    }
+
+    /**
+     * A read-only queue needs Chronicle's metadata file, which a recorder creates just after it stores the schema: without
+     * it Chronicle falls back to a listing that never sees a cycle file, and the reader would read nothing, silently.
+     */
+    private static void awaitMetadata(Path queueDir) {
+        Path meta = queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(meta)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("queue has no Chronicle metadata file (a recorder creates it when it opens the queue): missing file="
+                        + meta);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the queue's metadata file: file=" + meta, e);
+            }
+        }
     }
 
     /** Opens the queue in {@code queueDir}; its schema comes from the directory, never from the caller. */
@@ -116,7 +138,12 @@ public final class QueueReader implements AutoCloseable {
         verifier.positioned(-1);
         try {
             verifier.preflight();
-            tailer.toStart();
+            // Chronicle's toStart goes to the first cycle its listing knows, which a read-only queue never refreshes: once
+            // retention deleted that file, it would find nothing. Go to the first cycle file on disk with a record instead.
+            long first = counts.firstIndex();
+            if (first == Long.MAX_VALUE || !moveTailer(tailer, first)) {
+                tailer.toStart();
+            }
         } catch (InternalError | RuntimeException e) {
             throw failed(e);
         }

@@ -125,6 +125,22 @@ class QueueReaderDamageAcrossCyclesTest {
     }
 
     @Test
+    void cycleFilesDeletedByRetentionAreNotDamage() throws Exception {
+        files = DamagedQueues.writeCycles(dir, A, B, 1_000);
+        java.nio.file.Files.delete(files.get(0));
+        DamagedQueues.Outcome o = readAll(dir);
+        assertThat(o.damage).isNull();
+        assertDelivered(o, A, A + B + 1_000);
+        try (QueueReader r = QueueReader.open(dir)) {
+            assertThat(r.firstIndex()).isEqualTo(o.indexes.get(0));
+            assertThat(r.lastIndex()).isEqualTo(o.lastIndex());
+            assertThat(r.moveTo(o.indexes.get(B + 10))).isTrue();
+            DamagedQueues.Outcome tail = DamagedQueues.readAll(r, 500, new DamagedQueues.Outcome());
+            assertDelivered(tail, A + B + 10, A + B + 1_000);
+        }
+    }
+
+    @Test
     void damagedStoreHeaderOfACycleBetweenTwoIsNotPassedOver() throws Exception {
         files = DamagedQueues.writeCycles(dir, A, B, 1_000);
         pos = recordPositions(files.get(0));
