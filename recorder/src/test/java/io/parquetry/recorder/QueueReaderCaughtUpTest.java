@@ -47,6 +47,22 @@ class QueueReaderCaughtUpTest {
     }
 
     @Test
+    void garbageOverRecordsAppendedAfterTheReaderCaughtUpStopsIt() {
+        DamagedQueues.write(dir, HOURLY, 0, N);
+        try (QueueReader r = QueueReader.open(dir)) {
+            r.toStart();
+            assertDelivered(DamagedQueues.readAll(r, 1000, new DamagedQueues.Outcome()), 0, N);
+            DamagedQueues.write(dir, HOURLY, N, 2 * N);
+            Path file = cycleFiles(dir).get(0);
+            List<Long> pos = recordPositions(file);
+            DamagedQueues.garbage(file, pos.get(N + 700), pos.get(N + 700) + 333, 99);
+            DamagedQueues.Outcome more = DamagedQueues.readAll(r, 1000, new DamagedQueues.Outcome());
+            assertDelivered(more, N, N + 700);
+            assertThat(more.damage.position()).isEqualTo(pos.get(N + 700));
+        }
+    }
+
+    @Test
     void truncationAheadOfACaughtUpReaderStopsIt() {
         DamagedQueues.write(dir, HOURLY, 0, N);
         try (QueueReader r = QueueReader.open(dir)) {

@@ -151,5 +151,11 @@ class QueueReaderDamageAcrossCyclesTest {
         assertThat(o.damage.file()).isEqualTo(files.get(1));
         assertThat(o.damage.found()).contains("store header");
         assertThat(o.damage.lastGoodIndex()).isEqualTo(o.lastIndex());
+        // Its records are lost; the next cycle's are not.
+        DamagedQueues.Outcome after = new DamagedQueues.Outcome();
+        DamagedRange range = skipAndReadOn(o.damage, after);
+        assertThat(after.damage).isNull();
+        assertDelivered(after, A + B, A + B + 1_000);
+        assertThat(range.skippedRecords()).as("unknown: the damaged file's store header holds its count").isEqualTo(-1);
     }
 }
