@@ -273,7 +273,16 @@ final class CycleFile implements AutoCloseable {
             secondaryValues = arrayValues(address, CycleFileDescriptor.INDEX_EVENT);
             secondaryAddress = address;
         }
-        return readLong(secondaryValues + ((sequence / indexSpacing) % indexCount) * Long.BYTES);
+        long position = readLong(secondaryValues + ((sequence / indexSpacing) % indexCount) * Long.BYTES);
+        if (position != 0 && ((position & 3) != 0 || position <= index2IndexPosition)) {
+            throw new DamageFound(this, secondaryAddress, "the index entry of sequence " + sequence + " points at position " + position
+                    + ", where no record can start (index area damaged)");
+        }
+        if (position != 0 && !contains(position, HEADER_LENGTH)) {
+            throw new DamageFound(this, position, "the file ends at " + size + " bytes, before the record of sequence " + sequence
+                    + " the index puts at position " + position + " (truncated)", true);
+        }
+        return position;
     }
 
     /** The sequence of the last index entry the index has at or before {@code seq}, or -1 when it has none. */

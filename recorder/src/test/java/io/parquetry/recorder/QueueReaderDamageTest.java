@@ -178,6 +178,28 @@ class QueueReaderDamageTest {
     }
 
     @Test
+    void indexEntryPointingWhereNoRecordCanStartIsDamageWhenTheReaderMovesByIt() throws Exception {
+        writeOneCycle();
+        long firstArray;
+        try (CycleFile f = CycleFile.open(file, 0)) {
+            f.checkHeader();
+            firstArray = f.firstIndexArray();
+        }
+        // The entry of sequence 12288 (the 13th, an entry every 1024 records) of the first index array.
+        long valuesAt = firstArray + 4 + 7 + 4 + 1 + 16;
+        DamagedQueues.write(file, valuesAt + 12 * 8, new byte[] {3, 0, 0, 0, 0, 0, 0, 0});
+        long index = firstIndexOf(file) + K;
+        try (QueueReader r = QueueReader.open(dir)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.moveTo(index)).isInstanceOf(QueueDamagedException.class)
+                    .hasMessageContaining("index entry of sequence 12288").hasMessageContaining("index area damaged");
+        }
+        // Reading from the start does not need the entry.
+        DamagedQueues.Outcome o = readAll(dir);
+        assertThat(o.damage).isNull();
+        assertDelivered(o, 0, N);
+    }
+
+    @Test
     void zeroedStoreHeaderStopsTheReader() throws Exception {
         writeOneCycle();
         DamagedQueues.zero(file, 0, 64);
