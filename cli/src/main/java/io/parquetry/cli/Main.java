@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
             "The ops console is started with: bin/parquetry console [--config conf/console.yaml]"},
         subcommands = {DemoCommand.class, RecordCommand.class, ConvertCommand.class, ControlCommands.Status.class,
             ControlCommands.Flush.class, ControlCommands.Rotate.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+            SkipDamagedCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,6 +1,8 @@
 package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.recorder.DamagedRange;
+import io.parquetry.recorder.QueueDamagedException;
 import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.RecordReader;
 import io.parquetry.status.ConverterState;
@@ -105,7 +107,12 @@ final class ConverterAgent implements Commands.Target {
             if (commands.paused()) {
                 return work;
             }
-            int n = read();
+            int n;
+            try {
+                n = read();
+            } catch (QueueDamagedException damage) {
+                return work + damaged(damage);
+            }
             long now = System.currentTimeMillis();
             caughtUp = n == 0;
             if (caughtUp) {
@@ -171,6 +178,23 @@ final class ConverterAgent implements Commands.Target {
         } catch (OutputFailure f) {
             throw new OutputFailureInRead(f);
         }
+    }
+
+    /**
+     * The queue is damaged after the records read so far: commit them (they were read whole), then skip the damaged
+     * range if an operator accepted it ({@link AcceptedDamage}), else stop with the damage's one line.
+     */
+    private int damaged(QueueDamagedException damage) throws OutputFailure {
+        filler.commitIfAny(RotationCause.DAMAGE);
+        if (!AcceptedDamage.accepted(config.stateDir(), damage.damagedFromIndex())) {
+            throw new IllegalStateException(damage.getMessage() + "; records up to index " + counters.lastCommitted + " are committed."
+                    + " To give up the damaged range: bin/parquetry skip-damaged --config <this config> --from " + damage.damagedFromIndex(), damage);
+        }
+        DamagedRange range = reader.skipDamagedRange(damage.damagedFromIndex());
+        ctx.quarantine.skipped(range);
+        counters.skippedRecords += Math.max(0, range.skippedRecords());
+        LOG.warn("{} (accepted by an operator; recorded in {})", range, ctx.quarantine.log());
+        return 1;
     }
 
     /** Carries an output failure out of the queue reader's callback. */

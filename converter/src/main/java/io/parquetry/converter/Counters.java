@@ -18,6 +18,8 @@ final class Counters {
     long outputFailures;
     long quarantined;
     long retentionDeleted;
+    /** Records given up in damaged ranges an operator accepted. */
+    long skippedRecords;
     final long[] rotations = new long[RotationCause.values().length];
     /** The checkpoint: index of the last committed record, -1 before the first. */
     long lastCommitted = -1;

@@ -31,6 +31,16 @@ final class Quarantine {
         return log;
     }
 
+    /** Records a damaged range an operator accepted to lose, where quarantined records are answered for too. */
+    void skipped(io.parquetry.recorder.DamagedRange range) throws OutputFailure {
+        try {
+            Files.writeString(log, Instant.now() + " " + range + " (accepted: bin/parquetry skip-damaged)\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new OutputFailure("cannot record a skipped damaged range", log, e);
+        }
+    }
+
     void add(long index, byte[] bytes, int length) throws OutputFailure {
         try (OutputStream o = Files.newOutputStream(bin, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
              DataOutputStream d = new DataOutputStream(o)) {

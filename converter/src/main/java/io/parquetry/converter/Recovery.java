@@ -3,6 +3,7 @@ package io.parquetry.converter;
 import io.parquetry.converter.output.CommittedFile;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.recorder.QueueDamagedException;
 import io.parquetry.recorder.QueueReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -215,10 +216,18 @@ final class Recovery {
                 + ", queue last=" + reader.lastIndex() + ", queue=" + ctx.config.queue() + " (was the queue replaced?)");
     }
 
-    /** The index of the next record, leaving the position unchanged; -1 when there is none. */
+    /**
+     * The index of the next record, leaving the position unchanged; -1 when there is none, or when the queue is damaged
+     * there (no file can have been committed from a record that cannot be read; the reading that follows meets the
+     * damage and deals with it).
+     */
     private long peekIndex() {
         long[] seen = {-1};
-        if (reader.read((index, rec) -> seen[0] = index, 1) == 0) {
+        try {
+            if (reader.read((index, rec) -> seen[0] = index, 1) == 0) {
+                return -1;
+            }
+        } catch (QueueDamagedException damaged) {
             return -1;
         }
         reader.moveTo(seen[0]);

@@ -107,7 +107,7 @@ final class Housekeeper {
         Path dir = recorder.queueDir();
         List<Path> cycles;
         try {
-            cycles = QueueFiles.cycleFiles(dir);
+            cycles = CycleFiles.list(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
         }

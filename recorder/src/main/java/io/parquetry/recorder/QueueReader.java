@@ -6,13 +6,21 @@ import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Reads a recorder's queue in order with the schema stored in it. Single-threaded, like a Chronicle tailer.
  * Records are handed to a {@link Consumer} while the excerpt is held, so nothing is copied.
+ *
+ * <p>The queue is opened read-only: reading never changes a cycle file (a read-write Chronicle queue extends a truncated
+ * file with zeros when it maps it). Each excerpt the tailer finds is checked against the cycle file itself before it is
+ * handed on (see {@link ReadVerifier}): a record whose bytes are not all in the file is never handed on, and the reader
+ * never moves past records it cannot read. It throws {@link QueueDamagedException} instead, naming the file and the
+ * last good index, and keeps throwing it until it is repositioned or {@link #skipDamagedRange(long)} moves past the
+ * damage, which the caller records.
  */
 public final class QueueReader implements AutoCloseable {
 
@@ -32,10 +40,11 @@ public final class QueueReader implements AutoCloseable {
     private final Path queueDir;
     private final Schema schema;
     private final QueueIdentity identity;
+    private final CycleFiles cycleFiles;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
-    // Chronicle's excerptsInCycle moves the tailer it is asked on: counting uses a tailer of its own, never the reading one.
-    private ExcerptTailer counter;
+    private final ReadVerifier verifier;
+    private final CycleCounts counts;
     private final RecordReader reader;
 
     private QueueReader(Path queueDir) {
@@ -49,10 +58,53 @@ public final class QueueReader implements AutoCloseable {
         this.schema = QueueSchemaStore.read(queueDir);
         this.identity = QueueSchemaStore.identity(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
-        this.queue = rollCycle == null ? ChronicleQueue.singleBuilder(queueDir).build()
-                : ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle)).build();
-        this.tailer = queue.createTailer();
+        awaitMetadata(queueDir);
+        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).readOnly(true);
+        if (rollCycle != null) {
+            builder.rollCycle(RollCycleNames.resolve(rollCycle));
+        }
+        this.queue = builder.build();
         this.reader = new RecordReader(schema);
+        this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, schema.recordLength(), queue::lastCycle);
+        this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
+        // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
+        try {
+            verifier.preflight();
+        } catch (QueueDamagedException e) {
+            if (verifier.pastEnd()) {
+                verifier.close();
+                queue.close();
+                throw new QueueDamagedException(e, "; Chronicle cannot open a queue whose first cycle file is cut short or has a damaged "
+                        + "store header: move that file out of the queue directory to read the rest");
+            }
+        } catch (RuntimeException | Error e) {
+            verifier.close();
+            queue.close();
+            throw e;
+        }
+        this.tailer = queue.createTailer();
+    }
+
+    /**
+     * A read-only queue needs Chronicle's metadata file, which a recorder creates just after it stores the schema: without
+     * it Chronicle falls back to a listing that never sees a cycle file, and the reader would read nothing, silently.
+     */
+    private static void awaitMetadata(Path queueDir) {
+        Path meta = queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(meta)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("queue has no Chronicle metadata file (a recorder creates it when it opens the queue): missing file="
+                        + meta);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the queue's metadata file: file=" + meta, e);
+            }
+        }
     }
 
     /** Opens the queue in {@code queueDir}; its schema comes from the directory, never from the caller. */
@@ -64,13 +116,13 @@ public final class QueueReader implements AutoCloseable {
         return schema;
     }
 
+    public Path queueDir() {
+        return queueDir;
+    }
+
     /** The queue's identity (a queue created before identities gets one on this first open). */
     public QueueIdentity identity() {
         return identity;
-    }
-
-    public Path queueDir() {
-        return queueDir;
     }
 
     /** How long one cycle (one cycle file) lasts. */
@@ -78,16 +130,9 @@ public final class QueueReader implements AutoCloseable {
         return queue.rollCycle().lengthInMillis();
     }
 
-    /** The queue's cycle files with their cycles, oldest first; names that are not of this queue's roll cycle are left out. */
-    public java.util.SortedMap<Integer, Path> cycleFiles() throws java.io.IOException {
-        java.util.SortedMap<Integer, Path> out = new java.util.TreeMap<>();
-        for (Path f : QueueFiles.cycleFiles(queueDir)) {
-            int c = QueueFiles.cycleOf(f.getFileName().toString(), queue.rollCycle());
-            if (c >= 0) {
-                out.put(c, f);
-            }
-        }
-        return out;
+    /** The queue's cycle files on disk with their cycles, oldest first. */
+    public java.util.SortedMap<Integer, Path> cycleFiles() {
+        return cycleFiles.between(-1, Integer.MAX_VALUE);
     }
 
     /**
@@ -98,51 +143,210 @@ public final class QueueReader implements AutoCloseable {
         ((net.openhft.chronicle.core.io.SingleThreadedChecked) tailer).singleThreadedCheckReset();
     }
 
-    /** Positions before the first record of the queue. */
+    /**
+     * Positions before the first record of the queue (forgetting any damage met before).
+     *
+     * @throws QueueDamagedException when the first cycle file is damaged before its first record (kept: reads throw it)
+     */
     public void toStart() {
-        tailer.toStart();
+        verifier.positioned(-1);
+        try {
+            verifier.preflight();
+            // Chronicle's toStart goes to the first cycle its listing knows, which a read-only queue never refreshes: once
+            // retention deleted that file, it would find nothing. Go to the first cycle file on disk with a record instead.
+            long first = counts.firstIndex();
+            if (first == Long.MAX_VALUE || !moveTailer(tailer, first)) {
+                tailer.toStart();
+            }
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
     }
 
     /**
-     * Positions so the next record read is the one at {@code index}.
+     * Positions so the next record read is the one at {@code index} (forgetting any damage met before).
      *
      * @return false when the queue has no record at that index (the position is then undefined)
+     * @throws QueueDamagedException when the cycle file of {@code index} is damaged before that record (kept: reads throw
+     *     it)
      */
     public boolean moveTo(long index) {
-        return tailer.moveToIndex(index);
+        verifier.positioned(index);
+        try {
+            verifier.preflight();
+            return moveTailer(tailer, index);
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
     }
 
     /**
-     * Reads at most {@code max} records, handing each to {@code consumer}.
+     * Chronicle's moveToIndex goes to the index entry at or before {@code index} and scans on from it, which the
+     * verifier checked first; but when the tailer's previous move was less than 70 records before, it scans on from
+     * there instead, over records nobody checked. It does that only in the direction of that move: move without one.
+     */
+    private static boolean moveTailer(ExcerptTailer t, long index) {
+        t.direction(TailerDirection.NONE);
+        try {
+            return t.moveToIndex(index);
+        } finally {
+            t.direction(TailerDirection.FORWARD);
+        }
+    }
+
+    /**
+     * Reads at most {@code max} records, handing each to {@code consumer}. When damage stops the reading after some
+     * records were handed on in this call, it returns their number and the next call throws.
      *
      * @return the number read; 0 when the reader is at the end of the queue
+     * @throws QueueDamagedException when the next record cannot be read from the file; thrown again by every later call
+     *     until the reader is repositioned or moved past the damage with {@link #skipDamagedRange(long)}
      */
     public int read(Consumer consumer, int max) {
+        try {
+            verifier.beforeRead();
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
         int n = 0;
-        while (n < max) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    break;
+        try {
+            while (n < max && !verifier.stopped()) {
+                DocumentContext dc;
+                try {
+                    dc = tailer.readingDocument();
+                } catch (InternalError | RuntimeException e) {
+                    throw failed(e);
                 }
-                Bytes<?> b = dc.wire().bytes();
-                long pos = b.readPosition();
-                long len = b.readRemaining();
-                reader.wrap(b, pos, len);
-                consumer.accept(dc.index(), reader);
-                n++;
+                try {
+                    Bytes<?> b;
+                    long pos;
+                    long len;
+                    long index;
+                    try {
+                        if (!dc.isPresent()) {
+                            verifier.nothingRead();
+                            break;
+                        }
+                        b = dc.wire().bytes();
+                        pos = b.readPosition();
+                        len = b.readRemaining();
+                        index = dc.index();
+                        if (!verifier.accept(index, pos - CycleFileDescriptor.HEADER_LENGTH, len, b.bytesStore())) {
+                            dc.rollbackOnClose();
+                            break;
+                        }
+                    } catch (InternalError | RuntimeException e) {
+                        // A fault of the mapping surfaces at the thread's next safepoint, so possibly here, not in the tailer.
+                        throw failed(e);
+                    }
+                    reader.wrap(b, pos, len);
+                    try {
+                        consumer.accept(index, reader);
+                    } catch (InternalError e) {
+                        throw failed(e); // the file was cut short under the record after it was checked
+                    }
+                    n++;
+                } catch (QueueDamagedException e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                } finally {
+                    closeQuietly(dc);
+                }
             }
+        } catch (QueueDamagedException e) {
+            if (n > 0) {
+                return n; // the verifier keeps it: the next call throws
+            }
+            throw e;
+        }
+        if (n == 0 && verifier.stopped()) {
+            throw verifier.damage();
         }
         return n;
     }
 
-    /** Index of the last record in the queue, or -1 when empty. */
-    public long lastIndex() {
-        return queue.lastIndex();
+    private void closeQuietly(DocumentContext dc) {
+        try {
+            dc.close();
+        } catch (InternalError | RuntimeException e) {
+            if (verifier.damage() == null) {
+                throw failed(e);
+            }
+        }
     }
 
-    /** Index of the first record in the queue, or Long.MAX_VALUE when empty. */
+    /** A failure inside Chronicle: the damage it ran into when the file shows it, else the failure itself as damage. */
+    private QueueDamagedException failed(Throwable e) {
+        if (e instanceof QueueDamagedException q) {
+            return q;
+        }
+        if (e instanceof net.openhft.chronicle.core.io.ClosedIllegalStateException c) {
+            throw c;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof NullPointerException) {
+            throw (RuntimeException) e; // a bug, not damage
+        }
+        int c = tailer == null ? -1 : tailer.cycle();
+        return verifier.diagnose(e, c == Integer.MIN_VALUE || c < 0 ? null : verifier.cycleFiles().path(c));
+    }
+
+    /**
+     * Moves past the damaged range that stopped the reader, so reading resumes at the first index after it that Chronicle
+     * can position at: the first intact index entry after the damage (index entries are every few hundred or thousand
+     * records, so intact records just after the damage may be skipped with it), else the start of the next cycle file.
+     * This is the only way the reader moves past records it could not read; the caller must record the returned range.
+     *
+     * @param fromIndex the first index of the damaged range, {@link QueueDamagedException#damagedFromIndex()}: naming it
+     *     makes sure the range skipped is the one that was reported
+     * @return the indexes skipped and why
+     * @throws IllegalStateException when the reader has not met damage, or nothing after it can be read yet (the rest
+     *     of the cycle is lost and no later cycle file exists: try again once one does)
+     * @throws IllegalArgumentException when the damage met starts at another index
+     */
+    public DamagedRange skipDamagedRange(long fromIndex) {
+        QueueDamagedException d = verifier.damage();
+        if (d == null) {
+            throw new IllegalStateException("no damage to skip: the reader has met none since it was positioned: queue=" + queueDir);
+        }
+        if (d.damagedFromIndex() != fromIndex) {
+            throw new IllegalArgumentException("the damage met starts at another index: fromIndex=" + fromIndex + ", damagedFromIndex="
+                    + d.damagedFromIndex() + ", file=" + d.file());
+        }
+        long resume = d.firstReadableIndex() >= 0 ? d.firstReadableIndex() : verifier.resumeAgain();
+        if (resume < 0) {
+            throw new IllegalStateException("nothing after the damage can be read yet: fromIndex=" + fromIndex + ", file=" + d.file()
+                    + " (the rest of the cycle is lost; try again once a later cycle file exists)");
+        }
+        long skipped = counts.recordsBetween(fromIndex, resume);
+        DamagedRange range = new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
+        verifier.positioned(resume);
+        boolean found;
+        try {
+            verifier.preflight();
+            found = moveTailer(tailer, resume);
+        } catch (QueueDamagedException again) {
+            return range; // more damage right there: reads throw it
+        } catch (InternalError | RuntimeException e) {
+            failed(e);
+            return range;
+        }
+        if (!found) {
+            throw new IllegalStateException("cannot position after the damage: resumeIndex=" + resume + " not found, file=" + d.file());
+        }
+        return range;
+    }
+
+    /**
+     * Index of the last record in the queue, or -1 when empty, from the last cycle file's store header (not from
+     * Chronicle, whose lookup scans the file and would fault on a damaged one).
+     */
+    public long lastIndex() {
+        return counts.lastIndex();
+    }
+
+    /** Index of the first record in the queue (of the first cycle file on disk that has one), or Long.MAX_VALUE when empty. */
     public long firstIndex() {
-        return queue.firstIndex();
+        return counts.firstIndex();
     }
 
     /** Cycle of an index (hour number since the epoch for hourly cycles). */
@@ -151,8 +355,9 @@ public final class QueueReader implements AutoCloseable {
     }
 
     /**
-     * Records after {@code from} up to and including {@code to} (indexes of this queue; their cycles may differ);
-     * {@code from} below 0 counts from the queue's first record.
+     * Records after {@code from} up to and including {@code to} (indexes of this queue's records; their cycles may
+     * differ), from the cycle files' store headers; {@code from} below 0 counts from the queue's first record; -1 when a
+     * cycle file's header cannot be read.
      */
     public long recordsBetween(long from, long to) {
         if (to <= from) {
@@ -160,37 +365,28 @@ public final class QueueReader implements AutoCloseable {
         }
         if (from < 0) {
             long first = firstIndex();
-            return first == Long.MAX_VALUE || first > to ? 0 : 1 + recordsBetween(first, to);
+            if (first == Long.MAX_VALUE || first > to) {
+                return 0;
+            }
+            long rest = counts.recordsBetween(first, to);
+            return rest < 0 ? -1 : rest + 1;
         }
-        int c1 = cycleOf(from);
-        int c2 = cycleOf(to);
-        if (c1 == c2) {
-            return to - from;
-        }
-        RollCycle rc = queue.rollCycle();
-        long n = recordsInCycle(c1) - 1 - rc.toSequenceNumber(from);
-        for (int c = c1 + 1; c < c2; c++) {
-            n += recordsInCycle(c);
-        }
-        return n + rc.toSequenceNumber(to) + 1;
+        return counts.recordsBetween(from, to);
     }
 
-    /** Records in a cycle, from Chronicle's index. Does not move the reading position. */
+    /**
+     * Records in a cycle, from its store header: 0 when the cycle has no file, -1 when the file's header is damaged. Does
+     * not move the reading position.
+     */
     public long recordsInCycle(int cycle) {
-        if (counter == null) {
-            counter = queue.createTailer();
-        }
-        ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
-        return counter.excerptsInCycle(cycle);
+        return counts.recordsInCycle(cycle);
     }
 
     @Override
     public void close() {
-        if (counter != null) {
-            ((net.openhft.chronicle.core.io.SingleThreadedChecked) counter).singleThreadedCheckReset();
-            counter.close();
-        }
         tailer.close();
+        verifier.close();
+        counts.close();
         queue.close();
     }
 }

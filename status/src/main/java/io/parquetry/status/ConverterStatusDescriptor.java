@@ -41,6 +41,8 @@ package io.parquetry.status;
  *  28 reserved
  *  29 output failures in a row (0 while the output is healthy)
  *  30 next retry at ms (0 when not retrying)
+ *  40 files committed because the queue is damaged after them
+ *  41 records skipped in damaged ranges an operator accepted (bin/parquetry skip-damaged)
  * </pre>
  *
  * The converter publishes every value and text slot together, once per status interval and after every commit.
@@ -85,6 +87,8 @@ public final class ConverterStatusDescriptor {
     public static final int RETENTION_DELETED = 27;
     public static final int OUTPUT_FAILURES = 29;
     public static final int NEXT_RETRY_MS = 30;
+    public static final int ROTATIONS_DAMAGE = 40;
+    public static final int SKIPPED_RECORDS = 41;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_DATASET = 1;
