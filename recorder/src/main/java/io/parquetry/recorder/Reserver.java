@@ -106,9 +106,7 @@ final class Reserver {
     private final long cycleMillis;
     /** How long before a cycle begins its file is prepared. */
     private final long leadMillis;
-    private final long indexArrayBytes;
-    private final long headBytes;
-    private final long recordSpan;
+    private final int recordLength;
     private final Thread thread;
     private Pretoucher pretoucher;
 
@@ -150,9 +148,7 @@ final class Reserver {
         File d = dir.toFile();
         this.names = new RollingResourcesCache(rollCycle, epoch, name -> new File(d, name + ".cq4"),
                 f -> f.getName().substring(0, f.getName().length() - 4));
-        this.indexArrayBytes = indexArrayBytes(rollCycle);
-        this.headBytes = 2 * indexArrayBytes + CycleReservation.HEADER_PAGE;
-        this.recordSpan = recordSpan(recordLength);
+        this.recordLength = recordLength;
         this.margin = margin(0);
         long needed = minimumReserveAhead(1);
         if (reserveAhead < needed) {
@@ -179,8 +175,27 @@ final class Reserver {
      * How far past Chronicle's write position a cycle must be reserved for a writer to begin a record: the last record
      * and the index arrays after it (or a new cycle file's header and first indexes), and one record in flight per writer.
      */
-    long margin(int writers) {
-        return headBytes + indexArrayBytes + (long) Math.max(1, writers) * recordSpan;
+    static long margin(RollCycle rollCycle, int recordLength, int writers) {
+        long index = indexArrayBytes(rollCycle);
+        return headBytes(rollCycle) + index + (long) Math.max(1, writers) * recordSpan(recordLength);
+    }
+
+    /** Where a new cycle file's first record goes at the latest: the header page and two index arrays. */
+    static long headBytes(RollCycle rollCycle) {
+        return 2 * indexArrayBytes(rollCycle) + CycleReservation.HEADER_PAGE;
+    }
+
+    /** The least {@code reserveAhead} that leaves room to work with {@code writers} writers: the low-water mark and a step. */
+    static long minimumReserveAhead(RollCycle rollCycle, int recordLength, int writers) {
+        return 2 * margin(rollCycle, recordLength, writers) + 2 * STEP;
+    }
+
+    private long margin(int writers) {
+        return margin(queue.rollCycle(), recordLength, writers);
+    }
+
+    private long minimumReserveAhead(int writers) {
+        return minimumReserveAhead(queue.rollCycle(), recordLength, writers);
     }
 
     /**
@@ -189,11 +204,6 @@ final class Reserver {
      */
     private long lowWater() {
         return 2 * margin + STEP;
-    }
-
-    /** The least {@code reserveAhead} that leaves room to work with {@code writers} writers: the low-water mark and a step. */
-    long minimumReserveAhead(int writers) {
-        return 2 * margin(writers) + 2 * STEP;
     }
 
     /**

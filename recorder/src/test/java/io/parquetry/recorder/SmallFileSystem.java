@@ -51,13 +51,18 @@ final class SmallFileSystem implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        String out = run("umount", mountPoint.toString());
-        if (out != null) {
-            out = run("umount", "-l", mountPoint.toString()); // still busy (a child JVM's mapping): detach it
-        }
-        if (out != null) {
-            throw new IOException("cannot unmount " + mountPoint + ": " + out);
+    public void close() throws IOException {
+        try {
+            String out = run("umount", mountPoint.toString());
+            if (out != null) {
+                out = run("umount", "-l", mountPoint.toString()); // still busy (a child JVM's mapping): detach it
+            }
+            if (out != null) {
+                throw new IOException("cannot unmount " + mountPoint + ": " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unmounting " + mountPoint, e);
         }
     }
 
