@@ -548,7 +548,11 @@ final class Reserver {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String name = p.getFileName().toString();
                 if (name.endsWith(".cq4")) {
-                    cycles.add(names.parseCount(name.substring(0, name.length() - 4)));
+                    try {
+                        cycles.add(names.parseCount(name.substring(0, name.length() - 4)));
+                    } catch (RuntimeException notOurs) {
+                        // not a cycle file of this roll cycle: Chronicle ignores it too
+                    }
                 }
             }
         }

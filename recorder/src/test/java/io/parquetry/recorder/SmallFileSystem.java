@@ -8,24 +8,52 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real, small tmpfs mounted for one test ({@code mount -t tmpfs -o size=...}), so a test can fill a file system for
- * real. Needs root (CI runs the tests as root); where mounting is refused the test is skipped, saying why, never passed.
+ * A real, small file system mounted for one test, so a test can fill it for real: a tmpfs ({@code mount -t tmpfs -o
+ * size=...}) or an ext4 image on a loop device. Needs root (CI runs the tests as root); where mounting is refused the
+ * test is skipped, saying why, never passed.
  */
 final class SmallFileSystem implements AutoCloseable {
 
     private final Path mountPoint;
+    private final Path image;
 
-    private SmallFileSystem(Path mountPoint) {
+    private SmallFileSystem(Path mountPoint, Path image) {
         this.mountPoint = mountPoint;
+        this.image = image;
     }
 
-    /** Mounts a tmpfs of {@code bytes} at {@code mountPoint} (created), or aborts the calling test with the reason. */
-    static SmallFileSystem mount(Path mountPoint, long bytes) throws IOException, InterruptedException {
+    /**
+     * Mounts a file system of {@code type} ({@code tmpfs} or {@code ext4}) and {@code bytes} at {@code mountPoint}
+     * (created; an ext4 image goes beside it), or aborts the calling test with the reason.
+     */
+    static SmallFileSystem mount(String type, Path mountPoint, long bytes) throws IOException, InterruptedException {
         Files.createDirectories(mountPoint);
-        String out = run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", mountPoint.toString());
-        Assumptions.assumeTrue(out == null, () -> "skipped: cannot mount a " + bytes + "-byte tmpfs at " + mountPoint
-                + " (the full-disk tests need root, as in CI): " + out);
-        return new SmallFileSystem(mountPoint);
+        if (type.equals("tmpfs")) {
+            String out = run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", mountPoint.toString());
+            Assumptions.assumeTrue(out == null, () -> "skipped: cannot mount a " + bytes + "-byte tmpfs at " + mountPoint
+                    + " (the full-disk tests need root, as in CI): " + out);
+            return new SmallFileSystem(mountPoint, null);
+        }
+        if (!type.equals("ext4")) {
+            throw new IllegalArgumentException("file system type: type=" + type);
+        }
+        Path image = mountPoint.resolveSibling(mountPoint.getFileName() + ".img");
+        try (var ch = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+            ch.position(bytes - 1);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[1]));
+        }
+        // -m 0: no blocks kept for root, so what the recorder sees free is what it can use.
+        String mkfs = run("mkfs.ext4", "-q", "-F", "-m", "0", image.toString());
+        Assumptions.assumeTrue(mkfs == null, () -> "skipped: cannot make an ext4 image: " + mkfs);
+        String out = run("mount", "-o", "loop", image.toString(), mountPoint.toString());
+        if (out != null) {
+            Files.deleteIfExists(image);
+        }
+        Assumptions.assumeTrue(out == null, () -> "skipped: cannot loop-mount an ext4 image at " + mountPoint
+                + " (the full-disk tests need root and a loop device, as in CI): " + out);
+        return new SmallFileSystem(mountPoint, image);
     }
 
     Path path() {
@@ -59,6 +87,9 @@ final class SmallFileSystem implements AutoCloseable {
             }
             if (out != null) {
                 throw new IOException("cannot unmount " + mountPoint + ": " + out);
+            }
+            if (image != null) {
+                Files.deleteIfExists(image);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
