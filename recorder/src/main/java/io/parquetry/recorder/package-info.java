@@ -1,6 +1,8 @@
 /**
  * The recorder: hot threads append schema-described fixed-layout records to a Chronicle Queue through a
  * {@link io.parquetry.recorder.RecordWriter} (no allocation, no lock of ours, no syscall per record), and read them
- * back with a {@link io.parquetry.recorder.QueueReader} and {@link io.parquetry.recorder.RecordReader} flyweight.
+ * back with a {@link io.parquetry.recorder.QueueReader} and {@link io.parquetry.recorder.RecordReader} flyweight. The
+ * queue's files are allocated on disk ahead of the writers ({@code Reserver}), so a full disk refuses appends and never
+ * faults a thread of the recorder.
  */
 package io.parquetry.recorder;
