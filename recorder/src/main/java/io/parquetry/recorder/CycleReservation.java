@@ -96,42 +96,20 @@ final class CycleReservation {
     }
 
     /**
-     * Extends the reservation towards {@code target} in steps of {@code step} bytes, spending at most {@code budget}
-     * bytes of new reservation (the file system's free space above the disk guard's threshold).
+     * Allocates {@code [reservedUpTo(), upTo)} in one call.
      *
-     * @return 0 when {@code target} is reached, {@link Fallocate#ENOSPC} when the file system or the budget ran out, or
-     *     another errno
+     * @return 0, or the errno ({@link Fallocate#ENOSPC} when the file system is full); nothing changes on failure
      */
-    int extend(Fallocate fallocate, long target, long step, long budget) {
+    int reserveTo(Fallocate fallocate, long upTo) {
         long from = reservedUpTo;
-        if (from == 0 && target > step) {
-            // Everything below the write position was written (or is one of Chronicle's index arrays, which are sparse):
-            // one call, most of whose range is usually allocated already and costs no space.
-            long written = Math.min(writePosition(), target) & ~(step - 1);
-            if (written > 0) {
-                int rc = fallocate.reserve(fd, 0, written);
-                if (rc != 0) {
-                    return rc;
-                }
-                reservedUpTo = written;
-                from = written;
-            }
+        if (upTo <= from) {
+            return 0;
         }
-        long left = budget;
-        while (from < target) {
-            long len = Math.min(step, target - from);
-            if (left < len) {
-                return Fallocate.ENOSPC;
-            }
-            int rc = fallocate.reserve(fd, from, len);
-            if (rc != 0) {
-                return rc;
-            }
-            from += len;
-            left -= len;
-            reservedUpTo = from;
+        int rc = fallocate.reserve(fd, from, upTo - from);
+        if (rc == 0) {
+            reservedUpTo = upTo;
         }
-        return 0;
+        return rc;
     }
 
     void close(Fallocate fallocate) {

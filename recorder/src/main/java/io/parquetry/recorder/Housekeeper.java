@@ -82,24 +82,27 @@ final class Housekeeper {
     /**
      * Trips the guard when free space falls below the threshold, or while the reserving thread cannot reserve space ahead
      * of the writers (it trips the guard itself at once; this keeps it tripped); clears it once free space is back above
-     * the threshold plus the hysteresis and the reservation has caught up.
+     * the threshold plus the hysteresis and the reservation has caught up. Free space here includes what the recorder has
+     * reserved and not yet written: that is room for its appends, which the file system reports as used.
      */
     void checkDisk() {
         long free = freeSpace.getAsLong();
         freeBytes = free;
         boolean tripped = recorder.diskGuardTripped();
         long threshold = options.diskGuardMinFreeBytes();
-        boolean low = free >= 0 ? free < (tripped ? threshold + options.diskGuardHysteresisBytes() : threshold) : tripped;
+        long spare = reserver.spareBytes();
+        boolean low = free >= 0 ? free + spare < (tripped ? threshold + options.diskGuardHysteresisBytes() : threshold) : tripped;
         boolean trip = low || reserver.starved();
         if (trip == tripped) {
             return;
         }
         recorder.diskGuardTripped(trip);
         if (trip) {
-            LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, minFreeBytes={}, reservationStarved={}",
-                    recorder.queueDir(), free, threshold, reserver.starved());
+            LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}, minFreeBytes={}, "
+                    + "reservationStarved={}", recorder.queueDir(), free, spare, threshold, reserver.starved());
         } else {
-            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}", recorder.queueDir(), free);
+            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}", recorder.queueDir(),
+                    free, spare);
         }
     }
 

@@ -129,6 +129,7 @@ final class Reserver {
     private boolean prepareFailing;
     private volatile boolean stopping;
     private volatile long reservedBytes;
+    private volatile long spareBytes;
 
     Reserver(Recorder recorder, SingleChronicleQueue queue, CycleClock clock, Fallocate fallocate, LongSupplier freeSpace,
             RecorderOptions options, int recordLength) {
@@ -137,7 +138,7 @@ final class Reserver {
         this.clock = clock;
         this.fallocate = fallocate;
         this.freeSpace = freeSpace;
-        // Never below the threshold plus the hysteresis: the guard, once tripped, clears only above that, and must be able to.
+        // Never below the threshold plus the hysteresis: reserving alone must not trip the free-space check, nor keep it tripped.
         this.minFree = options.diskGuardMinFreeBytes() + options.diskGuardHysteresisBytes();
         this.reserveAhead = options.reserveAhead();
         this.dir = recorder.queueDir();
@@ -300,6 +301,14 @@ final class Reserver {
         publish();
     }
 
+    /**
+     * Bytes reserved and not yet written in the cycles writers may append to: room for the recorder's own appends that
+     * the file system no longer reports as free (the disk guard counts it as free).
+     */
+    long spareBytes() {
+        return spareBytes;
+    }
+
     /** True while the reservation could not keep up (the disk is full, or the guard's threshold reached). */
     boolean starved() {
         return starved;
@@ -404,14 +413,17 @@ final class Reserver {
             moveSpan(wall, hi);
         }
         boolean short0 = false;
+        long spare = 0;
         for (CycleReservation r : held.values()) {
             if (extend(r) != 0 && r.reservedUpTo() - r.writePosition() < lowWater()) {
                 short0 = true;
             }
+            spare += Math.max(0, r.reservedUpTo() - r.writePosition());
             if (!offsetChecked && r.isCycleFile()) {
                 checkWritePositionOffset(r.cycle);
             }
         }
+        spareBytes = spare;
         starved(short0 || held.isEmpty());
         if (!stale.isEmpty()) {
             deleteStale();
@@ -483,15 +495,50 @@ final class Reserver {
         if (r.reservedUpTo() >= target - STEP) {
             return 0; // topped up within a step: not worth a call
         }
-        long free = freeSpace.getAsLong();
-        long budget = free < 0 ? Long.MAX_VALUE : Math.max(0, free - minFree);
-        long before = r.reservedUpTo();
-        int rc = r.extend(fallocate, target, STEP, budget);
-        reservedBytes += r.reservedUpTo() - before;
+        int rc = extend(r, target, this::budget);
         if (rc != 0 && rc != Fallocate.ENOSPC) {
             LOG.warn("reservation failed: queue={}, {}, error={}", dir, r, fallocate.describe(rc));
         }
         return rc;
+    }
+
+    /**
+     * Extends a reservation towards {@code target} in steps, each only while {@code budget} has room for it (asked again
+     * before every step: a file system spends some blocks of its own on an allocation).
+     *
+     * @return 0 when {@code target} is reached, {@link Fallocate#ENOSPC} when the file system or the budget ran out, or
+     *     another errno
+     */
+    private int extend(CycleReservation r, long target, LongSupplier budget) {
+        if (r.reservedUpTo() == 0) {
+            // Everything below the write position was written (or is one of Chronicle's index arrays, which are sparse):
+            // one call, most of whose range is usually allocated already and costs little space.
+            long written = Math.min(r.writePosition(), target) & ~(STEP - 1);
+            int rc = r.reserveTo(fallocate, written);
+            if (rc != 0) {
+                return rc;
+            }
+            reservedBytes += written;
+        }
+        while (r.reservedUpTo() < target) {
+            long to = Math.min(r.reservedUpTo() + STEP, target);
+            long len = to - r.reservedUpTo();
+            if (budget.getAsLong() < len) {
+                return Fallocate.ENOSPC;
+            }
+            int rc = r.reserveTo(fallocate, to);
+            if (rc != 0) {
+                return rc;
+            }
+            reservedBytes += len;
+        }
+        return 0;
+    }
+
+    /** Free space above what must stay free; unlimited when the file system does not say (then ENOSPC decides). */
+    private long budget() {
+        long free = freeSpace.getAsLong();
+        return free < 0 ? Long.MAX_VALUE : Math.max(0, free - minFree);
     }
 
     private void starved(boolean now) {
@@ -565,7 +612,7 @@ final class Reserver {
         CycleReservation r = CycleReservation.open(fallocate, cycle, cycleFile(cycle), precreatedFile(cycle));
         try {
             long target = (r.writePosition() + margin(1) + STEP - 1) & ~(STEP - 1);
-            int rc = r.extend(fallocate, target, STEP, Long.MAX_VALUE);
+            int rc = extend(r, target, () -> Long.MAX_VALUE);
             if (rc != 0) {
                 throw new IllegalStateException("cannot reserve the end of an existing cycle file, the disk may be full: file="
                         + r.file + ", reserved=" + r.reservedUpTo() + ", needed=" + target + ", error=" + fallocate.describe(rc));

@@ -88,7 +88,9 @@ public final class DiskFillingProducer {
             }
             resumed.countDown();
             if (!done.await(60, TimeUnit.SECONDS)) {
-                System.out.println("NOT RESUMED within 60 s: " + counts(committed, refused) + " guard=" + rec.diskGuardTripped());
+                System.out.println("NOT RESUMED within 60 s: " + counts(committed, refused) + " guard=" + rec.diskGuardTripped()
+                        + " starved=" + rec.reserver().starved() + " freeBytes=" + Files.getFileStore(queue).getUsableSpace()
+                        + " held=" + rec.reserver().heldCycles() + " reserved=" + rec.reserver().reservedBytes());
                 System.exit(5);
             }
             if (failure.get() != null) {
