@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -97,7 +98,7 @@ public final class Recorder implements AutoCloseable {
             st.text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle);
             st.value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
             st.endUpdate();
-            LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : () -> usableSpace(queueDir);
+            LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
             rs = new Reserver(this, queue, clock, fallocate, freeSpace, options, schema.recordLength());
             rs.open(System.currentTimeMillis());
             hk = new Housekeeper(this, queue, st, options, freeSpace, rs);
@@ -119,12 +120,19 @@ public final class Recorder implements AutoCloseable {
         reserver.start(pretoucher);
     }
 
-    private static long usableSpace(Path dir) {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            return -1;
-        }
+    /**
+     * Free space of the queue's file system, asked often (before each step of a reservation): the file store is looked up
+     * once (that reads the mount table), its free space is one {@code statvfs} per call. -1 when unknown.
+     */
+    private static LongSupplier usableSpace(Path dir) throws IOException {
+        FileStore store = Files.getFileStore(dir);
+        return () -> {
+            try {
+                return store.getUsableSpace();
+            } catch (IOException e) {
+                return -1;
+            }
+        };
     }
 
     /**

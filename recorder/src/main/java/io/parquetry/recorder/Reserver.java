@@ -97,6 +97,8 @@ final class Reserver {
     private final CycleClock clock;
     private final Fallocate fallocate;
     private final LongSupplier freeSpace;
+    private final LongSupplier budget = this::budget;
+    private final LongSupplier unlimited = () -> Long.MAX_VALUE;
     /** Free space the reservation never goes below. */
     private final long minFree;
     private final long reserveAhead;
@@ -495,7 +497,7 @@ final class Reserver {
         if (r.reservedUpTo() >= target - STEP) {
             return 0; // topped up within a step: not worth a call
         }
-        int rc = extend(r, target, this::budget);
+        int rc = extend(r, target, budget);
         if (rc != 0 && rc != Fallocate.ENOSPC) {
             LOG.warn("reservation failed: queue={}, {}, error={}", dir, r, fallocate.describe(rc));
         }
@@ -612,7 +614,7 @@ final class Reserver {
         CycleReservation r = CycleReservation.open(fallocate, cycle, cycleFile(cycle), precreatedFile(cycle));
         try {
             long target = (r.writePosition() + margin(1) + STEP - 1) & ~(STEP - 1);
-            int rc = extend(r, target, () -> Long.MAX_VALUE);
+            int rc = extend(r, target, unlimited);
             if (rc != 0) {
                 throw new IllegalStateException("cannot reserve the end of an existing cycle file, the disk may be full: file="
                         + r.file + ", reserved=" + r.reservedUpTo() + ", needed=" + target + ", error=" + fallocate.describe(rc));
