@@ -54,15 +54,17 @@ final class CycleReservation {
     }
 
     /**
-     * Opens the cycle file when it exists, else creates (or reuses) the pre-created file, with a length of one page so
-     * its header can be mapped; nothing is reserved yet.
+     * Opens the cycle file when it exists, else creates (or reuses) the pre-created file, at least one page long so its
+     * header can be mapped; nothing is reserved yet.
      */
     static CycleReservation open(Fallocate fallocate, int cycle, Path file, Path precreated) throws IOException {
         boolean real = Files.exists(file);
         Path target = real ? file : precreated;
         int fd = fallocate.open(target, !real);
         try {
-            if (!real && Files.size(target) < HEADER_PAGE) {
+            if (Files.size(target) < HEADER_PAGE) {
+                // Our pre-created file, or an empty cycle file left by a crash: the header page must exist to be mapped and
+                // read (zeros are what Chronicle finds in a file it is about to initialise).
                 fallocate.setLength(fd, HEADER_PAGE);
             }
             ByteBuffer header;
