@@ -4,7 +4,6 @@ import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -17,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's one background thread: disk guard, periodic msync and status publication. Nothing here runs on a
- * producing thread.
+ * The recorder's housekeeping thread: the disk guard's free-space check, periodic msync and status publication. Nothing
+ * here runs on a producing thread.
  */
 final class Housekeeper {
 
@@ -29,6 +28,7 @@ final class Housekeeper {
     private final StatusFile status;
     private final RecorderOptions options;
     private final LongSupplier freeSpace;
+    private final Reserver reserver;
     private final ScheduledExecutorService executor;
     private volatile long syncedIndex = -1;
     private volatile long lastSyncMillis;
@@ -37,26 +37,19 @@ final class Housekeeper {
     private long lastAppendMillis;
     private int syncedCycleFiles = -1;
 
-    Housekeeper(Recorder recorder, SingleChronicleQueue queue, StatusFile status, RecorderOptions options) {
+    Housekeeper(Recorder recorder, SingleChronicleQueue queue, StatusFile status, RecorderOptions options, LongSupplier freeSpace,
+            Reserver reserver) {
         this.recorder = recorder;
         this.queue = queue;
         this.status = status;
         this.options = options;
-        Path dir = recorder.queueDir();
-        this.freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : () -> usableSpace(dir);
+        this.freeSpace = freeSpace;
+        this.reserver = reserver;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parquetry-recorder-housekeeping");
             t.setDaemon(true);
             return t;
         });
-    }
-
-    private static long usableSpace(Path dir) {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     void start() {
@@ -84,20 +77,30 @@ final class Housekeeper {
         };
     }
 
+    /**
+     * Trips the guard when free space falls below the threshold, or while the reserving thread cannot reserve space ahead
+     * of the writers (it trips the guard itself at once; this keeps it tripped); clears it once free space is back above
+     * the threshold plus the hysteresis and the reservation has caught up. Free space here includes what the recorder has
+     * reserved and not yet written: that is room for its appends, which the file system reports as used.
+     */
     void checkDisk() {
         long free = freeSpace.getAsLong();
         freeBytes = free;
-        if (free < 0) {
-            return; // unknown: keep the last decision
-        }
         boolean tripped = recorder.diskGuardTripped();
         long threshold = options.diskGuardMinFreeBytes();
-        if (!tripped && free < threshold) {
-            recorder.diskGuardTripped(true);
-            LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, minFreeBytes={}", recorder.queueDir(), free, threshold);
-        } else if (tripped && free >= threshold + options.diskGuardHysteresisBytes()) {
-            recorder.diskGuardTripped(false);
-            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}", recorder.queueDir(), free);
+        long spare = reserver.spareBytes();
+        boolean low = free >= 0 ? free + spare < (tripped ? threshold + options.diskGuardHysteresisBytes() : threshold) : tripped;
+        boolean trip = low || reserver.starved();
+        if (trip == tripped) {
+            return;
+        }
+        recorder.diskGuardTripped(trip);
+        if (trip) {
+            LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}, minFreeBytes={}, "
+                    + "reservationStarved={}", recorder.queueDir(), free, spare, threshold, reserver.starved());
+        } else {
+            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}", recorder.queueDir(),
+                    free, spare);
         }
     }
 

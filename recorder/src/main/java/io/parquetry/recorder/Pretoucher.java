@@ -1,19 +1,15 @@
 package io.parquetry.recorder;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Touches the pages of the current cycle file ahead of the writers, on a thread of its own, so that the page faults of
- * a growing queue file happen here and not on a producing thread.
+ * Touches the pages of the current cycle file ahead of the writers, on the reserving thread ({@link Reserver}), so that
+ * the page faults of a growing queue file happen there and not on a producing thread.
  *
  * <p>Why: a cycle file is sparse and mapped. The first access to a page that is not in the page cache makes the kernel
  * read the file around it, and for a hole that means allocating and zeroing pages: on this project's machines the
@@ -22,34 +18,27 @@ import org.slf4j.LoggerFactory;
  * {@code page_cache_ra_order} → {@code ext4_mpage_readpages} → {@code memset}). At 1 M appends/s that was the whole p99.
  * Even with the page in the page cache, the first write to each page of a mapping is a page fault of its own.
  *
- * <p>How: writers publish where their last record ended ({@link RecordWriter}, one ordered store per commit). Every
- * {@link #PERIOD_NANOS} (backing off to {@link #IDLE_PERIOD_NANOS} while nothing is appended) this thread takes the
- * cycle file's chunks from Chronicle's own {@link MappedFile} (the same mapping, at the same addresses, that the writers
- * use: Chronicle shares one mapping per chunk) and write-touches one
- * aligned long per page from just past the furthest writer up to {@code ahead} bytes beyond it. A touch is a
- * compare-and-set of 0 to 0: it never changes a byte, so a record a writer is writing at the same moment is never
- * overwritten, and it takes the page fault, the read-ahead, the file system's write reservation and the page-table entry
- * here. A chunk not mapped yet is mapped here too, before the writer needs it; and a chunk the writers have left is
- * unmapped here too, not on a writer's thread (see {@link #holdWritersChunks}).
+ * <p>How: writers publish where their last record ended ({@link RecordWriter}, one ordered store per commit). On each
+ * pass of the reserving thread this takes the cycle file's chunks from Chronicle's own {@link MappedFile} (the same
+ * mapping, at the same addresses, that the writers use: Chronicle shares one mapping per chunk) and write-touches one
+ * aligned long per page from just past the furthest writer up to {@code ahead} bytes beyond it, but never at or past
+ * what is reserved ({@link Reserver#reservedUpTo(int)}): on a full disk, a touch of a page that is not allocated would
+ * fault. A touch is a compare-and-set of 0 to 0: it never changes a byte, so a record a writer is writing at the same
+ * moment is never overwritten, and it takes the page fault, the read-ahead and the page-table entry here. A chunk not
+ * mapped yet is mapped here too, before the writer needs it; and a chunk the writers have left is unmapped here too, not
+ * on a writer's thread (see {@link #holdWritersChunks}).
  *
- * <p>Cost: touched pages are dirtied, so each cycle file ends with up to {@code ahead} bytes of allocated zeros past its
- * last record. Not covered: the first pages of a new cycle file, which exists only once a writer rolls into it (once a
- * cycle).
+ * <p>Cost: touched pages are dirtied, inside the reservation that already allocated them. Not covered: the first pages
+ * of a new cycle file, which Chronicle writes when a writer rolls into it (once a cycle).
  */
 final class Pretoucher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Pretoucher.class);
     static final long PAGE = 4096;
-    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** Longest pause while nothing is appended: 50 ms of appends at the disk's pace is well inside the distance ahead. */
-    static final long IDLE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Recorder recorder;
     private final SingleChronicleQueue queue;
     private final long ahead;
-    private final Thread thread;
     private final ReferenceOwner owner = ReferenceOwner.temporary("parquetry-pretouch");
-    private volatile boolean stopping;
     private volatile long pagesTouched;
     private volatile long touchedCycle = -1;
 
@@ -59,30 +48,13 @@ final class Pretoucher {
     /** The chunks the writers are in, held so that their unmapping happens here once the writers have moved on. */
     private final MappedBytesStore[] held = new MappedBytesStore[2];
     private final long[] heldIndex = {-1, -1};
-    /** File offset up to which the current cycle file has been touched (written by this thread only). */
+    /** File offset up to which the current cycle file has been touched (written by the reserving thread only). */
     private volatile long touched;
 
     Pretoucher(Recorder recorder, SingleChronicleQueue queue, long ahead) {
         this.recorder = recorder;
         this.queue = queue;
         this.ahead = ahead;
-        this.thread = new Thread(this::run, "parquetry-recorder-pretouch");
-        thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /** Stops the thread and releases what it holds; call before the queue is closed. */
-    void stop() {
-        stopping = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Pages touched since start (for tests and diagnostics). */
@@ -100,34 +72,8 @@ final class Pretoucher {
         return touched;
     }
 
-    private void run() {
-        boolean failedBefore = false;
-        long period = PERIOD_NANOS;
-        try {
-            while (!stopping) {
-                try {
-                    // Every 10 ms while the writers move; backing off to 50 ms while they do not.
-                    period = tick() > 0 ? PERIOD_NANOS : Math.min(period * 2, IDLE_PERIOD_NANOS);
-                    failedBefore = false;
-                } catch (IOException | RuntimeException | InternalError e) {
-                    // A pretouch that fails costs latency, never data: let go, say so once, and try again later.
-                    if (!failedBefore) {
-                        LOG.warn("pretouch failed (appends go on, with page faults on the appending thread): queue={}, cycle={}",
-                                recorder.queueDir(), cycle, e);
-                    }
-                    failedBefore = true;
-                    release();
-                    cycle = -1;
-                }
-                LockSupport.parkNanos(period);
-            }
-        } finally {
-            release();
-        }
-    }
-
-    /** One pass: touches what the writers' progress calls for and returns the number of pages touched. */
-    long tick() throws IOException {
+    /** One pass: touches what the writers' progress calls for, below what is reserved, and returns the pages touched. */
+    long tick(Reserver reserver) throws IOException {
         int c = -1;
         long p = -1;
         for (RecordWriter w : recorder.writers()) {
@@ -156,10 +102,10 @@ final class Pretoucher {
         }
         MappedFile file = store.bytes().mappedFile();
         holdWritersChunks(file, p);
-        long limit = (p + ahead) & ~(PAGE - 1);
+        long limit = Math.min(p + ahead, reserver.reservedUpTo(c)) & ~(PAGE - 1);
         long page = Math.max(touched, (p | (PAGE - 1)) + 1);
         long n = 0;
-        for (; page < limit && !stopping; page += PAGE) {
+        for (; page < limit; page += PAGE) {
             if (chunk == null || !chunk.inside(page, Long.BYTES)) {
                 releaseChunk();
                 chunk = file.acquireByteStore(owner, page);
@@ -224,12 +170,14 @@ final class Pretoucher {
         }
     }
 
-    private void release() {
+    /** Lets go of every chunk and the store: on a failure, and when the reserving thread stops. */
+    void release() {
         releaseChunk();
         for (int k = 0; k < held.length; k++) {
             releaseHeld(k);
         }
         touchedCycle = -1;
+        cycle = -1;
         if (store != null) {
             queue.closeStore(store);
             store = null;

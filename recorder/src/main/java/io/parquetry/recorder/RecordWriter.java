@@ -47,7 +47,10 @@ public final class RecordWriter implements AutoCloseable {
 
     /** A record is started: set fields, then commit. */
     public static final int OK = 0;
-    /** Refused: the disk guard has tripped (free space below its threshold). Nothing was written. */
+    /**
+     * Refused by the disk guard: free space is below its threshold, or the space reserved ahead of the writers is used up
+     * (the disk is full). Nothing was written.
+     */
     public static final int REFUSED_DISK_GUARD = -1;
     /** Refused: this writer or its recorder is closed. Nothing was written. */
     public static final int REFUSED_CLOSED = -2;
@@ -62,6 +65,7 @@ public final class RecordWriter implements AutoCloseable {
     private static final VarHandle REFUSED_CLOSED_COUNT;
     private static final VarHandle HINT_CYCLE;
     private static final VarHandle HINT_POSITION;
+    private static final VarHandle COMMITS;
 
     static {
         try {
@@ -71,6 +75,7 @@ public final class RecordWriter implements AutoCloseable {
             REFUSED_CLOSED_COUNT = l.findVarHandle(RecordWriter.class, "refusedClosed", long.class);
             HINT_CYCLE = l.findVarHandle(RecordWriter.class, "hintCycle", int.class);
             HINT_POSITION = l.findVarHandle(RecordWriter.class, "hintPosition", long.class);
+            COMMITS = l.findVarHandle(RecordWriter.class, "commits", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,6 +86,7 @@ public final class RecordWriter implements AutoCloseable {
     private static final int CLOSED = 2;
 
     private final Recorder recorder;
+    private final Reserver reserver;
     private final Schema schema;
     private final long fingerprint;
     private final ExcerptAppender appender;
@@ -102,9 +108,12 @@ public final class RecordWriter implements AutoCloseable {
     // Written by the owning thread after each commit, read by the pretouch thread.
     private int hintCycle = -1;
     private long hintPosition;
+    // Odd while a commit is inside Chronicle (it may be rolling into a new cycle file), read by the reserving thread.
+    private long commits;
 
-    RecordWriter(Recorder recorder, ExcerptAppender appender) {
+    RecordWriter(Recorder recorder, Reserver reserver, ExcerptAppender appender) {
         this.recorder = recorder;
+        this.reserver = reserver;
         this.schema = recorder.schema();
         this.fingerprint = schema.fingerprint();
         this.appender = appender;
@@ -146,7 +155,7 @@ public final class RecordWriter implements AutoCloseable {
             REFUSED_CLOSED_COUNT.setRelease(this, (long) REFUSED_CLOSED_COUNT.get(this) + 1);
             return REFUSED_CLOSED;
         }
-        if (recorder.diskGuardTripped()) {
+        if (recorder.diskGuardTripped() || !reserver.admits()) {
             REFUSED_DISK.setRelease(this, (long) REFUSED_DISK.get(this) + 1);
             return REFUSED_DISK_GUARD;
         }
@@ -181,18 +190,27 @@ public final class RecordWriter implements AutoCloseable {
         }
         state = IDLE;
         // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
-        // the excerpt is rolled back rather than left to Chronicle's commit-on-close.
-        DocumentContext dc = appender.writingDocument();
+        // the excerpt is rolled back rather than left to Chronicle's commit-on-close. The commit count is odd meanwhile:
+        // Chronicle reads the queue's clock, and may roll into a new cycle file, under its write lock, taken by a
+        // compare-and-set after this store, so the reserving thread, which reads this count after moving the clock, either
+        // sees the commit or the commit sees the new clock (Reserver.deleteStale).
+        long c = (long) COMMITS.get(this);
+        COMMITS.setRelease(this, c + 1);
         long end;
         try {
-            Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(record, 0, recordLength);
-            end = bytes.writePosition();
-        } catch (RuntimeException | Error e) {
-            dc.rollbackOnClose();
-            throw e;
+            DocumentContext dc = appender.writingDocument();
+            try {
+                Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(record, 0, recordLength);
+                end = bytes.writePosition();
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose();
+                throw e;
+            } finally {
+                dc.close();
+            }
         } finally {
-            dc.close();
+            COMMITS.setRelease(this, c + 2);
         }
         APPENDED.setRelease(this, (long) APPENDED.get(this) + 1);
         // Where the pretoucher should work: position first, then (only when it changes) the cycle with release, so a reader
@@ -202,6 +220,11 @@ public final class RecordWriter implements AutoCloseable {
         if (cycle != hintCycle) {
             HINT_CYCLE.setRelease(this, cycle);
         }
+    }
+
+    /** Odd while a commit is inside Chronicle (read by the reserving thread). */
+    long commitSequence() {
+        return (long) COMMITS.getAcquire(this);
     }
 
     /** Cycle of this writer's last record, or -1 before the first (read by the pretouch thread). */

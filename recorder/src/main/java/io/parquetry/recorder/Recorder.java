@@ -6,18 +6,27 @@ import io.parquetry.status.Liveness;
 import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusFileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * The in-process side of Parquetry: one per queue per process. It opens (or creates) the Chronicle Queue in a
- * directory, stores or checks the schema there, runs the disk guard, the optional periodic msync and the status file
- * on one housekeeping thread, touches the queue file's pages ahead of the writers on another ({@link Pretoucher}), and
- * hands out one {@link RecordWriter} per producing thread.
+ * directory, stores or checks the schema there, runs the disk guard's free-space check, the optional periodic msync and
+ * the status file on one housekeeping thread, keeps the queue's files allocated on disk ahead of the writers and touches
+ * their pages on another ({@link Reserver}, {@link Pretoucher}), and hands out one {@link RecordWriter} per producing
+ * thread. No thread of the recorder writes through a mapping into space that is not allocated, so a full disk refuses
+ * appends ({@link RecordWriter#REFUSED_DISK_GUARD}) and never kills the process.
  *
  * <pre>{@code
  * try (Recorder recorder = Recorder.open(queueDir, Schema.load(schemaFile))) {
@@ -34,11 +43,14 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 public final class Recorder implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recorder.class);
+    /** Length Chronicle (2026.4) gives a new queue's metadata file; a longer one is allocated whole too. */
+    private static final int METADATA_BYTES = 128 << 10;
 
     private final Path queueDir;
     private final Schema schema;
     private final RecorderOptions options;
     private final SingleChronicleQueue queue;
+    private final Reserver reserver;
     private final String rollCycle;
     private final QueueIdentity identity;
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
@@ -55,15 +67,19 @@ public final class Recorder implements AutoCloseable {
     private Recorder(Path queueDir, Schema schema, RecorderOptions options) {
         this.queueDir = queueDir;
         this.schema = schema;
-        this.options = options;
+        this.options = options.validate();
         if (Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
             throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
         }
+        Fallocate fallocate = Fallocate.load();
         this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle());
         // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
-        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle));
+        reserveMetadata(fallocate, queueDir);
+        CycleClock clock = new CycleClock();
+        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle))
+                .timeProvider(clock);
         if (options.blockSize() > 0) {
             builder.blockSize(options.blockSize());
         }
@@ -71,23 +87,88 @@ public final class Recorder implements AutoCloseable {
             builder.doubleBuffer(true);
         }
         this.queue = builder.build();
-        Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
-        this.status = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
-                System.currentTimeMillis());
-        try (StatusFile.Update u = status.update()) {
-            u.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString())
-                    .text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity())
-                    .text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle)
-                    .text(RecorderStatusDescriptor.TEXT_QUEUE_ID, identity.id())
-                    .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
+        StatusFile st = null;
+        Housekeeper hk = null;
+        Reserver rs = null;
+        try {
+            reserveMetadata(fallocate, queueDir); // again, should Chronicle have grown it
+            Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
+            st = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
+                    System.currentTimeMillis());
+            try (StatusFile.Update u = st.update()) {
+                u.text(RecorderStatusDescriptor.TEXT_QUEUE, queueDir.toAbsolutePath().toString())
+                        .text(RecorderStatusDescriptor.TEXT_SCHEMA, schema.identity())
+                        .text(RecorderStatusDescriptor.TEXT_ROLL_CYCLE, rollCycle)
+                        .text(RecorderStatusDescriptor.TEXT_QUEUE_ID, identity.id())
+                        .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
+            }
+            LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
+            rs = new Reserver(this, queue, clock, fallocate, freeSpace, options, schema.recordLength());
+            rs.open(System.currentTimeMillis());
+            hk = new Housekeeper(this, queue, st, options, freeSpace, rs);
+        } catch (IOException | RuntimeException e) {
+            if (st != null) {
+                st.close();
+            }
+            queue.close();
+            if (e instanceof IOException) {
+                throw new UncheckedIOException("cannot open the recorder: queue=" + queueDir, (IOException) e);
+            }
+            throw (RuntimeException) e;
         }
-        this.housekeeper = new Housekeeper(this, queue, status, options);
+        this.status = st;
+        this.reserver = rs;
+        this.housekeeper = hk;
         housekeeper.start();
-        if (options.pretouchAhead() > 0) {
-            this.pretoucher = new Pretoucher(this, queue, options.pretouchAhead());
-            pretoucher.start();
-        } else {
-            this.pretoucher = null;
+        this.pretoucher = options.pretouchAhead() > 0 ? new Pretoucher(this, queue, options.pretouchAhead()) : null;
+        reserver.start(pretoucher);
+    }
+
+    /**
+     * Free space of the queue's file system, asked often (before each step of a reservation): the file store is looked up
+     * once (that reads the mount table), its free space is one {@code statvfs} per call. -1 when unknown.
+     */
+    private static LongSupplier usableSpace(Path dir) throws IOException {
+        FileStore store = Files.getFileStore(dir);
+        return () -> {
+            try {
+                return store.getUsableSpace();
+            } catch (IOException e) {
+                return -1;
+            }
+        };
+    }
+
+    /**
+     * Allocates the queue's metadata file (Chronicle's table store: locks, the cycle listing, end-of-file bookkeeping),
+     * which Chronicle maps and writes on any thread. A new one is written with zeros, as Chronicle would find a file it
+     * is about to initialise, so a full disk answers with an error here rather than a fault later.
+     */
+    private static void reserveMetadata(Fallocate fallocate, Path queueDir) {
+        Path meta = queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        try {
+            if (!Files.exists(meta)) {
+                Files.createDirectories(queueDir);
+                try (FileChannel ch = FileChannel.open(meta, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer zeros = ByteBuffer.allocate(METADATA_BYTES);
+                    while (zeros.hasRemaining()) {
+                        ch.write(zeros, zeros.position());
+                    }
+                }
+                return;
+            }
+            int fd = fallocate.open(meta, false);
+            try {
+                int rc = fallocate.reserve(fd, 0, Math.max(Files.size(meta), METADATA_BYTES));
+                if (rc != 0) {
+                    throw new IllegalStateException("cannot allocate the queue's metadata file, the disk may be full: file=" + meta
+                            + ", error=" + fallocate.describe(rc));
+                }
+            } finally {
+                fallocate.close(fd);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot allocate the queue's metadata file: file=" + meta, e);
         }
     }
 
@@ -133,7 +214,8 @@ public final class Recorder implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("recorder is closed: queue=" + queueDir);
         }
-        RecordWriter w = new RecordWriter(this, queue.createAppender());
+        reserver.writerAdded();
+        RecordWriter w = new RecordWriter(this, reserver, queue.createAppender());
         writers.add(w);
         return w;
     }
@@ -220,6 +302,10 @@ public final class Recorder implements AutoCloseable {
         return writers;
     }
 
+    Reserver reserver() {
+        return reserver;
+    }
+
     /** The pretoucher, or null when {@link RecorderOptions#pretouchAhead(long)} is 0. */
     Pretoucher pretoucher() {
         return pretoucher;
@@ -246,9 +332,7 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         closed = true;
-        if (pretoucher != null) {
-            pretoucher.stop();
-        }
+        reserver.stop();
         housekeeper.stop();
         queue.close();
     }

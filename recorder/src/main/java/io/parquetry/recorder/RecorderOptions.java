@@ -12,8 +12,12 @@ import java.util.function.LongSupplier;
  *   hour (so a cycle lines up with an hourly partition) that holds 1.7e10 records, 4.7 M records/s for a whole hour;
  *   Chronicle's default daily cycle holds 4.3e9 a day, about 50 k records/s on average.</li>
  *   <li>{@code diskGuardMinFreeBytes}: appends are refused (counted, {@link RecordWriter#REFUSED_DISK_GUARD}) while the
- *   queue's file system has less free space than this, so a full disk never kills the process with SIGBUS. Default 1 GiB.
- *   They resume once free space is above the threshold plus {@code diskGuardHysteresisBytes} (default 256 MiB).</li>
+ *   queue's file system has less free space than this; the recorder never reserves space below it. Default 1 GiB. They
+ *   resume once free space is above the threshold plus {@code diskGuardHysteresisBytes} (default 256 MiB). A full disk
+ *   never kills the process with SIGBUS, whatever these are (0 included): see {@code reserveAhead}.</li>
+ *   <li>{@code reserveAhead}: how far ahead of the writers the queue's cycle file is allocated on disk. A writer appends
+ *   only into allocated space, so no write of the recorder's threads through the mapping can fault; when the disk is
+ *   full, appends are refused instead. Default 64 MiB (see the setter).</li>
  *   <li>{@code doubleBuffer}: Chronicle's double buffering for contended appends, on by default (see the setter).</li>
  *   <li>{@code pretouchAhead}: how far ahead of the writers a background thread faults in the queue file's pages, so the
  *   producing threads do not take those page faults. Default 32 MiB; 0 turns it off (see the setter).</li>
@@ -30,6 +34,9 @@ public final class RecorderOptions {
     /** Default distance the pretouch thread keeps ahead of the writers: 32 MiB, four 8 MiB read-ahead windows. */
     public static final long DEFAULT_PRETOUCH_AHEAD = 32L << 20;
 
+    /** Default distance the cycle file is reserved ahead of the writers: twice the pretouch distance. */
+    public static final long DEFAULT_RESERVE_AHEAD = 64L << 20;
+
     private String rollCycle = DEFAULT_ROLL_CYCLE;
     private long diskGuardMinFreeBytes = 1L << 30;
     private long diskGuardHysteresisBytes = 256L << 20;
@@ -40,6 +47,7 @@ public final class RecorderOptions {
     private long blockSize;
     private boolean doubleBuffer = true;
     private long pretouchAhead = DEFAULT_PRETOUCH_AHEAD;
+    private long reserveAhead = DEFAULT_RESERVE_AHEAD;
     private LongSupplier freeSpaceProbe;
 
     public static RecorderOptions defaults() {
@@ -115,12 +123,12 @@ public final class RecorderOptions {
     }
 
     /**
-     * How far ahead of the writers' furthest record a background thread write-touches the cycle file's pages (never past
-     * the file's length, which Chronicle extends a block at a time), so the page faults of a growing, sparse queue file
-     * are taken there and not on a producing thread. Without it, on a machine with an 8 MiB read-ahead window, every 8 MiB
-     * of queue stopped the appending thread for about 17 ms in one page fault; p99 at 1 M appends/s went from 17 ms to
-     * 5-14 µs with it (docs/BENCHMARKS.md §2). Costs one thread waking every 10 ms (50 ms when idle), and up to the
-     * distance in allocated zeros at the end of each cycle file. 0 turns it off; otherwise 1 MiB..1 GiB.
+     * How far ahead of the writers' furthest record a background thread write-touches the cycle file's pages, so the page
+     * faults of a growing, sparse queue file are taken there and not on a producing thread. Without it, on a machine with
+     * an 8 MiB read-ahead window, every 8 MiB of queue stopped the appending thread for about 17 ms in one page fault;
+     * p99 at 1 M appends/s went from 17 ms to 5-14 µs with it (docs/BENCHMARKS.md §2). It runs on the thread that keeps
+     * the file reserved ({@link #reserveAhead}), touches reserved pages only, and must be at most half {@code reserveAhead}
+     * (checked when the recorder opens). 0 turns it off; otherwise 1 MiB..1 GiB.
      */
     public RecorderOptions pretouchAhead(long bytes) {
         if (bytes != 0 && (bytes < (1L << 20) || bytes > (1L << 30))) {
@@ -132,6 +140,43 @@ public final class RecorderOptions {
 
     public long pretouchAhead() {
         return pretouchAhead;
+    }
+
+    /**
+     * How far past the writers' last record the current cycle file is allocated on disk ({@code fallocate}, which never
+     * changes a byte), by a background thread that keeps it topped up every 10 ms. Writers append only inside it, and the
+     * next cycle's file is allocated before the cycle begins, so no write of the recorder's threads into the mapped queue
+     * can meet an unallocated page: on a full disk the reservation fails, and appends are refused
+     * ({@link RecordWriter#REFUSED_DISK_GUARD}) instead of the process dying of SIGBUS. It must stay ahead of the writers'
+     * fastest pace between two of its passes (a full-speed writer moves about 4.5 MiB in 10 ms); it costs up to this many
+     * bytes of allocated zeros at the end of each cycle file, plus one pre-created file for the next cycle. 1 MiB..4 GiB,
+     * at least twice {@code pretouchAhead}, and large enough for the queue's index arrays and writers (checked when the
+     * recorder opens and when a writer is added).
+     */
+    public RecorderOptions reserveAhead(long bytes) {
+        if (bytes < (1L << 20) || bytes > (4L << 30)) {
+            throw new IllegalArgumentException("reservation distance must be 1 MiB..4 GiB: reserveAhead=" + bytes);
+        }
+        this.reserveAhead = bytes;
+        return this;
+    }
+
+    public long reserveAhead() {
+        return reserveAhead;
+    }
+
+    /**
+     * Checks the options that depend on each other; {@link Recorder#open} calls it.
+     *
+     * @throws IllegalArgumentException naming both values when they cannot work together
+     */
+    public RecorderOptions validate() {
+        if (pretouchAhead > reserveAhead / 2) {
+            throw new IllegalArgumentException("the pretouch distance must be at most half the reservation distance (the pretouch "
+                    + "thread touches reserved pages only, and the reservation may lag by up to half its distance): pretouchAhead="
+                    + pretouchAhead + ", reserveAhead=" + reserveAhead);
+        }
+        return this;
     }
 
     public boolean doubleBuffer() {

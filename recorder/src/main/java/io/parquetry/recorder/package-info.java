@@ -5,5 +5,7 @@
  * The reader opens the queue read-only and checks what Chronicle hands it against the cycle files themselves
  * ({@code ReadVerifier}, {@code CycleFile}): damage stops it with a {@link io.parquetry.recorder.QueueDamagedException},
  * and only {@link io.parquetry.recorder.QueueReader#skipDamagedRange(long)} moves past it.
+ * The queue's files are allocated on disk ahead of the writers ({@code Reserver}), so a full disk refuses appends and
+ * never faults a thread of the recorder.
  */
 package io.parquetry.recorder;

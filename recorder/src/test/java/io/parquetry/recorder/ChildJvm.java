@@ -30,7 +30,15 @@ public final class ChildJvm {
     }
 
     public static Process start(Path log, String heap, Class<?> main, String... args) throws IOException {
+        return start(log, null, heap, main, args);
+    }
+
+    /** As {@link #start(Path, String, Class, String...)}, in {@code workDir} (where a crashing JVM writes hs_err files). */
+    public static Process start(Path log, Path workDir, String heap, Class<?> main, String... args) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(heap, main, args));
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         pb.environment().remove("JAVA_TOOL_OPTIONS");

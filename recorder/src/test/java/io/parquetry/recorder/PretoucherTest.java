@@ -69,6 +69,7 @@ class PretoucherTest {
             RecorderTest.awaitTrue(() -> p.touchedUpTo() >= end + AHEAD - Pretoucher.PAGE);
             assertThat(p.touchedCycle()).isEqualTo(w.hintCycle());
             assertThat(p.pagesTouched()).isGreaterThanOrEqualTo(AHEAD / Pretoucher.PAGE - 1);
+            assertThat(p.touchedUpTo()).as("touched only what is reserved").isLessThanOrEqualTo(rec.reserver().reservedUpTo(w.hintCycle()));
 
             // Everything past the last record, up to where the pretoucher got, still reads as zero.
             Path cycleFile = onlyCycleFile();

@@ -232,7 +232,9 @@ class RecorderTest {
     void rejectsAppendWhenDiskGuardTrippedAndResumesWhenSpaceReturns() throws Exception {
         AllTypes t = new AllTypes();
         AtomicLong free = new AtomicLong(10L << 30);
-        RecorderOptions opts = RecorderOptions.defaults().diskGuardMinFreeBytes(1L << 30).diskGuardHysteresisBytes(100L << 20)
+        // Free space counts what the recorder has reserved and not yet written (up to reserveAhead, 64 MiB): the hysteresis
+        // band is wider than that, so "inside the band" below holds whatever was reserved.
+        RecorderOptions opts = RecorderOptions.defaults().diskGuardMinFreeBytes(1L << 30).diskGuardHysteresisBytes(200L << 20)
                 .diskCheckInterval(Duration.ofMillis(5)).freeSpaceProbe(free::get);
         try (Recorder rec = Recorder.open(dir, t.schema, opts); RecordWriter w = rec.newWriter()) {
             assertThat(t.write(w, 0)).isEqualTo(RecordWriter.OK);

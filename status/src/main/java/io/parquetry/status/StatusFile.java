@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,6 +55,12 @@ public final class StatusFile implements AutoCloseable {
             Path tmp = dir.resolve("." + path.getFileName() + ".tmp" + pid);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                // Written, not just mapped: the file's page is allocated here, so a full disk is an IOException now and
+                // never a SIGBUS when the owner later writes the mapping.
+                ByteBuffer zeros = ByteBuffer.allocate(FILE_LENGTH);
+                while (zeros.hasRemaining()) {
+                    ch.write(zeros, zeros.position());
+                }
                 MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_LENGTH);
                 b.order(ByteOrder.LITTLE_ENDIAN);
                 b.putShort(MAJOR_OFFSET, MAJOR_VERSION);
