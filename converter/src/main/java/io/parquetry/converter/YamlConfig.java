@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * A YAML mapping with typed, validated getters. Every error names the source, the line, the dotted key and the value;
@@ -177,6 +178,47 @@ final class YamlConfig {
             case "false", "no", "off" -> false;
             default -> throw error(key, s.getValue(), "must be true or false");
         };
+    }
+
+    /**
+     * A list of names: a YAML sequence of scalars, or one comma-separated scalar; each must match {@code pattern} and
+     * appear once. Absent: the empty list.
+     */
+    java.util.List<String> nameList(String key, Pattern pattern, String what) {
+        asked.add(key);
+        allAsked.add(prefix + key);
+        NodeTuple t = entries.get(key);
+        if (t == null) {
+            return java.util.List.of();
+        }
+        Node v = t.getValueNode();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (v instanceof ScalarNode s) {
+            for (String part : s.getValue().split(",")) {
+                if (!part.isBlank()) {
+                    names.add(part.trim());
+                }
+            }
+        } else if (v instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof ScalarNode s)) {
+                    throw new ConfigException(at(item) + "must be a list of names: key=" + prefix + key);
+                }
+                names.add(s.getValue().trim());
+            }
+        } else {
+            throw new ConfigException(at(v) + "must be a list of names: key=" + prefix + key);
+        }
+        Set<String> seen = new TreeSet<>();
+        for (String name : names) {
+            if (!pattern.matcher(name).matches()) {
+                throw error(key, name, "not a " + what);
+            }
+            if (!seen.add(name)) {
+                throw error(key, name, "listed twice");
+            }
+        }
+        return java.util.List.copyOf(names);
     }
 
     /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}. */

@@ -1,0 +1,104 @@
+package io.parquetry.converter.parquet;
+
+import java.io.IOException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The encoder threads shared by every {@link ParquetPartFile} of one converter. Each thread encodes whole row groups
+ * with its own reusable state (column vectors, dictionaries, page buffers, codec contexts), released when the pool
+ * closes. Files bound their own work in flight; the pool's queue is not bounded.
+ */
+public final class RowGroupEncoders implements AutoCloseable {
+
+    private static final ThreadLocal<RowGroupEncoder> ENCODER = new ThreadLocal<>();
+
+    private final int threads;
+    private final String name;
+    private final ThreadPoolExecutor executor;
+    private final AtomicInteger busy = new AtomicInteger();
+
+    /**
+     * @param threads encoder threads, at least 1
+     * @param threadNamePrefix threads are named {@code <prefix>-1}, {@code <prefix>-2}, ...
+     */
+    public RowGroupEncoders(int threads, String threadNamePrefix) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("encoder threads must be at least 1: threads=" + threads);
+        }
+        this.threads = threads;
+        this.name = threadNamePrefix;
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    RowGroupEncoder e = ENCODER.get();
+                    if (e != null) {
+                        e.close(); // native codec contexts
+                        ENCODER.remove();
+                    }
+                }
+            }, threadNamePrefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Tasks running now (for tests and diagnostics). */
+    public int busy() {
+        return busy.get();
+    }
+
+    void execute(Runnable task) throws IOException {
+        try {
+            executor.execute(() -> {
+                busy.incrementAndGet();
+                try {
+                    task.run();
+                } finally {
+                    busy.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IOException("encoder pool is closed: pool=" + name, e);
+        }
+    }
+
+    /** The calling pool thread's encoder. */
+    static RowGroupEncoder encoder() {
+        RowGroupEncoder e = ENCODER.get();
+        if (e == null) {
+            e = new RowGroupEncoder();
+            ENCODER.set(e);
+        }
+        return e;
+    }
+
+    /** Stops the threads once queued work is done (waiting up to 10 s), releasing their codec contexts. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RowGroupEncoders[" + name + ", threads=" + threads + "]";
+    }
+}
