@@ -20,6 +20,9 @@ final class ColumnVectors {
     byte[][] bytes = new byte[0][];
     byte[][] present = new byte[0][];
     int[] valueCount = new int[0];
+    /** Smallest and largest value of each integer column (I32, I64), computed while transposing. */
+    long[] min = new long[0];
+    long[] max = new long[0];
     int rows;
     /** Timestamps that lost precision in a unit conversion. */
     long truncated;
@@ -29,6 +32,8 @@ final class ColumnVectors {
         int n = raw.count();
         ensure(cols, n);
         Arrays.fill(valueCount, 0, cols.length, 0);
+        Arrays.fill(min, 0, cols.length, Long.MAX_VALUE);
+        Arrays.fill(max, 0, cols.length, Long.MIN_VALUE);
         truncated = 0;
         rows = 0;
         int len = raw.recordLength;
@@ -48,6 +53,8 @@ final class ColumnVectors {
             bytes = Arrays.copyOf(bytes, cols.length);
             present = Arrays.copyOf(present, cols.length);
             valueCount = Arrays.copyOf(valueCount, cols.length);
+            min = Arrays.copyOf(min, cols.length);
+            max = Arrays.copyOf(max, cols.length);
         }
         for (int i = 0; i < cols.length; i++) {
             ColumnLayout col = cols[i];
@@ -71,10 +78,118 @@ final class ColumnVectors {
     }
 
     private void extract(ColumnLayout col, int i, byte[] chunk, int k, int len) {
+        int from = valueCount[i];
+        int out;
+        if (col.nullable()) {
+            out = extractNullable(col, i, chunk, k, len);
+        } else {
+            // The common case gets a loop per type: no null test, no type switch per value.
+            int at = col.offset;
+            int w = col.width;
+            long[] lv = longs[i];
+            out = from;
+            switch (col.values) {
+                case I64 -> {
+                    if (col.divisor == 1) {
+                        // min/max in the same loop: the values are in registers once
+                        long mn = min[i];
+                        long mx = max[i];
+                        for (int r = 0, p = at; r < k; r++, p += len) {
+                            long x = (long) LONG.get(chunk, p);
+                            lv[out++] = x;
+                            mn = x < mn ? x : mn;
+                            mx = x > mx ? x : mx;
+                        }
+                        min[i] = mn;
+                        max[i] = mx;
+                        valueCount[i] = out;
+                        return;
+                    }
+                    for (int r = 0, p = at; r < k; r++, p += len) {
+                        lv[out++] = (long) LONG.get(chunk, p);
+                    }
+                }
+                case F64 -> {
+                    for (int r = 0, p = at; r < k; r++, p += len) {
+                        lv[out++] = (long) LONG.get(chunk, p);
+                    }
+                }
+                case I32 -> {
+                    long mn = min[i];
+                    long mx = max[i];
+                    if (w == 4) {
+                        for (int r = 0, p = at; r < k; r++, p += len) {
+                            long x = (int) INT.get(chunk, p);
+                            lv[out++] = x;
+                            mn = x < mn ? x : mn;
+                            mx = x > mx ? x : mx;
+                        }
+                    } else {
+                        for (int r = 0, p = at; r < k; r++, p += len) {
+                            long x = w == 2 ? (short) SHORT.get(chunk, p) : chunk[p];
+                            lv[out++] = x;
+                            mn = x < mn ? x : mn;
+                            mx = x > mx ? x : mx;
+                        }
+                    }
+                    min[i] = mn;
+                    max[i] = mx;
+                    valueCount[i] = out;
+                    return;
+                }
+                case F32 -> {
+                    for (int r = 0, p = at; r < k; r++, p += len) {
+                        lv[out++] = (int) INT.get(chunk, p);
+                    }
+                }
+                case CHAR_KEY -> {
+                    if (w == 8) {
+                        for (int r = 0, p = at; r < k; r++, p += len) {
+                            lv[out++] = (long) LONG.get(chunk, p);
+                        }
+                    } else {
+                        for (int r = 0, p = at; r < k; r++, p += len) {
+                            lv[out++] = key(chunk, p, w);
+                        }
+                    }
+                }
+                case BOOL -> {
+                    byte[] bv = bytes[i];
+                    for (int r = 0, p = at; r < k; r++, p += len) {
+                        bv[out++] = chunk[p] != 0 ? (byte) 1 : (byte) 0;
+                    }
+                }
+                default -> {
+                    byte[] bv = bytes[i];
+                    for (int r = 0, p = at; r < k; r++, p += len) {
+                        System.arraycopy(chunk, p, bv, (out++) * w, w);
+                    }
+                }
+            }
+        }
+        if (col.divisor != 1) {
+            convertUnit(longs[i], from, out, col.divisor);
+        }
+        if (col.integer()) {
+            long[] v = longs[i];
+            long mn = min[i];
+            long mx = max[i];
+            for (int j = from; j < out; j++) {
+                long x = v[j];
+                mn = x < mn ? x : mn;
+                mx = x > mx ? x : mx;
+            }
+            min[i] = mn;
+            max[i] = mx;
+        }
+        valueCount[i] = out;
+    }
+
+    private int extractNullable(ColumnLayout col, int i, byte[] chunk, int k, int len) {
         int bit = col.nullBit;
         int bitByte = bit >>> 3;
         int bitMask = 1 << (bit & 7);
-        byte[] flags = bit >= 0 ? present[i] : null;
+        byte[] flags = present[i];
         int row = rows;
         int out = valueCount[i];
         int at = col.offset;
@@ -82,29 +197,22 @@ final class ColumnVectors {
         byte[] bv = bytes[i];
         int w = col.width;
         for (int r = 0, base = 0; r < k; r++, base += len) {
-            if (flags != null) {
-                boolean isNull = (chunk[base + bitByte] & bitMask) != 0;
-                flags[row + r] = isNull ? (byte) 0 : (byte) 1;
-                if (isNull) {
-                    continue;
-                }
+            boolean isNull = (chunk[base + bitByte] & bitMask) != 0;
+            flags[row + r] = isNull ? (byte) 0 : (byte) 1;
+            if (isNull) {
+                continue;
             }
             int p = base + at;
             switch (col.values) {
-                case I32 -> lv[out] = w == 4 ? (int) INT.get(chunk, p) : w == 2 ? (short) SHORT.get(chunk, p) : chunk[p];
-                case I64 -> lv[out] = (long) LONG.get(chunk, p);
-                case F32 -> lv[out] = (int) INT.get(chunk, p);
-                case F64 -> lv[out] = (long) LONG.get(chunk, p);
+                case I32, F32 -> lv[out] = w == 4 ? (int) INT.get(chunk, p) : w == 2 ? (short) SHORT.get(chunk, p) : chunk[p];
+                case I64, F64 -> lv[out] = (long) LONG.get(chunk, p);
                 case CHAR_KEY -> lv[out] = w == 8 ? (long) LONG.get(chunk, p) : key(chunk, p, w);
                 case BOOL -> bv[out] = chunk[p] != 0 ? (byte) 1 : (byte) 0;
                 default -> System.arraycopy(chunk, p, bv, out * w, w);
             }
             out++;
         }
-        if (col.divisor != 1) {
-            convertUnit(lv, valueCount[i], out, col.divisor);
-        }
-        valueCount[i] = out;
+        return out;
     }
 
     private void convertUnit(long[] v, int from, int to, long divisor) {

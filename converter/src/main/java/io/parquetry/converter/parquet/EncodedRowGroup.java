@@ -14,10 +14,11 @@ final class EncodedRowGroup {
      *
      * @param defLevels v2 only: the definition levels, uncompressed (empty for a required column); null for v1, whose
      *     levels are inside {@code data}
-     * @param data compressed page body
+     * @param data page body, compressed unless {@code compressed} is false (v2 only)
      * @param uncompressedSize size of the body before compression
      */
-    record Page(int rows, int nulls, Encoding encoding, byte[] defLevels, byte[] data, int uncompressedSize, Statistics<?> statistics) {
+    record Page(int rows, int nulls, Encoding encoding, byte[] defLevels, byte[] data, boolean compressed, int uncompressedSize,
+            Statistics<?> statistics) {
     }
 
     /** One column chunk; {@code dictionary} and {@code bloom} may be null. */

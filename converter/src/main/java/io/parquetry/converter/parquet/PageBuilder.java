@@ -15,6 +15,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  */
 final class PageBuilder implements AutoCloseable {
 
+    /** Bytes of a page compressed on trial to decide whether the page is worth compressing. */
+    static final int TRIAL_BYTES = 8 << 10;
+
     private final ByteSink page = new ByteSink(1 << 16);
     private final ByteSink levels = new ByteSink(1 << 12);
     private final RleHybrid rle = new RleHybrid();
@@ -80,9 +83,16 @@ final class PageBuilder implements AutoCloseable {
         return page;
     }
 
+    /**
+     * Compresses the page. A v2 page whose first {@value #TRIAL_BYTES} bytes do not compress by {@code 3%} is stored
+     * uncompressed ({@code is_compressed = false}): bit-packed indices of a uniform column are incompressible, and
+     * compressing them anyway cost a third of the encoder's time with zstd, and the reader's time to decompress them.
+     */
     EncodedRowGroup.Page finish(int rows, int nulls, Encoding encoding, Statistics<?> statistics) {
-        byte[] data = compressor.compress(page.buf, 0, page.size);
-        return new EncodedRowGroup.Page(rows, nulls, encoding, v2 ? levels.toArray() : null, data, page.size, statistics);
+        int size = page.size;
+        boolean compress = !(v2 && size >= 2 * TRIAL_BYTES && compressor.compressedLength(page.buf, 0, TRIAL_BYTES) > TRIAL_BYTES * 0.97);
+        byte[] data = compress ? compressor.compress(page.buf, 0, size) : page.toArray();
+        return new EncodedRowGroup.Page(rows, nulls, encoding, v2 ? levels.toArray() : null, data, compress, size, statistics);
     }
 
     /** A dictionary page from the PLAIN-encoded entries in {@code plain}. */
@@ -98,7 +108,7 @@ final class PageBuilder implements AutoCloseable {
 
     /** Compressed length of {@code src[0, len)} with this thread's codec (to try an encoding on a sample). */
     int compressedLength(byte[] src, int len) {
-        return compressor.compress(src, 0, len).length;
+        return compressor.compressedLength(src, 0, len);
     }
 
     @Override

@@ -56,6 +56,15 @@ abstract class PageCompressor implements AutoCloseable {
         return Arrays.copyOf(scratch, n);
     }
 
+    /** Length of the compressed form of {@code src[off, off+len)}, without keeping it. */
+    final int compressedLength(byte[] src, int off, int len) {
+        int bound = maxCompressedLength(len);
+        if (scratch.length < bound) {
+            scratch = new byte[Math.max(bound, scratch.length * 2)];
+        }
+        return compress(src, off, len, scratch, bound);
+    }
+
     abstract int maxCompressedLength(int len);
 
     abstract int compress(byte[] src, int off, int len, byte[] dst, int dstLen);

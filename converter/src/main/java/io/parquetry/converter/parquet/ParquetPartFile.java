@@ -286,7 +286,7 @@ public final class ParquetPartFile {
                 for (EncodedRowGroup.Page p : c.pages()) {
                     if (v2) {
                         writer.writeDataPageV2(p.rows(), p.nulls(), p.rows(), BytesInput.empty(), BytesInput.from(p.defLevels()), p.encoding(),
-                                BytesInput.from(p.data()), true, p.uncompressedSize(), p.statistics(), null, null);
+                                BytesInput.from(p.data()), p.compressed(), p.uncompressedSize(), p.statistics(), null, null);
                     } else {
                         writer.writeDataPage(p.rows(), p.uncompressedSize(), BytesInput.from(p.data()), p.statistics(), p.rows(),
                                 Encoding.RLE, Encoding.RLE, p.encoding());

@@ -27,28 +27,30 @@ final class RleHybrid {
         return Math.max(1, 32 - Integer.numberOfLeadingZeros(max));
     }
 
-    /** Encodes {@code v[from, to)}, each below {@code 2^bitWidth}. */
+    /**
+     * Encodes {@code v[from, to)}, each below {@code 2^bitWidth}. Scans in groups of eight: a group that is not eight
+     * equal values stays literal without further looking (the common case for dictionary indices of unsorted data);
+     * an all-equal group starts an RLE run that extends as far as the value repeats.
+     */
     void encode(int[] v, int from, int to, int bitWidth, ByteSink out) {
-        int i = from;
         int literalStart = from;
-        while (i < to) {
+        int i = from;
+        while (i + 8 <= to) {
             int x = v[i];
-            int j = i + 1;
+            if (((v[i + 1] ^ x) | (v[i + 2] ^ x) | (v[i + 3] ^ x) | (v[i + 4] ^ x) | (v[i + 5] ^ x) | (v[i + 6] ^ x) | (v[i + 7] ^ x)) != 0) {
+                i += 8;
+                continue;
+            }
+            int j = i + 8;
             while (j < to && v[j] == x) {
                 j++;
             }
-            int run = j - i;
-            if (run >= MIN_RUN) {
-                int borrow = (8 - ((i - literalStart) & 7)) & 7;
-                if (run - borrow >= MIN_RUN) {
-                    if (i + borrow > literalStart) {
-                        packed(v, literalStart, i + borrow, bitWidth, out);
-                    }
-                    rle(x, run - borrow, bitWidth, out);
-                    literalStart = j;
-                }
+            if (i > literalStart) {
+                packed(v, literalStart, i, bitWidth, out); // i - literalStart is a multiple of 8
             }
+            rle(x, j - i, bitWidth, out);
             i = j;
+            literalStart = j;
         }
         if (literalStart < to) {
             packed(v, literalStart, to, bitWidth, out);

@@ -49,7 +49,7 @@ final class RowGroupEncoder implements AutoCloseable {
                 chunks[c] = switch (col.values) {
                     case BOOL -> BoolChunkEncoder.encode(col, vectors.bytes[c], n, present, rows, opt, pages);
                     case CHAR_SLICE, FIXED -> slices.encode(col, vectors.bytes[c], n, present, rows, opt, pages);
-                    default -> longs.encode(col, vectors.longs[c], n, present, rows, opt, pages);
+                    default -> longs.encode(col, vectors.longs[c], n, vectors.min[c], vectors.max[c], present, rows, opt, pages);
                 };
             } catch (CancellationException e) {
                 throw e;
