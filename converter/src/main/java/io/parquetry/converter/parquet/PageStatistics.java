@@ -15,8 +15,17 @@ final class PageStatistics {
     private PageStatistics() {
     }
 
+    /**
+     * A page without values. Float pages still say they hold no NaN, as parquet-java's writer does: a page whose NaN
+     * count is unset turns NaN counting off for the rest of the chunk's column index.
+     */
     static Statistics<?> nullsOnly(PrimitiveType type, int nulls) {
-        return Statistics.getBuilderForReading(type).withNumNulls(nulls).build();
+        Statistics.Builder b = Statistics.getBuilderForReading(type).withNumNulls(nulls);
+        PrimitiveType.PrimitiveTypeName t = type.getPrimitiveTypeName();
+        if (t == PrimitiveType.PrimitiveTypeName.FLOAT || t == PrimitiveType.PrimitiveTypeName.DOUBLE) {
+            b.withNanCount(0);
+        }
+        return b.build();
     }
 
     static Statistics<?> ints(PrimitiveType type, int nulls, long min, long max) {

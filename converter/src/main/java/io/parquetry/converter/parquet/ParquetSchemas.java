@@ -3,6 +3,7 @@ package io.parquetry.converter.parquet;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldType;
 import io.parquetry.schema.Schema;
+import org.apache.parquet.schema.ColumnOrder;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -12,6 +13,10 @@ import org.apache.parquet.schema.Types;
 /**
  * Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED, and every column carries a
  * field id (its declaration index + 1), so readers such as Iceberg map columns by id rather than by name.
+ *
+ * <p>Float and double columns declare TYPE_DEFINED_ORDER, which every reader knows (min/max ignore NaN, a zero minimum
+ * is written as -0.0 and a zero maximum as +0.0), rather than parquet-java 1.18's default IEEE_754_TOTAL_ORDER, which a
+ * reader that predates it must treat as unknown and so ignore the statistics.
  */
 public final class ParquetSchemas {
 
@@ -49,10 +54,10 @@ public final class ParquetSchemas {
                     b.primitive(PrimitiveTypeName.INT64, rep).id(id).named(f.name());
                     break;
                 case FLOAT32:
-                    b.primitive(PrimitiveTypeName.FLOAT, rep).id(id).named(f.name());
+                    b.primitive(PrimitiveTypeName.FLOAT, rep).columnOrder(ColumnOrder.typeDefined()).id(id).named(f.name());
                     break;
                 case FLOAT64:
-                    b.primitive(PrimitiveTypeName.DOUBLE, rep).id(id).named(f.name());
+                    b.primitive(PrimitiveTypeName.DOUBLE, rep).columnOrder(ColumnOrder.typeDefined()).id(id).named(f.name());
                     break;
                 case TIMESTAMP:
                     LogicalTypeAnnotation.TimeUnit unit = switch (writtenUnit(f.type().unit(), timestampUnit)) {
