@@ -192,6 +192,9 @@ public final class ParquetPartFile {
         boolean interrupted = false;
         for (InFlight f : inFlight) {
             f.cancelled = true;
+            if (f.handle != null && pool.cancel(f.handle)) {
+                f.dropQueued(); // never started: no encoder will touch it
+            }
         }
         for (InFlight f : inFlight) {
             while (true) {
@@ -209,6 +212,20 @@ public final class ParquetPartFile {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Record chunks this file allocated, and how many one row group takes (for tests of the memory bound). */
+    int chunksAllocated() {
+        return chunks.allocated();
+    }
+
+    /** Row groups submitted and not yet written. */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    int chunksPerRowGroup() {
+        return (rowGroupRecords + chunks.chunkRecords - 1) / chunks.chunkRecords;
     }
 
     private void abortOutput() {
@@ -248,7 +265,7 @@ public final class ParquetPartFile {
         InFlight f = new InFlight(this, g, nextOrdinal++);
         inFlight.addLast(f);
         try {
-            pool.execute(f);
+            f.handle = pool.execute(f);
         } catch (IOException e) {
             abort();
             throw e;
@@ -314,6 +331,8 @@ public final class ParquetPartFile {
         final RawRowGroup raw;
         final int ordinal;
         final CountDownLatch done = new CountDownLatch(1);
+        /** The pool's handle, to take the task off the queue on abort. */
+        Runnable handle;
         volatile boolean cancelled;
         EncodedRowGroup result;
         Throwable failure;
@@ -322,6 +341,12 @@ public final class ParquetPartFile {
             this.file = file;
             this.raw = raw;
             this.ordinal = ordinal;
+        }
+
+        void dropQueued() {
+            failure = new CancellationException("file aborted");
+            raw.release();
+            done.countDown();
         }
 
         @Override

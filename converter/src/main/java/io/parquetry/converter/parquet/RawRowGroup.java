@@ -16,6 +16,8 @@ final class RawRowGroup {
         final int recordLength;
         final int chunkRecords;
         private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
+        /** Chunks ever allocated (taken only by the file's own thread): the memory bound, checked by tests. */
+        private int allocated;
 
         Pool(int recordLength, int rowGroupRecords) {
             this.recordLength = recordLength;
@@ -24,7 +26,15 @@ final class RawRowGroup {
 
         byte[] take() {
             byte[] b = free.poll();
-            return b != null ? b : new byte[chunkRecords * recordLength];
+            if (b == null) {
+                b = new byte[chunkRecords * recordLength];
+                allocated++;
+            }
+            return b;
+        }
+
+        int allocated() {
+            return allocated;
         }
 
         void give(byte[] chunk) {

@@ -53,24 +53,37 @@ public final class RowGroupEncoders implements AutoCloseable {
         return threads;
     }
 
-    /** Tasks running now (for tests and diagnostics). */
+    /** Row groups submitted and not finished, queued or being encoded (for tests and diagnostics). */
     public int busy() {
         return busy.get();
     }
 
-    void execute(Runnable task) throws IOException {
+    /** Queues {@code task}; returns the handle {@link #cancel} takes. */
+    Runnable execute(Runnable task) throws IOException {
+        Runnable handle = () -> {
+            try {
+                task.run();
+            } finally {
+                busy.decrementAndGet();
+            }
+        };
+        busy.incrementAndGet();
         try {
-            executor.execute(() -> {
-                busy.incrementAndGet();
-                try {
-                    task.run();
-                } finally {
-                    busy.decrementAndGet();
-                }
-            });
+            executor.execute(handle);
         } catch (RejectedExecutionException e) {
+            busy.decrementAndGet();
             throw new IOException("encoder pool is closed: pool=" + name, e);
         }
+        return handle;
+    }
+
+    /** Takes a task that has not started off the queue; false when it has started (or finished). */
+    boolean cancel(Runnable handle) {
+        if (executor.remove(handle)) {
+            busy.decrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     /** The calling pool thread's encoder. */
