@@ -6,11 +6,13 @@ import java.util.Arrays;
  * A dictionary of 64-bit values (integers, float bits, char(N&le;8) keys) built in one pass that also writes each
  * value's index. Integers whose chunk spans a small range are mapped through a direct table (no hashing); the rest go
  * through an open-addressing hash table. Building gives up early when the chunk looks high-cardinality (more than half
- * of the first {@value #SAMPLE} values distinct) or when the dictionary outgrows its cap, so a chunk that will not be
- * dictionary-encoded costs little. One instance per encoder thread, reused.
+ * of the first 1 Ki, 4 Ki or {@value #SAMPLE} values distinct) or when the dictionary outgrows its cap, so a chunk that
+ * will not be dictionary-encoded costs little: a sequence is given up after 1024 values. One instance per encoder
+ * thread, reused.
  */
 final class LongDictionary {
 
+    /** The last prefix checked for high cardinality. */
     static final int SAMPLE = 16_384;
     /** Largest value range mapped through the direct table. */
     static final int DIRECT_RANGE = 1 << 16;
@@ -37,14 +39,19 @@ final class LongDictionary {
             return buildDirect(v, n, ids, maxEntries, min, (int) range + 1);
         }
         clearTable(10); // grows by rehashing: a 16-symbol column keeps a table that fits in L1
-        int sample = Math.min(n, SAMPLE);
-        if (!hashRange(v, 0, sample, ids, maxEntries)) {
-            return false;
+        // Give up as soon as a prefix says high cardinality: after 1 Ki, 4 Ki and 16 Ki values, more than half distinct.
+        int done = 0;
+        for (int checkpoint = 1 << 10; checkpoint <= SAMPLE && done < n; checkpoint <<= 2) {
+            int to = Math.min(n, checkpoint);
+            if (!hashRange(v, done, to, ids, maxEntries)) {
+                return false;
+            }
+            done = to;
+            if (done < n && size > done / 2) {
+                return false;
+            }
         }
-        if (sample < n && size > sample / 2) {
-            return false;
-        }
-        return hashRange(v, sample, n, ids, maxEntries);
+        return hashRange(v, done, n, ids, maxEntries);
     }
 
     private boolean buildDirect(long[] v, int n, int[] ids, int maxEntries, long min, int span) {

@@ -25,14 +25,18 @@ final class SliceDictionary {
     boolean build(byte[] data, int width, int n, int[] ids, int maxEntries) {
         size = 0;
         clear(10);
-        int sample = Math.min(n, LongDictionary.SAMPLE);
-        if (!hashRange(data, width, 0, sample, ids, maxEntries)) {
-            return false;
+        int done = 0;
+        for (int checkpoint = 1 << 10; checkpoint <= LongDictionary.SAMPLE && done < n; checkpoint <<= 2) {
+            int to = Math.min(n, checkpoint);
+            if (!hashRange(data, width, done, to, ids, maxEntries)) {
+                return false;
+            }
+            done = to;
+            if (done < n && size > done / 2) {
+                return false;
+            }
         }
-        if (sample < n && size > sample / 2) {
-            return false;
-        }
-        return hashRange(data, width, sample, n, ids, maxEntries);
+        return hashRange(data, width, done, n, ids, maxEntries);
     }
 
     private boolean hashRange(byte[] data, int width, int from, int to, int[] ids, int maxEntries) {
