@@ -96,12 +96,18 @@ final class PageBuilder implements AutoCloseable {
     }
 
     /** A dictionary page from the PLAIN-encoded entries in {@code plain}. */
+    @SuppressWarnings("deprecation") // PLAIN_DICTIONARY: see dictionaryEncoding()
     DictionaryPage dictionary(ByteSink plain, int entries) {
         byte[] data = compressor.compress(plain.buf, 0, plain.size);
         return new DictionaryPage(BytesInput.from(data), plain.size, entries, v2 ? Encoding.PLAIN : Encoding.PLAIN_DICTIONARY);
     }
 
-    /** How dictionary indices are declared: parquet-java's v1 writer says PLAIN_DICTIONARY, v2 RLE_DICTIONARY. */
+    /**
+     * How dictionary indices are declared. v2 files say RLE_DICTIONARY; v1 files say PLAIN_DICTIONARY, deprecated but
+     * what parquet-java's own v1 writer still writes, so readers that predate RLE_DICTIONARY read them too (v1 exists for
+     * such readers).
+     */
+    @SuppressWarnings("deprecation")
     Encoding dictionaryEncoding() {
         return v2 ? Encoding.RLE_DICTIONARY : Encoding.PLAIN_DICTIONARY;
     }

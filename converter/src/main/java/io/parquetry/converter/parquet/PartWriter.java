@@ -8,8 +8,8 @@ import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * The converter's part writer, kept for its callers while the converter moves to {@link ParquetPartFile}: records go
- * straight into a {@link ParquetPartFile} (which copies them into row groups), encoded on a process-wide
+ * The converter's part writer, kept for its callers while the converter moves to {@link ParquetPartFile}: records are
+ * collected into batches of about 256 KiB and handed to a {@link ParquetPartFile}, encoded on a process-wide
  * {@link RowGroupEncoders} pool of one thread per available processor. Not thread-safe.
  */
 public final class PartWriter implements AutoCloseable {
@@ -18,7 +18,12 @@ public final class PartWriter implements AutoCloseable {
         static final RowGroupEncoders POOL = new RowGroupEncoders(Runtime.getRuntime().availableProcessors(), "parquetry-part-encoder");
     }
 
+    private static final int BATCH_BYTES = 256 << 10;
+
     private final ParquetPartFile file;
+    private final int recordLength;
+    private final byte[] batch;
+    private int batched;
     private long fileBytes;
     private boolean closed;
 
@@ -29,28 +34,41 @@ public final class PartWriter implements AutoCloseable {
      */
     public PartWriter(Schema schema, MessageType messageType, ParquetProperties props, CompressionCodecFactory.BytesInputCompressor compressor,
             SyncedOutputFile out, long rowGroupBytes) throws IOException {
-        ParquetOptions options = new ParquetOptions(compressor.getCodecName(), props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_2_0,
-                Math.min(rowGroupBytes, ParquetOptions.MAX_ROW_GROUP_BYTES), props.getPageSizeThreshold(), props.isEnableDictionary(), 0,
-                null, null);
         MessageType expected = ParquetSchemas.toParquet(schema);
         if (!expected.equals(messageType)) {
             throw new IllegalArgumentException("message type does not match the schema: schema=" + schema.identity() + ", type=" + messageType);
         }
+        boolean dictionary = props.isDictionaryEnabled(messageType.getColumns().get(0)); // one switch for all columns
+        ParquetOptions options = new ParquetOptions(compressor.getCodecName(), props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_2_0,
+                Math.min(rowGroupBytes, ParquetOptions.MAX_ROW_GROUP_BYTES), props.getPageSizeThreshold(), dictionary, 0, null, null);
+        this.recordLength = schema.recordLength();
+        this.batch = new byte[Math.max(1, BATCH_BYTES / recordLength) * recordLength];
         this.file = ParquetPartFile.create(schema, options, out, SharedPool.POOL);
     }
 
     /** Appends one record whose {@code schema.recordLength()} bytes start at {@code off} in {@code rec}. */
     public void write(byte[] rec, int off) throws IOException {
-        file.append(rec, off, 1);
+        System.arraycopy(rec, off, batch, batched * recordLength, recordLength);
+        if (++batched * recordLength == batch.length) {
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        if (batched > 0) {
+            int n = batched;
+            batched = 0;
+            file.append(batch, 0, n);
+        }
     }
 
     public long rows() {
-        return file.rows();
+        return file.rows() + batched;
     }
 
     /** An estimate of the final file size: bytes written plus the rows in flight at the compression ratio seen so far. */
     public long estimatedBytes() throws IOException {
-        return file.estimatedBytes();
+        return file.estimatedBytes() + (long) batched * recordLength;
     }
 
     /** Writes the last row groups and the footer with {@code metadata}, and closes (syncing, for a {@link SyncedOutputFile}). */
@@ -59,6 +77,12 @@ public final class PartWriter implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            flush();
+        } catch (IOException | RuntimeException e) {
+            file.abort();
+            throw e;
+        }
         fileBytes = file.end(metadata);
     }
 

@@ -308,7 +308,7 @@ final class RandomRecords {
             case INT64, DECIMAL, TIMESTAMP -> b.putLong(at, (Long) v);
             case FLOAT32 -> b.putFloat(at, (Float) v);
             case FLOAT64 -> b.putDouble(at, (Double) v);
-            case CHAR, BYTES -> {
+            default -> {
                 byte[] bytes = (byte[]) v;
                 for (int k = 0; k < f.length(); k++) {
                     b.put(at + k, k < bytes.length ? bytes[k] : 0);
