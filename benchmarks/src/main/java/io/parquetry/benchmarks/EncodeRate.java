@@ -28,7 +28,7 @@ public final class EncodeRate {
         int rounds = 3;
         String settings = "zstd:v2,snappy:v2,zstd:v1";
         String threads = "1,2";
-        String rowGroups = "32MiB";
+        String rowGroups = "16MiB";
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
                 case "--records" -> records = Integer.parseInt(args[a + 1]);

@@ -25,7 +25,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * statusFile   &lt;stateDir&gt;/converter.status
  * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
  * parquet.pageVersion   v2       v1 | v2
- * parquet.rowGroupSize  32MiB    raw record bytes per row group (1MiB..1GiB)
+ * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
  * parquet.dictionary    true
  * parquet.encoderThreads auto    threads encoding row groups (auto: one per available processor)

@@ -23,7 +23,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit) {
 
     /** Default raw bytes per row group (measured: docs/BENCHMARKS.md, "Row group size"). */
-    public static final long DEFAULT_ROW_GROUP_BYTES = 32L << 20;
+    public static final long DEFAULT_ROW_GROUP_BYTES = 16L << 20;
     /** Largest row group: column vectors are Java arrays. */
     public static final long MAX_ROW_GROUP_BYTES = 1L << 30;
     public static final int DEFAULT_PAGE_BYTES = 1 << 20;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The memory bound in practice: 10 M records through the default options (32 MiB row groups, two encoder threads) in
+ * The memory bound in practice: 10 M records through the default options (16 MiB row groups, two encoder threads) in
  * a JVM with a 256 MiB heap. At most (threads + 1) row groups of records are in flight, so the heap never holds more
  * than a few row groups, whatever the file's length.
  */

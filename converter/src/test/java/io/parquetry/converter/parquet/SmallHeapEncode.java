@@ -46,21 +46,25 @@ public final class SmallHeapEncode {
                 fill(b, recs, len, i, n);
                 f.append(recs, 0, n);
                 if ((i / batch) % 16 == 0) {
-                    Runtime rt = Runtime.getRuntime();
-                    peakUsed = Math.max(peakUsed, rt.totalMemory() - rt.freeMemory());
+                    peakUsed = Math.max(peakUsed, afterLastGc());
                 }
             }
             long bytes = f.end(Map.of());
-            long liveAfterGc = 0;
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null) {
-                    liveAfterGc = Math.max(liveAfterGc, p.getPeakUsage().getUsed());
-                }
-            }
-            System.out.printf("rows=%d bytes=%d fileBytes=%d maxHeapMiB=%d rowGroupMiB=%d threads=%d peakSampledUsedMiB=%d largestPoolPeakMiB=%d%n",
+            System.out.printf("rows=%d bytes=%d fileBytes=%d maxHeapMiB=%d rowGroupMiB=%d threads=%d largestHeapAfterGcMiB=%d gcs=%d%n",
                     f.rows(), bytes, Files.size(file), Runtime.getRuntime().maxMemory() >> 20, options.rowGroupBytes() >> 20, threads,
-                    peakUsed >> 20, liveAfterGc >> 20);
+                    peakUsed >> 20, ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionCount()).sum());
         }
+    }
+
+    /** The heap in use right after the latest collection: what the program holds, not garbage awaiting collection. */
+    private static long afterLastGc() {
+        long used = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null) {
+                used += p.getCollectionUsage().getUsed();
+            }
+        }
+        return used;
     }
 
     /** Values shaped like `parquetry record`'s: a clock, 16 symbols, a sequence, small codes, a random-walk price. */
