@@ -23,14 +23,6 @@ final class EncodedRowGroup {
 
     /** One column chunk; {@code dictionary} and {@code bloom} may be null. */
     record Chunk(ColumnLayout column, DictionaryPage dictionary, List<Page> pages, BloomFilter bloom) {
-
-        long compressedBytes() {
-            long n = dictionary == null ? 0 : dictionary.getCompressedSize();
-            for (Page p : pages) {
-                n += p.data.length + (p.defLevels == null ? 0 : p.defLevels.length);
-            }
-            return n;
-        }
     }
 
     final int rows;
@@ -41,13 +33,5 @@ final class EncodedRowGroup {
         this.rows = rows;
         this.chunks = chunks;
         this.truncatedTimestamps = truncatedTimestamps;
-    }
-
-    long compressedBytes() {
-        long n = 0;
-        for (Chunk c : chunks) {
-            n += c.compressedBytes();
-        }
-        return n;
     }
 }

@@ -23,7 +23,8 @@ import org.apache.parquet.schema.MessageType;
  * {@link IOException} naming the column, and the file is aborted.
  *
  * <p>Memory, per file: at most {@code T + 1} row groups of raw records, where {@code T} is the pool's thread count (one
- * filling, up to {@code T} submitted; a submitted row group gives its records back as soon as they are transposed), so
+ * filling, up to {@code T} submitted; a submitted row group gives its records back as soon as they are transposed, to
+ * a free list the pool's files share), so
  * at most {@code (T + 1) * rowGroupBytes} bytes of records, plus the compressed pages of at most {@code T} row groups
  * waiting to be written. Per encoder thread (shared by all files): one row group's column vectors, about
  * {@code rows * (8 per numeric or char(N<=8) column + 1 per bool + N per char(N>8) or bytes(N) + 1 per nullable column
@@ -70,7 +71,7 @@ public final class ParquetPartFile {
         this.v2 = o.pageV2();
         this.recordLength = recordLength;
         this.rowGroupRecords = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, o.rowGroupBytes() / recordLength));
-        this.chunks = new RawRowGroup.Pool(recordLength, rowGroupRecords);
+        this.chunks = new RawRowGroup.Pool(recordLength, rowGroupRecords, pool);
         this.writer = new PartFileWriter(out, messageType, o.rowGroupBytes());
         try {
             writer.start();
@@ -207,16 +208,15 @@ public final class ParquetPartFile {
             }
         }
         inFlight.clear();
-        chunks.clear();
         abortOutput();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Record chunks this file allocated, and how many one row group takes (for tests of the memory bound). */
-    int chunksAllocated() {
-        return chunks.allocated();
+    /** The most record chunks this file ever held, and how many one row group takes (for tests of the memory bound). */
+    int maxChunksInUse() {
+        return chunks.maxInUse();
     }
 
     /** Row groups submitted and not yet written. */
@@ -263,13 +263,14 @@ public final class ParquetPartFile {
             writeHead();
         }
         InFlight f = new InFlight(this, g, nextOrdinal++);
-        inFlight.addLast(f);
         try {
             f.handle = pool.execute(f);
         } catch (IOException e) {
+            g.release();
             abort();
             throw e;
         }
+        inFlight.addLast(f);
         while (!inFlight.isEmpty() && inFlight.peekFirst().done.getCount() == 0) {
             writeHead();
         }

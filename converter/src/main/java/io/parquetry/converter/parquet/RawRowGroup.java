@@ -1,6 +1,7 @@
 package io.parquetry.converter.parquet;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The raw records of one row group, copied in schema layout into fixed-size chunks. A chunk (about 256 KiB) is also the
@@ -11,38 +12,41 @@ final class RawRowGroup {
 
     static final int CHUNK_BYTES = 256 << 10;
 
-    /** Chunks of one file, recycled between its row groups (the encoder returns them from its own thread). */
+    /**
+     * The chunks of one file: taken from, and given back to, a free list shared by every file of the same chunk size on
+     * one {@link RowGroupEncoders} pool, so a new file reuses the chunks of the last. Counts the chunks this file holds.
+     */
     static final class Pool {
         final int recordLength;
         final int chunkRecords;
-        private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
-        /** Chunks ever allocated (taken only by the file's own thread): the memory bound, checked by tests. */
-        private int allocated;
+        private final ConcurrentLinkedQueue<byte[]> free;
+        /** Chunks taken and not given back: this file's raw records in memory. */
+        private final AtomicInteger inUse = new AtomicInteger();
+        /** The most ever in use (read by the file's own thread, for tests of the memory bound). */
+        private int maxInUse;
 
-        Pool(int recordLength, int rowGroupRecords) {
+        Pool(int recordLength, int rowGroupRecords, RowGroupEncoders encoders) {
             this.recordLength = recordLength;
             this.chunkRecords = Math.max(1, Math.min(rowGroupRecords, CHUNK_BYTES / recordLength));
+            this.free = encoders.freeChunks(chunkRecords * recordLength);
         }
 
         byte[] take() {
             byte[] b = free.poll();
             if (b == null) {
                 b = new byte[chunkRecords * recordLength];
-                allocated++;
             }
+            maxInUse = Math.max(maxInUse, inUse.incrementAndGet());
             return b;
         }
 
-        int allocated() {
-            return allocated;
-        }
-
         void give(byte[] chunk) {
+            inUse.decrementAndGet();
             free.add(chunk);
         }
 
-        void clear() {
-            free.clear();
+        int maxInUse() {
+            return maxInUse;
         }
     }
 

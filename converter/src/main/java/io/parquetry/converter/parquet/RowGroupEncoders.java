@@ -1,6 +1,8 @@
 package io.parquetry.converter.parquet;
 
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,6 +22,8 @@ public final class RowGroupEncoders implements AutoCloseable {
     private final String name;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger busy = new AtomicInteger();
+    /** Record chunks free for any file, by chunk length (files of one schema share one list). */
+    private final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<byte[]>> freeChunks = new ConcurrentHashMap<>();
 
     /**
      * @param threads encoder threads, at least 1
@@ -86,6 +90,14 @@ public final class RowGroupEncoders implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The free list of record chunks of {@code bytes} each. It holds at most what the files using it had in flight at
+     * once, and keeps a new file (a rotation) from allocating its row groups' memory again.
+     */
+    ConcurrentLinkedQueue<byte[]> freeChunks(int bytes) {
+        return freeChunks.computeIfAbsent(bytes, b -> new ConcurrentLinkedQueue<>());
+    }
+
     /** The calling pool thread's encoder. */
     static RowGroupEncoder encoder() {
         RowGroupEncoder e = ENCODER.get();
@@ -96,9 +108,10 @@ public final class RowGroupEncoders implements AutoCloseable {
         return e;
     }
 
-    /** Stops the threads once queued work is done (waiting up to 10 s), releasing their codec contexts. */
+    /** Stops the threads once queued work is done (waiting up to 10 s), releasing their codec contexts and free chunks. */
     @Override
     public void close() {
+        freeChunks.clear();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -216,7 +216,7 @@ class ParquetPartFileConcurrencyTest {
                 f.append(batch, 0, (int) Math.min(4096, (long) groups * groupRows - at));
                 maxInFlight = Math.max(maxInFlight, f.inFlight());
                 assertThat(f.inFlight()).as("row groups submitted after %d records", at).isLessThanOrEqualTo(threads);
-                assertThat(f.chunksAllocated()).as("record chunks after %d records", at).isLessThanOrEqualTo((threads + 1) * f.chunksPerRowGroup());
+                assertThat(f.maxChunksInUse()).as("record chunks held after %d records", at).isLessThanOrEqualTo((threads + 1) * f.chunksPerRowGroup());
             }
             assertThat(maxInFlight).as("the appender outran the encoders, so the bound was tested").isEqualTo(threads);
             f.end(Map.of());
