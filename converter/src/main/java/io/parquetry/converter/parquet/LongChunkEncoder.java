@@ -54,7 +54,10 @@ final class LongChunkEncoder {
                 ids = new int[n];
             }
             int entryBytes = kind == Values.CHAR_KEY ? 4 + col.width : kind.plainWidth;
-            haveDict = dict.build(v, n, ids, Math.max(1, opt.pageBytes() / entryBytes), col.integer(), min, max);
+            // Give up on a high-cardinality prefix only when DELTA_BINARY_PACKED is there to take over: against PLAIN, a
+            // dictionary of a medium-cardinality column (prices) can still win once its distinct values stop growing.
+            boolean deltaAvailable = pb.v2() && col.integer();
+            haveDict = dict.build(v, n, ids, Math.max(1, opt.pageBytes() / entryBytes), col.integer(), min, max, deltaAvailable);
             if (haveDict) {
                 dictBytes = plainSize(kind, dict.values, 0, dict.size);
                 long est = dictBytes + 1 + ((long) n * RleHybrid.bitWidth(dict.size - 1) + 7) / 8;

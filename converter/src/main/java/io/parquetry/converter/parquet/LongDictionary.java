@@ -27,12 +27,12 @@ final class LongDictionary {
 
     /**
      * Builds the dictionary of {@code v[0, n)} writing indices into {@code ids}. Returns false (dictionary unusable)
-     * when it would exceed {@code maxEntries} or the sample says high cardinality.
+     * when it would exceed {@code maxEntries} or, with {@code giveUpEarly}, when a prefix says high cardinality.
      *
      * @param min smallest value when {@code integer} (for the direct table), else ignored
      * @param max largest value when {@code integer}
      */
-    boolean build(long[] v, int n, int[] ids, int maxEntries, boolean integer, long min, long max) {
+    boolean build(long[] v, int n, int[] ids, int maxEntries, boolean integer, long min, long max, boolean giveUpEarly) {
         size = 0;
         long range = max - min;
         if (integer && n > 0 && range >= 0 && range < DIRECT_RANGE && range < 4L * n) {
@@ -41,7 +41,7 @@ final class LongDictionary {
         clearTable(10); // grows by rehashing: a 16-symbol column keeps a table that fits in L1
         // Give up as soon as a prefix says high cardinality: after 1 Ki, 4 Ki and 16 Ki values, more than half distinct.
         int done = 0;
-        for (int checkpoint = 1 << 10; checkpoint <= SAMPLE && done < n; checkpoint <<= 2) {
+        for (int checkpoint = 1 << 10; giveUpEarly && checkpoint <= SAMPLE && done < n; checkpoint <<= 2) {
             int to = Math.min(n, checkpoint);
             if (!hashRange(v, done, to, ids, maxEntries)) {
                 return false;
