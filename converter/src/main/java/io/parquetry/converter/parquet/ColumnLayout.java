@@ -91,15 +91,9 @@ final class ColumnLayout {
      * @throws IllegalArgumentException naming a bloom filter column that is not in the schema or is a bool
      */
     static ColumnLayout[] of(Schema schema, MessageType messageType, ParquetOptions options) {
+        check(schema, options);
         List<Field> fields = schema.fields();
         Set<String> bloom = new HashSet<>(options.bloomFilterColumns());
-        for (String name : bloom) {
-            Field f = fields.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    "bloom filter column is not in the schema: column=" + name + ", schema=" + schema.identity()));
-            if (f.kind() == FieldType.Kind.BOOL) {
-                throw new IllegalArgumentException("bloom filter on a bool column is not supported: column=" + name);
-            }
-        }
         ColumnLayout[] out = new ColumnLayout[fields.size()];
         List<ColumnDescriptor> descriptors = messageType.getColumns();
         for (int i = 0; i < out.length; i++) {
@@ -112,6 +106,17 @@ final class ColumnLayout {
             out[i] = new ColumnLayout(f, descriptors.get(i), divisor, bloom.contains(f.name()));
         }
         return out;
+    }
+
+    /** @throws IllegalArgumentException naming a bloom filter column that is not in the schema or is a bool */
+    static void check(Schema schema, ParquetOptions options) {
+        for (String name : options.bloomFilterColumns()) {
+            Field f = schema.fields().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "bloom filter column is not in the schema: column=" + name + ", schema=" + schema.identity()));
+            if (f.kind() == FieldType.Kind.BOOL) {
+                throw new IllegalArgumentException("bloom filter on a bool column is not supported: column=" + name);
+            }
+        }
     }
 
     @Override

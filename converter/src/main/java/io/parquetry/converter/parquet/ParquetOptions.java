@@ -1,6 +1,7 @@
 package io.parquetry.converter.parquet;
 
 import io.parquetry.schema.FieldType;
+import io.parquetry.schema.Schema;
 import java.util.List;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
@@ -47,6 +48,16 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
 
     public static ParquetOptions defaults() {
         return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null);
+    }
+
+    /**
+     * Checks these options against the schema a converter is about to write (call it at start-up, where a queue's
+     * schema is known): {@link ParquetPartFile#create} would refuse them later.
+     *
+     * @throws IllegalArgumentException naming a bloom filter column the schema lacks, or one on a bool column
+     */
+    public void check(Schema schema) {
+        ColumnLayout.check(schema, this);
     }
 
     /** {@link #encoderThreads()}, with 0 resolved to the available processors. */
