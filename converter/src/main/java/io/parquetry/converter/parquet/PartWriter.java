@@ -16,6 +16,15 @@ public final class PartWriter implements AutoCloseable {
 
     private static final class SharedPool {
         static final RowGroupEncoders POOL = new RowGroupEncoders(Runtime.getRuntime().availableProcessors(), "parquetry-part-encoder");
+        private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** The pool, warmed up with the first writer's codec while that writer's first records arrive. */
+        static RowGroupEncoders get(org.apache.parquet.hadoop.metadata.CompressionCodecName codec) {
+            if (WARM.compareAndSet(false, true)) {
+                POOL.warmUp(codec);
+            }
+            return POOL;
+        }
     }
 
     private static final int BATCH_BYTES = 256 << 10;
@@ -43,7 +52,7 @@ public final class PartWriter implements AutoCloseable {
                 Math.min(rowGroupBytes, ParquetOptions.MAX_ROW_GROUP_BYTES), props.getPageSizeThreshold(), dictionary, 0, null, null);
         this.recordLength = schema.recordLength();
         this.batch = new byte[Math.max(1, BATCH_BYTES / recordLength) * recordLength];
-        this.file = ParquetPartFile.create(schema, options, out, SharedPool.POOL);
+        this.file = ParquetPartFile.create(schema, options, out, SharedPool.get(options.compression()));
     }
 
     /** Appends one record whose {@code schema.recordLength()} bytes start at {@code off} in {@code rec}. */
