@@ -51,7 +51,7 @@ final class ParquetReadBack {
         return ParquetFileReader.open(input(file), ParquetReadOptions.builder().build());
     }
 
-    /** Every value through parquet-hadoop's {@link GroupReadSupport}. */
+    /** Every value through parquet-hadoop's {@link GroupReadSupport}, with page CRCs verified. */
     static void checkValuesWithParquetHadoop(Path file, RandomRecords data) throws IOException {
         List<Field> fields = data.schema.fields();
         try (ParquetReader<Group> r = new ParquetReader.Builder<Group>(input(file), new org.apache.parquet.conf.PlainParquetConfiguration()) {
@@ -59,7 +59,7 @@ final class ParquetReadBack {
             protected org.apache.parquet.hadoop.api.ReadSupport<Group> getReadSupport() {
                 return new GroupReadSupport();
             }
-        }.build()) {
+        }.usePageChecksumVerification(true).build()) { // every page's CRC checked against its bytes
             int row = 0;
             for (Group g = r.read(); g != null; g = r.read(), row++) {
                 for (Field f : fields) {
