@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * A dictionary of fixed-width byte values ({@code char(N>8)}, {@code bytes(N)}) stored back to back in one array: an
  * open-addressing table maps a value to the index of its first occurrence, and each value's dictionary index is written
- * in the same pass. Gives up early on high cardinality, as {@link LongDictionary} does. One instance per encoder thread.
+ * in the same pass. Gives up when the dictionary outgrows its cap. One instance per encoder thread.
  */
 final class SliceDictionary {
 
@@ -25,18 +25,9 @@ final class SliceDictionary {
     boolean build(byte[] data, int width, int n, int[] ids, int maxEntries) {
         size = 0;
         clear(10);
-        int done = 0;
-        for (int checkpoint = 1 << 10; checkpoint <= LongDictionary.SAMPLE && done < n; checkpoint <<= 2) {
-            int to = Math.min(n, checkpoint);
-            if (!hashRange(data, width, done, to, ids, maxEntries)) {
-                return false;
-            }
-            done = to;
-            if (done < n && size > done / 2) {
-                return false;
-            }
-        }
-        return hashRange(data, width, done, n, ids, maxEntries);
+        // No early give-up on a high-cardinality prefix: the alternative is PLAIN, which a dictionary of a column whose
+        // distinct values stop growing can still beat. The cap bounds the work on a column of unique values.
+        return hashRange(data, width, 0, n, ids, maxEntries);
     }
 
     private boolean hashRange(byte[] data, int width, int from, int to, int[] ids, int maxEntries) {
