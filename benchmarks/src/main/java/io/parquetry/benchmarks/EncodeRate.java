@@ -16,7 +16,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * and rows per CPU-second of the whole process (encoder threads, the appending thread, GC and JIT), for each setting,
  * encoder thread count and row group size, rounds interleaved.
  *
- * <pre>bin/bench encode [--records 10000000] [--rounds 3] [--settings zstd:v2,snappy:v2] [--threads 1,2] [--row-groups 32MiB]</pre>
+ * <pre>java ... io.parquetry.benchmarks.EncodeRate [--records 10000000] [--rounds 3] [--settings zstd:v2,snappy:v2]
+ *     [--threads 1,2] [--row-groups 16MiB]</pre>
+ * (the class path and flags as {@code bin/bench} builds them; docs/BENCHMARKS.md §4 has the command)
  */
 public final class EncodeRate {
 

@@ -19,7 +19,9 @@ import org.apache.parquet.io.LocalOutputFile;
  * threads=1 and threads=2 (best of the rounds): every column aggregated, a group-by over three columns, and a 1% time
  * range (where row-group statistics prune).
  *
- * <pre>bin/bench row-groups [--records 10000000] [--rounds 3] [--sizes 8MiB,16MiB,32MiB,64MiB] [--threads 2]</pre>
+ * <pre>java ... io.parquetry.benchmarks.RowGroupReadBenchmark [--records 10000000] [--rounds 3] [--sizes 8MiB,16MiB,32MiB,64MiB]
+ *     [--threads 2]</pre>
+ * (the class path and flags as {@code bin/bench} builds them; docs/BENCHMARKS.md §4 has the command)
  */
 public final class RowGroupReadBenchmark {
 
