@@ -9,32 +9,41 @@ import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * End-to-end conversion benchmark: N market-data records are recorded once; then, per setting, the converter drains the
- * queue into a fresh dataset ({@code --until-idle}, commit included) and DuckDB writes the same rows, from an in-memory
- * table, with {@code COPY ... (FORMAT parquet)} at {@code threads=1}. Rates and sizes are printed side by side, with the
- * converter's rate as a ratio of DuckDB's in the same run.
+ * End-to-end conversion benchmark: N market-data records are recorded once; then, per setting and round, the converter
+ * drains the queue into a fresh dataset ({@code --until-idle}, commit included) and DuckDB writes the same rows, from an
+ * in-memory table, with {@code COPY ... (FORMAT parquet)} at {@code threads=1} and at {@code threads=2} (their order
+ * alternating between rounds). Each line gives rows per second of wall time, rows per CPU-second of the process (DuckDB
+ * runs in-process, so its native threads count too), and file sizes; the summary gives medians and the converter's
+ * rate as a ratio of each DuckDB rate. The machine is shared: treat one run's figures as indicative.
  *
- * <pre>bin/bench convert [--records 10000000] [--rounds 2] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]</pre>
+ * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]</pre>
  */
 public final class ConvertBenchmark {
 
     private ConvertBenchmark() {
     }
 
+    /** One measured write: wall seconds, process CPU seconds, bytes written. */
+    private record Run(double seconds, double cpuSeconds, long bytes) {
+    }
+
     public static void main(String[] args) throws Exception {
         long records = 10_000_000;
-        int rounds = 2;
+        int rounds = 3;
         String settings = "zstd:v2,zstd:v1,snappy:v2,snappy:v1";
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
@@ -60,15 +69,15 @@ public final class ConvertBenchmark {
             }
             System.out.printf(Locale.ROOT, "recorded %,d synthetic market-data records (52 B) in %.2f s%n", records,
                     (System.nanoTime() - t0) / 1e9);
-            System.out.printf(Locale.ROOT, "%-10s %5s %14s %14s %8s %14s %14s%n", "codec", "pages", "converter r/s", "duckdb r/s", "ratio",
-                    "converter B", "duckdb B");
-            List<String> lines = new ArrayList<>();
-            for (String setting : settings.split(",")) {
-                String[] parts = setting.split(":");
-                String codec = parts[0];
-                String pages = parts[1];
-                boolean dictionary = parts.length < 3 || !parts[2].equals("nodict");
-                for (int round = 0; round < rounds; round++) {
+            System.out.printf(Locale.ROOT, "%-10s %5s %5s %12s %12s %12s %12s %12s %12s %12s %12s %12s%n", "codec", "pages", "round",
+                    "conv r/s", "conv r/CPUs", "duck1 r/s", "duck1 r/CPUs", "duck2 r/s", "duck2 r/CPUs", "conv B", "duck1 B", "duck2 B");
+            Map<String, List<Run[]>> results = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                for (String setting : settings.split(",")) {
+                    String[] parts = setting.split(":");
+                    String codec = parts[0];
+                    String pages = parts[1];
+                    boolean dictionary = parts.length < 3 || !parts[2].equals("nodict");
                     String tag = codec + "-" + pages + (dictionary ? "" : "-nodict") + "-" + round;
                     Path out = work.resolve("out-" + tag);
                     Path cfgFile = work.resolve("c.yaml");
@@ -76,40 +85,69 @@ public final class ConvertBenchmark {
                             + tag) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + "}\n"
                             + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n");
                     ConverterConfig cfg = ConverterConfig.load(cfgFile, ConverterConfig.Overrides.none());
+                    double cpu0 = cpuSeconds();
                     long s = System.nanoTime();
                     ConversionResult c = ConverterService.run(cfg, true);
-                    double convSecs = (System.nanoTime() - s) / 1e9;
+                    Run conv = new Run((System.nanoTime() - s) / 1e9, cpuSeconds() - cpu0, du(out));
                     if (c.rowsWritten() != records) {
                         throw new IllegalStateException("converted " + c.rowsWritten() + " of " + records);
                     }
-                    long convBytes = du(out);
-                    double[] duck = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages);
+                    // Alternate which DuckDB setting goes first, so neither always meets a warmer or cooler machine.
+                    Run duck1;
+                    Run duck2;
+                    if (round % 2 == 0) {
+                        duck1 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 1);
+                        duck2 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 2);
+                    } else {
+                        duck2 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 2);
+                        duck1 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 1);
+                    }
                     String label = codec + (dictionary ? "" : "/nodict");
-                    String line = String.format(Locale.ROOT, "%-10s %5s %,14.0f %,14.0f %8.2f %,14d %,14.0f", label, pages, records / convSecs,
-                            records / duck[0], (records / convSecs) / (records / duck[0]), convBytes, duck[1]);
-                    System.out.println(line);
-                    lines.add(line);
+                    results.computeIfAbsent(String.format(Locale.ROOT, "%-10s %5s", label, pages), k -> new ArrayList<>())
+                            .add(new Run[] {conv, duck1, duck2});
+                    System.out.printf(Locale.ROOT, "%-10s %5s %5d %,12.0f %,12.0f %,12.0f %,12.0f %,12.0f %,12.0f %,12d %,12d %,12d%n", label, pages,
+                            round, records / conv.seconds, records / conv.cpuSeconds, records / duck1.seconds, records / duck1.cpuSeconds,
+                            records / duck2.seconds, records / duck2.cpuSeconds, conv.bytes, duck1.bytes, duck2.bytes);
                     BenchQueues.delete(out);
                 }
+            }
+            System.out.printf(Locale.ROOT, "%nmedians over %d rounds%n%-10s %5s %12s %12s %12s %9s %9s %12s %12s %12s%n", rounds, "codec", "pages",
+                    "conv r/s", "duck1 r/s", "duck2 r/s", "x duck1", "x duck2", "conv r/CPUs", "duck1 r/CPUs", "duck2 r/CPUs");
+            for (Map.Entry<String, List<Run[]>> e : results.entrySet()) {
+                double conv = median(e.getValue(), 0, records, false);
+                double d1 = median(e.getValue(), 1, records, false);
+                double d2 = median(e.getValue(), 2, records, false);
+                System.out.printf(Locale.ROOT, "%s %,12.0f %,12.0f %,12.0f %9.2f %9.2f %,12.0f %,12.0f %,12.0f%n", e.getKey(), conv, d1, d2, conv / d1,
+                        conv / d2, median(e.getValue(), 0, records, true), median(e.getValue(), 1, records, true),
+                        median(e.getValue(), 2, records, true));
             }
         } finally {
             BenchQueues.delete(work);
         }
     }
 
-    /** Loads the converter's output into memory (untimed), then times DuckDB writing it; returns {seconds, bytes}. */
-    private static double[] duckdb(Path dataset, Path target, String codec, String pages) throws Exception {
+    private static double median(List<Run[]> runs, int which, long records, boolean cpu) {
+        double[] rates = runs.stream().mapToDouble(r -> records / (cpu ? r[which].cpuSeconds : r[which].seconds)).sorted().toArray();
+        return rates[rates.length / 2];
+    }
+
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** Loads the converter's output into memory (untimed), then times DuckDB writing it with {@code threads} threads. */
+    private static Run duckdb(Path dataset, Path target, String codec, String pages, int threads) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            st.execute("SET threads=1");
+            st.execute("SET threads=" + threads);
             st.execute("SET preserve_insertion_order=true");
             st.execute("CREATE TABLE t AS SELECT * FROM read_parquet('" + dataset + "/**/*.parquet')");
             String v = pages.equals("v2") ? ", PARQUET_VERSION v2" : "";
+            double cpu0 = cpuSeconds();
             long s = System.nanoTime();
             st.execute("COPY t TO '" + target + "' (FORMAT parquet, COMPRESSION " + codec + v + ")");
-            double secs = (System.nanoTime() - s) / 1e9;
-            long bytes = Files.size(target);
+            Run run = new Run((System.nanoTime() - s) / 1e9, cpuSeconds() - cpu0, Files.size(target));
             Files.delete(target);
-            return new double[] {secs, bytes};
+            return run;
         }
     }
 

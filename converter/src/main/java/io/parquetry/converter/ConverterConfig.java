@@ -3,6 +3,7 @@ package io.parquetry.converter;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.platform.Host;
 import io.parquetry.platform.YamlMapping;
+import io.parquetry.schema.FieldType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -25,9 +26,12 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * statusFile   &lt;stateDir&gt;/converter.status
  * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
  * parquet.pageVersion   v2       v1 | v2
- * parquet.rowGroupSize  128MiB
+ * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
  * parquet.dictionary    true
+ * parquet.encoderThreads auto    threads encoding row groups (auto: one per available processor)
+ * parquet.bloomFilters  []       columns with a bloom filter per row group
+ * parquet.timestampUnit (schema) nanos | micros | millis: convert finer timestamps to this unit
  * rotation.maxRows      50000000
  * rotation.maxBytes     256MiB   estimated file size
  * rotation.maxAge       60s      an idle queue's records become visible within this
@@ -63,6 +67,9 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
 
     private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+    /** A schema field name (the schema itself is checked against the list when a file is created). */
+    private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final int MAX_ENCODER_THREADS = 256;
 
     /**
      * Command-line overrides; null fields keep the file's value. {@code table} entries are set over the file's
@@ -143,11 +150,14 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {
             throw p.error("pageVersion", pageVersion, "must be v1 or v2");
         }
-        long rowGroup = p.size("rowGroupSize", 128L << 20, 1L << 20, 2L << 30);
+        long rowGroup = p.size("rowGroupSize", ParquetOptions.DEFAULT_ROW_GROUP_BYTES, 1L << 20, ParquetOptions.MAX_ROW_GROUP_BYTES);
         long page = p.size("pageSize", 1L << 20, 4L << 10, 64L << 20);
         boolean dictionary = p.bool("dictionary", true);
+        int threads = encoderThreads(p);
+        java.util.List<String> bloom = p.nameList("bloomFilters", COLUMN, "column name");
+        FieldType.TimeUnit unit = timestampUnit(p);
         p.checkNoUnknownKeys();
-        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary);
+        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit);
 
         YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);
@@ -178,6 +188,35 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         y.checkNoUnknownKeys();
         return new ConverterConfig(queue, output, dataset, source, stateDir, statusFile, parquet, maxRows, maxBytes, maxAge, retention,
                 keep, poll, commitLog, Map.copyOf(hadoop), Map.copyOf(table), commit, y.source());
+    }
+
+    private static int encoderThreads(YamlMapping p) {
+        String text = p.string("encoderThreads", "auto").trim().toLowerCase(Locale.ROOT);
+        if (text.equals("auto")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= MAX_ENCODER_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw p.error("encoderThreads", text, "must be auto or 1.." + MAX_ENCODER_THREADS);
+    }
+
+    private static FieldType.TimeUnit timestampUnit(YamlMapping p) {
+        String text = p.string("timestampUnit", null);
+        if (text == null) {
+            return null;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "nanos", "ns" -> FieldType.TimeUnit.NS;
+            case "micros", "us" -> FieldType.TimeUnit.US;
+            case "millis", "ms" -> FieldType.TimeUnit.MS;
+            default -> throw p.error("timestampUnit", text, "must be nanos, micros or millis");
+        };
     }
 
     private static CompressionCodecName codec(String text, YamlMapping p) {

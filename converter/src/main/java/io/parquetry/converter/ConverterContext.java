@@ -107,7 +107,9 @@ final class ConverterContext implements AutoCloseable {
                     .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
         }
         heartbeat = new Heartbeat(status);
-        encoders = new RowGroupEncoders(1, "parquetry-converter-encoder");
+        config.parquet().check(schema); // bloom filter columns and the timestamp unit against the queue's schema
+        encoders = new RowGroupEncoders(config.parquet().resolvedEncoderThreads(), "parquetry-converter-encoder");
+        encoders.warmUp(config.parquet().compression()); // loads the encoder and the codec while recovery runs
     }
 
     /**
@@ -142,7 +144,8 @@ final class ConverterContext implements AutoCloseable {
         Map<String, String> settings = config.table();
         TableSinkProvider provider = TableSinkProvider.forType(settings.get("type"));
         try {
-            table = provider.open(new TableSinkContext(settings, schema, ParquetSchemas.toParquet(schema), config.source(), queueId.id(),
+            table = provider.open(new TableSinkContext(settings, schema, ParquetSchemas.toParquet(schema, config.parquet().timestampUnit()),
+                    config.source(), queueId.id(),
                     output.datasetDir().toString(), output.conf()));
         } catch (IOException e) {
             throw new OutputFailure("cannot open the table", settings.get("type"), e);
@@ -162,14 +165,19 @@ final class ConverterContext implements AutoCloseable {
         m.put(FooterKeys.SCHEMA_VERSION, Integer.toString(schema.version()));
         m.put(FooterKeys.SCHEMA_FINGERPRINT, schema.fingerprintHex());
         m.put(FooterKeys.CONVERTER_VERSION, Version.current());
+        if (config.parquet().timestampUnit() != null) {
+            m.put(FooterKeys.TIMESTAMP_UNIT, config.parquet().timestampUnit().name().toLowerCase(Locale.ROOT));
+        }
         return Collections.unmodifiableMap(m);
     }
 
     private String settings() {
-        return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s maxRows=%d maxBytes=%d maxAge=%ds commit=%s",
-                config.parquet().compression().name().toLowerCase(Locale.ROOT), config.parquet().pageV2() ? "v2" : "v1",
-                config.parquet().rowGroupBytes(), config.parquet().pageBytes(), config.parquet().dictionary(), config.maxRows(),
-                config.maxBytes(), config.maxAge().toSeconds(), config.commitMode().name().toLowerCase(Locale.ROOT));
+        return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s encoders=%d maxRows=%d maxBytes=%d"
+                + " maxAge=%ds commit=%s%s", config.parquet().compression().name().toLowerCase(Locale.ROOT), config.parquet().pageV2() ? "v2" : "v1",
+                config.parquet().rowGroupBytes(), config.parquet().pageBytes(), config.parquet().dictionary(),
+                config.parquet().resolvedEncoderThreads(), config.maxRows(), config.maxBytes(), config.maxAge().toSeconds(),
+                config.commitMode().name().toLowerCase(Locale.ROOT),
+                config.parquet().timestampUnit() == null ? "" : " timestamps=" + config.parquet().timestampUnit().name().toLowerCase(Locale.ROOT));
     }
 
     /** Releases everything opened, newest first; each release failing on its own is logged, never stops the others. */

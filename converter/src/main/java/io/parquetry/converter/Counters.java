@@ -18,6 +18,8 @@ final class Counters {
     long outputFailures;
     long quarantined;
     long retentionDeleted;
+    /** Timestamp values that lost precision to a coarser {@code parquet.timestampUnit}, in committed files. */
+    long truncatedTimestamps;
     /** Records given up in damaged ranges an operator accepted. */
     long skippedRecords;
     final long[] rotations = new long[RotationCause.values().length];
@@ -33,6 +35,7 @@ final class Counters {
         filesCommitted++;
         rowsWritten += f.rows();
         bytesWritten += f.bytes();
+        truncatedTimestamps += f.truncatedTimestamps();
         rotations[cause.ordinal()]++;
         lastCommitted = f.lastIndex();
         lastCommit = f;

@@ -183,7 +183,7 @@ final class Recovery {
         Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
         return new CommittedFile(ctx.output.fs().makeQualified(file), ctx.output.fs().getFileStatus(file).getLen(),
                 Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), Long.parseLong(kv.get(FooterKeys.FIRST_INDEX)),
-                Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), cycle, footer);
+                Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), cycle, footer, 0);
     }
 
     private ParquetMetadata footer(Path file) throws IOException {

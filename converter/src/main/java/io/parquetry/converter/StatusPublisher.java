@@ -41,6 +41,7 @@ final class StatusPublisher {
             u.value(STATE, m.state().ordinal()).value(RECORDS_READ, c.recordsRead).value(ROWS_WRITTEN, c.rowsWritten)
                     .value(FILES_COMMITTED, c.filesCommitted).value(BYTES_WRITTEN, c.bytesWritten).value(ERRORS, c.errors)
                     .value(QUARANTINED, c.quarantined).value(RETENTION_DELETED, c.retentionDeleted).value(SKIPPED_RECORDS, c.skippedRecords)
+                    .value(TRUNCATED_TIMESTAMPS, c.truncatedTimestamps)
                     .value(CURRENT_ROWS, p == null ? 0 : p.rows()).value(CURRENT_BYTES, p == null ? 0 : p.estimatedBytes())
                     .value(CURRENT_OPENED_MS, p == null ? 0 : p.openedAtMillis()).value(CURRENT_FIRST_INDEX, p == null ? -1 : p.firstIndex())
                     .value(CHECKPOINT, c.lastCommitted).value(HEAD_INDEX, m.head()).value(LAG_RECORDS, lagRecords)

@@ -85,6 +85,47 @@ class ConverterConfigTest {
     }
 
     @Test
+    void readsTheEncoderKeys() {
+        ConverterConfig c = parse(BASE + "parquet:\n  encoderThreads: 3\n  bloomFilters: [symbol, order_id]\n  timestampUnit: micros\n"
+                + "  rowGroupSize: 8MiB\n");
+        assertThat(c.parquet().encoderThreads()).isEqualTo(3);
+        assertThat(c.parquet().bloomFilterColumns()).containsExactly("symbol", "order_id");
+        assertThat(c.parquet().timestampUnit()).isEqualTo(io.parquetry.schema.FieldType.TimeUnit.US);
+        assertThat(c.parquet().rowGroupBytes()).isEqualTo(8L << 20);
+        ConverterConfig d = parse(BASE + "parquet: {bloomFilters: 'symbol, exchange', timestampUnit: ms}\n");
+        assertThat(d.parquet().bloomFilterColumns()).containsExactly("symbol", "exchange");
+        assertThat(d.parquet().timestampUnit()).isEqualTo(io.parquetry.schema.FieldType.TimeUnit.MS);
+        ConverterConfig defaults = parse(BASE);
+        assertThat(defaults.parquet().encoderThreads()).isZero();
+        assertThat(defaults.parquet().resolvedEncoderThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(defaults.parquet().bloomFilterColumns()).isEmpty();
+        assertThat(defaults.parquet().timestampUnit()).isNull();
+        assertThat(defaults.parquet().rowGroupBytes()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void rejectsBadEncoderValuesNamingFileLineKeyAndValue() {
+        rejects(BASE + "parquet:\n  encoderThreads: many\n", "conv.yaml:4", "parquet.encoderThreads=many", "auto or 1..256");
+        rejects(BASE + "parquet: {encoderThreads: 0}\n", "parquet.encoderThreads=0");
+        rejects(BASE + "parquet:\n  timestampUnit: seconds\n", "conv.yaml:4", "parquet.timestampUnit=seconds", "nanos, micros or millis");
+        rejects(BASE + "parquet: {bloomFilters: [symbol, 'a b']}\n", "parquet.bloomFilters=a b", "not a column name");
+        rejects(BASE + "parquet: {bloomFilters: [symbol, symbol]}\n", "parquet.bloomFilters=symbol", "listed twice");
+        rejects(BASE + "parquet: {bloomFilters: {a: b}}\n", "must be a list of names", "key=parquet.bloomFilters");
+        rejects(BASE + "parquet: {rowGroupSize: 2GiB}\n", "parquet.rowGroupSize=2GiB", "out of range");
+    }
+
+    @Test
+    void bloomFilterColumnsAreCheckedAgainstTheSchema() {
+        io.parquetry.schema.Schema schema = io.parquetry.schema.Schema.parse(
+                "name: s\nversion: 1\nfields:\n  - {name: symbol, type: char(8)}\n  - {name: live, type: bool}\n", "s.yaml");
+        parse(BASE + "parquet: {bloomFilters: [symbol]}\n").parquet().check(schema);
+        assertThatThrownBy(() -> parse(BASE + "parquet: {bloomFilters: [sym]}\n").parquet().check(schema))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bloom filter column is not in the schema: column=sym");
+        assertThatThrownBy(() -> parse(BASE + "parquet: {bloomFilters: [live]}\n").parquet().check(schema))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bloom filter on a bool column is not supported: column=live");
+    }
+
+    @Test
     void shippedConfigLoads() {
         Path conf = Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/converter.yaml");
         ConverterConfig c = ConverterConfig.load(conf, ConverterConfig.Overrides.none());

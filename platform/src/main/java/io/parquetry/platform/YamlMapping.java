@@ -219,6 +219,47 @@ public final class YamlMapping {
         };
     }
 
+    /**
+     * A list of names: a YAML sequence of scalars, or one comma-separated scalar; each must match {@code pattern} and
+     * appear once. Absent: the empty list.
+     */
+    public List<String> nameList(String key, java.util.regex.Pattern pattern, String what) {
+        asked.add(key);
+        allAsked.add(prefix + key);
+        NodeTuple t = entries.get(key);
+        if (t == null) {
+            return List.of();
+        }
+        Node v = t.getValueNode();
+        List<String> names = new ArrayList<>();
+        if (v instanceof ScalarNode s) {
+            for (String part : s.getValue().split(",")) {
+                if (!part.isBlank()) {
+                    names.add(part.trim());
+                }
+            }
+        } else if (v instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof ScalarNode s)) {
+                    throw errors.error(at(item) + owner() + "must be a list of names: key=" + keyName(key), null);
+                }
+                names.add(s.getValue().trim());
+            }
+        } else {
+            throw errors.error(at(v) + owner() + "must be a list of names: key=" + keyName(key), null);
+        }
+        Set<String> seen = new TreeSet<>();
+        for (String name : names) {
+            if (!pattern.matcher(name).matches()) {
+                throw error(key, name, "not a " + what);
+            }
+            if (!seen.add(name)) {
+                throw error(key, name, "listed twice");
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** A duration ({@link Units#parseDuration}) of at least {@code min}. */
     public Duration duration(String key, Duration def, Duration min) {
         ScalarNode s = scalar(key);

@@ -43,6 +43,7 @@ package io.parquetry.status;
  *  30 next retry at ms (0 when not retrying)
  *  40 files committed because the queue is damaged after them
  *  41 records skipped in damaged ranges an operator accepted (bin/parquetry skip-damaged)
+ *  42 timestamp values that lost precision to parquet.timestampUnit (committed files)
  * </pre>
  *
  * The converter publishes every value and text slot together, once per status interval and after every commit.
@@ -89,6 +90,7 @@ public final class ConverterStatusDescriptor {
     public static final int NEXT_RETRY_MS = 30;
     public static final int ROTATIONS_DAMAGE = 40;
     public static final int SKIPPED_RECORDS = 41;
+    public static final int TRUNCATED_TIMESTAMPS = 42;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_DATASET = 1;

@@ -14,6 +14,8 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  * @param lastIndex queue index of its last record (quarantined records included)
  * @param cycle queue cycle of its first record (its partition)
  * @param footer its footer, as written
+ * @param truncatedTimestamps timestamp values that lost precision to {@code parquet.timestampUnit} (0 without it)
  */
-public record CommittedFile(Path path, long bytes, long rows, long firstIndex, long lastIndex, int cycle, ParquetMetadata footer) {
+public record CommittedFile(Path path, long bytes, long rows, long firstIndex, long lastIndex, int cycle, ParquetMetadata footer,
+        long truncatedTimestamps) {
 }

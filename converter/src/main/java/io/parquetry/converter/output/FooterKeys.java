@@ -14,6 +14,8 @@ public final class FooterKeys {
     public static final String SCHEMA_VERSION = "parquetry.schema.version";
     public static final String SCHEMA_FINGERPRINT = "parquetry.schema.fingerprint";
     public static final String CONVERTER_VERSION = "parquetry.converter.version";
+    /** Present when timestamps were converted to another unit ({@code parquet.timestampUnit}): nanos, micros or millis. */
+    public static final String TIMESTAMP_UNIT = "parquetry.timestamp_unit";
 
     private FooterKeys() {
     }

@@ -16,10 +16,16 @@ public final class OutputFailure extends IOException {
         super(operation + ": file=" + file + ": " + describe(cause), cause);
     }
 
-    /** The innermost message worth showing, with its type: {@code AccessDeniedException: /x: Permission denied}. */
+    /**
+     * The innermost message, with its type: {@code IOException: No space left on device}, the part an operator needs
+     * (the outer ones name the file, which this failure names already).
+     */
     static String describe(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof org.apache.hadoop.fs.FSError)) {
+        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 10; depth++) {
+            if (t.getCause().getMessage() == null && t.getMessage() != null && !(t instanceof org.apache.hadoop.fs.FSError)) {
+                break;
+            }
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();

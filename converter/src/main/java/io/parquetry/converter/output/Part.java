@@ -127,7 +127,7 @@ public final class Part {
             throw e;
         }
         stage = Stage.COMMITTED;
-        return new CommittedFile(finalPath, bytes, file.rows(), firstIndex, lastIndex, cycle, file.footer());
+        return new CommittedFile(finalPath, bytes, file.rows(), firstIndex, lastIndex, cycle, file.footer(), file.truncatedTimestamps());
     }
 
     /** Gives the file up: its in-progress file is deleted (what cannot be deleted now, the next start deletes). Idempotent. */

@@ -1,7 +1,9 @@
 package io.parquetry.converter.parquet;
 
 import io.parquetry.schema.Field;
+import io.parquetry.schema.FieldType;
 import io.parquetry.schema.Schema;
+import org.apache.parquet.schema.ColumnOrder;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -9,19 +11,32 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED. Each column carries a field id,
- * its position in declaration order plus one, so table formats (Iceberg) and readers map columns by id, not by name.
+ * Maps a schema to Parquet (DESIGN §2): nullable fields are OPTIONAL, the rest REQUIRED, and every column carries a
+ * field id (its declaration index + 1), so readers such as Iceberg map columns by id rather than by name.
+ *
+ * <p>Float and double columns declare TYPE_DEFINED_ORDER, which every reader knows (min/max ignore NaN, a zero minimum
+ * is written as -0.0 and a zero maximum as +0.0), rather than parquet-java 1.18's default IEEE_754_TOTAL_ORDER, which a
+ * reader that predates it must treat as unknown and so ignore the statistics.
  */
 public final class ParquetSchemas {
 
     private ParquetSchemas() {
     }
 
+    /** The message type with timestamps in the units the schema declares. */
     public static MessageType toParquet(Schema schema) {
+        return toParquet(schema, null);
+    }
+
+    /**
+     * The message type with timestamp fields finer than {@code timestampUnit} annotated with that unit (their values
+     * are converted by the encoder); {@code null} keeps every field's own unit.
+     */
+    public static MessageType toParquet(Schema schema, FieldType.TimeUnit timestampUnit) {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (Field f : schema.fields()) {
-            int id = f.index() + 1;
             Type.Repetition rep = f.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
+            int id = f.index() + 1;
             switch (f.kind()) {
                 case BOOL:
                     b.primitive(PrimitiveTypeName.BOOLEAN, rep).id(id).named(f.name());
@@ -39,13 +54,13 @@ public final class ParquetSchemas {
                     b.primitive(PrimitiveTypeName.INT64, rep).id(id).named(f.name());
                     break;
                 case FLOAT32:
-                    b.primitive(PrimitiveTypeName.FLOAT, rep).id(id).named(f.name());
+                    b.primitive(PrimitiveTypeName.FLOAT, rep).columnOrder(ColumnOrder.typeDefined()).id(id).named(f.name());
                     break;
                 case FLOAT64:
-                    b.primitive(PrimitiveTypeName.DOUBLE, rep).id(id).named(f.name());
+                    b.primitive(PrimitiveTypeName.DOUBLE, rep).columnOrder(ColumnOrder.typeDefined()).id(id).named(f.name());
                     break;
                 case TIMESTAMP:
-                    LogicalTypeAnnotation.TimeUnit unit = switch (f.type().unit()) {
+                    LogicalTypeAnnotation.TimeUnit unit = switch (writtenUnit(f.type().unit(), timestampUnit)) {
                         case MS -> LogicalTypeAnnotation.TimeUnit.MILLIS;
                         case US -> LogicalTypeAnnotation.TimeUnit.MICROS;
                         case NS -> LogicalTypeAnnotation.TimeUnit.NANOS;
@@ -67,5 +82,21 @@ public final class ParquetSchemas {
             }
         }
         return b.named(schema.name());
+    }
+
+    /** The unit a timestamp is written in: the coarser of its own and the requested one (never made finer). */
+    static FieldType.TimeUnit writtenUnit(FieldType.TimeUnit own, FieldType.TimeUnit requested) {
+        if (requested == null) {
+            return own;
+        }
+        return nanosPer(requested) > nanosPer(own) ? requested : own;
+    }
+
+    static long nanosPer(FieldType.TimeUnit u) {
+        return switch (u) {
+            case NS -> 1L;
+            case US -> 1_000L;
+            case MS -> 1_000_000L;
+        };
     }
 }

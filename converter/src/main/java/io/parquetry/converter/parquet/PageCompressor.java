@@ -1,0 +1,176 @@
+package io.parquetry.converter.parquet;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import io.airlift.compress.lz4.Lz4Compressor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Compresses pages with one reused codec context per encoder thread, writing the formats parquet-hadoop's own codecs
+ * write: raw Snappy blocks, one zstd frame (level 3, parquet-hadoop's default), a gzip member, a raw LZ4 block
+ * (aircompressor's {@code Lz4Compressor}, which parquet-hadoop 1.18.1's LZ4_RAW codec wraps), or the bytes as they are.
+ */
+abstract class PageCompressor implements AutoCloseable {
+
+    /** parquet-hadoop's {@code parquet.compression.codec.zstd.level} default, and DuckDB's. */
+    static final int ZSTD_LEVEL = 3;
+
+    private byte[] scratch = new byte[1 << 16];
+
+    /** Refuses the codecs this encoder does not write (LZO, BROTLI, the framed LZ4). */
+    static void check(CompressionCodecName codec) {
+        switch (codec) {
+            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> {
+            }
+            default -> throw unsupported(codec);
+        }
+    }
+
+    private static IllegalArgumentException unsupported(CompressionCodecName codec) {
+        return new IllegalArgumentException("unsupported compression: codec=" + codec + " (snappy, zstd, gzip, lz4_raw, uncompressed)");
+    }
+
+    static PageCompressor create(CompressionCodecName codec) {
+        return switch (codec) {
+            case UNCOMPRESSED -> new None();
+            case SNAPPY -> new SnappyPages();
+            case ZSTD -> new ZstdPages();
+            case GZIP -> new GzipPages();
+            case LZ4_RAW -> new Lz4RawPages();
+            default -> throw unsupported(codec);
+        };
+    }
+
+    /** The compressed form of {@code src[off, off+len)} in an array of its exact size. */
+    final byte[] compress(byte[] src, int off, int len) {
+        int bound = maxCompressedLength(len);
+        if (scratch.length < bound) {
+            scratch = new byte[Math.max(bound, scratch.length * 2)];
+        }
+        int n = compress(src, off, len, scratch, bound);
+        return Arrays.copyOf(scratch, n);
+    }
+
+    /** Length of the compressed form of {@code src[off, off+len)}, without keeping it. */
+    final int compressedLength(byte[] src, int off, int len) {
+        int bound = maxCompressedLength(len);
+        if (scratch.length < bound) {
+            scratch = new byte[Math.max(bound, scratch.length * 2)];
+        }
+        return compress(src, off, len, scratch, bound);
+    }
+
+    abstract int maxCompressedLength(int len);
+
+    abstract int compress(byte[] src, int off, int len, byte[] dst, int dstLen);
+
+    @Override
+    public void close() {
+    }
+
+    private static final class None extends PageCompressor {
+        @Override
+        int maxCompressedLength(int len) {
+            return len;
+        }
+
+        @Override
+        int compress(byte[] src, int off, int len, byte[] dst, int dstLen) {
+            System.arraycopy(src, off, dst, 0, len);
+            return len;
+        }
+    }
+
+    private static final class SnappyPages extends PageCompressor {
+        @Override
+        int maxCompressedLength(int len) {
+            return Snappy.maxCompressedLength(len);
+        }
+
+        @Override
+        int compress(byte[] src, int off, int len, byte[] dst, int dstLen) {
+            try {
+                return Snappy.compress(src, off, len, dst, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("snappy compression failed: length=" + len, e);
+            }
+        }
+    }
+
+    private static final class ZstdPages extends PageCompressor {
+        private final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+
+        @Override
+        int maxCompressedLength(int len) {
+            return (int) com.github.luben.zstd.Zstd.compressBound(len);
+        }
+
+        @Override
+        int compress(byte[] src, int off, int len, byte[] dst, int dstLen) {
+            return ctx.compressByteArray(dst, 0, dstLen, src, off, len);
+        }
+
+        @Override
+        public void close() {
+            ctx.close();
+        }
+    }
+
+    private static final class Lz4RawPages extends PageCompressor {
+        private final Lz4Compressor lz4 = new Lz4Compressor();
+
+        @Override
+        int maxCompressedLength(int len) {
+            return lz4.maxCompressedLength(len);
+        }
+
+        @Override
+        int compress(byte[] src, int off, int len, byte[] dst, int dstLen) {
+            return lz4.compress(src, off, len, dst, 0, dstLen);
+        }
+    }
+
+    /** One gzip member (RFC 1952), as Hadoop's GzipCodec writes: header, raw deflate, CRC-32 and length. */
+    private static final class GzipPages extends PageCompressor {
+        private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+        private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        private final CRC32 crc = new CRC32();
+
+        @Override
+        int maxCompressedLength(int len) {
+            // deflate's stored-block worst case (5 bytes per 16 KiB block) plus header and trailer
+            return len + 5 * (len / 16_383 + 1) + HEADER.length + 8 + 64;
+        }
+
+        @Override
+        int compress(byte[] src, int off, int len, byte[] dst, int dstLen) {
+            System.arraycopy(HEADER, 0, dst, 0, HEADER.length);
+            deflater.reset();
+            deflater.setInput(src, off, len);
+            deflater.finish();
+            int n = HEADER.length;
+            while (!deflater.finished()) {
+                int k = deflater.deflate(dst, n, dstLen - 8 - n);
+                if (k == 0 && !deflater.finished()) {
+                    throw new IllegalStateException("gzip output exceeds its bound: length=" + len);
+                }
+                n += k;
+            }
+            crc.reset();
+            crc.update(src, off, len);
+            ByteSink.putIntLe(dst, n, (int) crc.getValue());
+            ByteSink.putIntLe(dst, n + 4, len);
+            return n + 8;
+        }
+
+        @Override
+        public void close() {
+            deflater.end();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.parquetry.converter.parquet;
+
+import io.parquetry.schema.Schema;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/** The file {@link RowGroupEncoders#warmUp} writes: every value kind, nullable, both page versions, to a black hole. */
+final class WarmUp {
+
+    private static final Schema SCHEMA = Schema.parse("name: warm_up\nversion: 1\nfields:\n"
+            + "  - {name: b, type: bool, nullable: true}\n  - {name: i, type: int32}\n  - {name: l, type: int64, nullable: true}\n"
+            + "  - {name: f, type: float32}\n  - {name: d, type: float64}\n  - {name: t, type: timestamp(ns)}\n"
+            + "  - {name: k, type: char(8)}\n  - {name: s, type: char(12)}\n  - {name: x, type: bytes(4)}\n", "warm-up");
+    private static final int ROWS = 4096;
+
+    private WarmUp() {
+    }
+
+    static void run(RowGroupEncoders pool, CompressionCodecName codec) throws IOException {
+        int len = SCHEMA.recordLength();
+        byte[] records = new byte[ROWS * len];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = (byte) (i * 31 + (i >>> 7)); // varied values, some nulls
+        }
+        for (boolean v2 : new boolean[] {true, false}) {
+            ParquetOptions options = ParquetOptions.defaults().withCompression(codec).withPageV2(v2).withRowGroupBytes(ROWS / 2L * len);
+            ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHole(), pool);
+            f.append(records, 0, ROWS);
+            f.end(Map.of());
+        }
+    }
+
+    private static final class BlackHole implements OutputFile {
+        @Override
+        public PositionOutputStream create(long blockSizeHint) {
+            return new PositionOutputStream() {
+                private long pos;
+
+                @Override
+                public long getPos() {
+                    return pos;
+                }
+
+                @Override
+                public void write(int b) {
+                    pos++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    pos += len;
+                }
+            };
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+            return create(blockSizeHint);
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return 0;
+        }
+
+        @Override
+        public String getPath() {
+            return "warm-up";
+        }
+    }
+}

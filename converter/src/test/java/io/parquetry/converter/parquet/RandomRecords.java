@@ -1,0 +1,340 @@
+package io.parquetry.converter.parquet;
+
+import io.parquetry.schema.Field;
+import io.parquetry.schema.FieldType;
+import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.Schema;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Random schemas and records for encoder tests: every type, nullable or not, and per segment of rows (one segment per
+ * row group) a random null pattern (none, all, random, runs) and value pattern (constant, low or high cardinality,
+ * sequence, small range, extremes). {@link #expected} holds each value as a reader should return it (timestamps
+ * already converted to the written unit), null for a null.
+ */
+final class RandomRecords {
+
+    final Schema schema;
+    final int rows;
+    final byte[] records;
+    /** [row][field]: Boolean, Long (ints, decimals, timestamps), Float, Double, byte[] (trimmed for char), or null. */
+    final Object[][] expected;
+
+    private RandomRecords(Schema schema, int rows, byte[] records, Object[][] expected) {
+        this.schema = schema;
+        this.rows = rows;
+        this.records = records;
+        this.expected = expected;
+    }
+
+    /** A schema whose first field is {@code seq int64} (the row number), then 4 to 16 random fields. */
+    static Schema randomSchema(Random r) {
+        List<Schema.FieldSpec> specs = new ArrayList<>();
+        specs.add(new Schema.FieldSpec("seq", FieldType.of(Kind.INT64), false, "row number"));
+        int n = 4 + r.nextInt(13);
+        for (int i = 0; i < n; i++) {
+            specs.add(new Schema.FieldSpec("c" + i, randomType(r), r.nextBoolean(), ""));
+        }
+        return new Schema("random", "random", 1, "", specs);
+    }
+
+    static FieldType randomType(Random r) {
+        return switch (r.nextInt(13)) {
+            case 0 -> FieldType.of(Kind.BOOL);
+            case 1 -> FieldType.of(Kind.INT8);
+            case 2 -> FieldType.of(Kind.INT16);
+            case 3 -> FieldType.of(Kind.INT32);
+            case 4 -> FieldType.of(Kind.INT64);
+            case 5 -> FieldType.of(Kind.FLOAT32);
+            case 6 -> FieldType.of(Kind.FLOAT64);
+            case 7 -> FieldType.timestamp(FieldType.TimeUnit.values()[r.nextInt(3)]);
+            case 8 -> {
+                int p = 1 + r.nextInt(FieldType.MAX_DECIMAL_PRECISION);
+                yield FieldType.decimal(p, r.nextInt(p + 1));
+            }
+            case 9, 10 -> FieldType.chars(r.nextBoolean() ? 1 + r.nextInt(8) : 9 + r.nextInt(24));
+            case 11 -> FieldType.chars(8);
+            default -> FieldType.bytes(1 + r.nextInt(20));
+        };
+    }
+
+    /**
+     * @param segmentRows rows per segment (choose the row group's row count so patterns line up with row groups)
+     * @param timestampUnit the unit timestamps are written in (null: as declared), for the expected values
+     */
+    static RandomRecords generate(Schema schema, int rows, int segmentRows, FieldType.TimeUnit timestampUnit, Random r) {
+        int len = schema.recordLength();
+        byte[] records = new byte[rows * len];
+        r.nextBytes(records); // garbage under null values and in the bitmap's spare bits
+        ByteBuffer b = ByteBuffer.wrap(records).order(ByteOrder.LITTLE_ENDIAN);
+        Object[][] expected = new Object[rows][schema.fields().size()];
+        for (int row = 0; row < rows; row++) {
+            for (int byteIndex = 0; byteIndex < schema.bitmapLength(); byteIndex++) {
+                records[row * len + byteIndex] = 0;
+            }
+        }
+        for (Field f : schema.fields()) {
+            for (int s = 0; s < rows; s += segmentRows) {
+                int end = Math.min(rows, s + segmentRows);
+                boolean[] nulls = f.nullable() ? nullPattern(r, end - s) : new boolean[end - s];
+                ValueSource source = f.index() == 0 ? (i, rr) -> (long) i : valueSource(f, r);
+                for (int row = s; row < end; row++) {
+                    int at = row * len;
+                    if (nulls[row - s]) {
+                        records[at + (f.nullBit() >>> 3)] |= (byte) (1 << (f.nullBit() & 7));
+                        continue;
+                    }
+                    Object v = source.next(row, r);
+                    put(b, at + f.offset(), f, v);
+                    expected[row][f.index()] = expectedOf(f, v, timestampUnit);
+                }
+            }
+        }
+        return new RandomRecords(schema, rows, records, expected);
+    }
+
+    private interface ValueSource {
+        Object next(int row, Random r);
+    }
+
+    private static boolean[] nullPattern(Random r, int n) {
+        boolean[] nulls = new boolean[n];
+        switch (r.nextInt(5)) {
+            case 0 -> {
+                // none
+            }
+            case 1 -> Arrays.fill(nulls, true);
+            case 2 -> {
+                double p = new double[] {0.05, 0.5, 0.95}[r.nextInt(3)];
+                for (int i = 0; i < n; i++) {
+                    nulls[i] = r.nextDouble() < p;
+                }
+            }
+            default -> {
+                boolean state = r.nextBoolean();
+                for (int i = 0; i < n;) {
+                    int run = 1 + r.nextInt(r.nextBoolean() ? 10 : 300);
+                    for (int k = 0; k < run && i < n; k++, i++) {
+                        nulls[i] = state;
+                    }
+                    state = !state;
+                }
+            }
+        }
+        return nulls;
+    }
+
+    private static ValueSource valueSource(Field f, Random r) {
+        Kind kind = f.kind();
+        int pattern = r.nextInt(6);
+        return switch (kind) {
+            case BOOL -> pattern < 2 ? constant(r.nextBoolean()) : (i, rr) -> rr.nextBoolean();
+            case INT8, INT16, INT32, INT64, DECIMAL, TIMESTAMP -> integers(f, pattern, r);
+            case FLOAT32 -> floats(pattern, r, false);
+            case FLOAT64 -> floats(pattern, r, true);
+            case CHAR -> chars(f.length(), pattern, r);
+            case BYTES -> bytes(f.length(), pattern, r);
+        };
+    }
+
+    private static ValueSource constant(Object v) {
+        return (i, r) -> v;
+    }
+
+    /** Bounds a value of this field may take (decimals within their precision, timestamps within readers' range). */
+    private static long[] bounds(Field f) {
+        return switch (f.kind()) {
+            case INT8 -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            case INT16 -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case INT32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case DECIMAL -> new long[] {-(f.decimalBound() - 1), f.decimalBound() - 1};
+            case TIMESTAMP -> {
+                // about +-126 years around 1970 in any unit: every reader's timestamp range
+                long max = switch (f.type().unit()) {
+                    case NS -> 4_000_000_000_000_000_000L;
+                    case US -> 4_000_000_000_000_000L;
+                    case MS -> 4_000_000_000_000L;
+                };
+                yield new long[] {-max, max};
+            }
+            default -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        };
+    }
+
+    private static long uniform(Random r, long lo, long hi) {
+        if (lo == Long.MIN_VALUE && hi == Long.MAX_VALUE) {
+            return r.nextLong();
+        }
+        return lo + (long) (r.nextDouble() * ((double) hi - (double) lo));
+    }
+
+    private static ValueSource integers(Field f, int pattern, Random r) {
+        long[] b = bounds(f);
+        long lo = b[0];
+        long hi = b[1];
+        switch (pattern) {
+            case 0 -> {
+                long c = r.nextBoolean() ? (r.nextBoolean() ? lo : hi) : uniform(r, lo, hi);
+                return constant(c);
+            }
+            case 1 -> {
+                long[] set = new long[1 + r.nextInt(8)];
+                for (int i = 0; i < set.length; i++) {
+                    set[i] = switch (r.nextInt(4)) {
+                        case 0 -> lo;
+                        case 1 -> hi;
+                        case 2 -> 0;
+                        default -> uniform(r, lo, hi);
+                    };
+                }
+                return (i, rr) -> set[rr.nextInt(set.length)];
+            }
+            case 2 -> {
+                return (i, rr) -> uniform(rr, lo, hi);
+            }
+            case 3 -> {
+                // A sequence; for int64 it may wrap from MAX to MIN (delta encoding's overflow).
+                long step = r.nextInt(5) == 0 ? -1 - r.nextInt(1000) : r.nextInt(2000);
+                long start = f.kind() == Kind.INT64 && r.nextBoolean() ? Long.MAX_VALUE - r.nextInt(500) * Math.max(1, Math.abs(step))
+                        : uniform(r, lo / 2, hi / 2);
+                return (i, rr) -> {
+                    long v = start + step * (long) i;
+                    return f.kind() == Kind.INT64 ? v : Math.max(lo, Math.min(hi, v));
+                };
+            }
+            case 4 -> {
+                long base = uniform(r, lo / 2, hi / 2);
+                int range = 1 + r.nextInt(3000);
+                return (i, rr) -> Math.max(lo, Math.min(hi, base + rr.nextInt(range)));
+            }
+            default -> {
+                long[] walk = {uniform(r, lo / 2, hi / 2)};
+                return (i, rr) -> {
+                    walk[0] = Math.max(lo, Math.min(hi, walk[0] + rr.nextInt(2001) - 1000));
+                    return walk[0];
+                };
+            }
+        }
+    }
+
+    private static final double[] SPECIAL_DOUBLES = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 1.0, -1.0};
+
+    private static ValueSource floats(int pattern, Random r, boolean dbl) {
+        ValueSource d = switch (pattern) {
+            case 0 -> constant(SPECIAL_DOUBLES[r.nextInt(SPECIAL_DOUBLES.length)]);
+            case 1 -> (i, rr) -> SPECIAL_DOUBLES[rr.nextInt(SPECIAL_DOUBLES.length)];
+            case 2 -> (i, rr) -> rr.nextGaussian() * 1e6;
+            case 3 -> (i, rr) -> rr.nextInt(20) == 0 ? SPECIAL_DOUBLES[rr.nextInt(SPECIAL_DOUBLES.length)] : rr.nextGaussian();
+            case 4 -> (i, rr) -> 100.0 + (rr.nextInt(2000) - 1000) / 100.0;
+            default -> {
+                double[] walk = {r.nextGaussian() * 100};
+                yield (i, rr) -> walk[0] += rr.nextGaussian() * 0.01;
+            }
+        };
+        return dbl ? d : (i, rr) -> (float) (double) (Double) d.next(i, rr);
+    }
+
+    private static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .-_";
+
+    private static byte[] word(Random r, int maxLen) {
+        byte[] w = new byte[r.nextInt(maxLen + 1)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) LETTERS.charAt(r.nextInt(LETTERS.length()));
+        }
+        return w;
+    }
+
+    private static ValueSource chars(int width, int pattern, Random r) {
+        return switch (pattern) {
+            case 0 -> constant(r.nextBoolean() ? new byte[0] : word(r, width));
+            case 1, 2 -> {
+                byte[][] set = new byte[1 + r.nextInt(pattern == 1 ? 4 : 40)][];
+                for (int i = 0; i < set.length; i++) {
+                    set[i] = switch (r.nextInt(3)) {
+                        case 0 -> new byte[0];
+                        case 1 -> {
+                            byte[] full = word(r, width);
+                            full = Arrays.copyOf(full, width);
+                            for (int k = 0; k < width; k++) {
+                                full[k] = full[k] == 0 ? (byte) 'Z' : full[k];
+                            }
+                            yield full;
+                        }
+                        default -> word(r, width);
+                    };
+                }
+                yield (i, rr) -> set[rr.nextInt(set.length)];
+            }
+            default -> (i, rr) -> word(rr, width);
+        };
+    }
+
+    private static ValueSource bytes(int width, int pattern, Random r) {
+        return switch (pattern) {
+            case 0 -> constant(new byte[width]);
+            case 1, 2 -> {
+                byte[][] set = new byte[1 + r.nextInt(pattern == 1 ? 4 : 40)][];
+                for (int i = 0; i < set.length; i++) {
+                    set[i] = new byte[width];
+                    if (r.nextBoolean()) {
+                        r.nextBytes(set[i]);
+                    } else {
+                        Arrays.fill(set[i], (byte) 0xFF);
+                    }
+                }
+                yield (i, rr) -> set[rr.nextInt(set.length)];
+            }
+            default -> (i, rr) -> {
+                byte[] v = new byte[width];
+                rr.nextBytes(v);
+                return v;
+            };
+        };
+    }
+
+    private static void put(ByteBuffer b, int at, Field f, Object v) {
+        switch (f.kind()) {
+            case BOOL -> b.put(at, (byte) ((Boolean) v ? 1 : 0));
+            case INT8 -> b.put(at, (byte) (long) (Long) v);
+            case INT16 -> b.putShort(at, (short) (long) (Long) v);
+            case INT32 -> b.putInt(at, (int) (long) (Long) v);
+            case INT64, DECIMAL, TIMESTAMP -> b.putLong(at, (Long) v);
+            case FLOAT32 -> b.putFloat(at, (Float) v);
+            case FLOAT64 -> b.putDouble(at, (Double) v);
+            default -> {
+                byte[] bytes = (byte[]) v;
+                for (int k = 0; k < f.length(); k++) {
+                    b.put(at + k, k < bytes.length ? bytes[k] : 0);
+                }
+            }
+        }
+    }
+
+    private static Object expectedOf(Field f, Object v, FieldType.TimeUnit unit) {
+        if (f.kind() == Kind.TIMESTAMP) {
+            FieldType.TimeUnit own = f.type().unit();
+            long divisor = ParquetSchemas.nanosPer(ParquetSchemas.writtenUnit(own, unit)) / ParquetSchemas.nanosPer(own);
+            return Math.floorDiv((Long) v, divisor);
+        }
+        if (f.kind() == Kind.CHAR) {
+            byte[] bytes = (byte[]) v;
+            int n = bytes.length;
+            while (n > 0 && bytes[n - 1] == 0) {
+                n--;
+            }
+            return Arrays.copyOf(bytes, n);
+        }
+        return v;
+    }
+
+    static String text(byte[] chars) {
+        return new String(chars, StandardCharsets.UTF_8);
+    }
+}
