@@ -185,7 +185,7 @@ class CliTest {
         Files.delete(Datasets.files(dir.resolve("out/all_types"), ".parquet").get(1));
         Run gap = run("verify", "--config", cfg.toString());
         assertThat(gap.code()).isEqualTo(Main.EXIT_PROBLEM);
-        assertThat(gap.err()).startsWith("parquetry verify: gap: 1000 records after index");
+        assertThat(gap.err()).startsWith("parquetry verify: gap: 1,000 records after index");
         assertThat(gap.out()).contains("FAILED: 1 problem(s)");
         // The same from options instead of a config file.
         Run byOptions = run("verify", "--queue", dir.resolve("q").toString(), "--output", dir.resolve("out").toUri().toString(), "--source", "cli");

@@ -86,13 +86,13 @@ public final class DatasetVerifier {
         }
         for (DatasetFile f : files) {
             if (f.kind() == DatasetFile.Kind.STRAY) {
-                problems.add(new Problem(Problem.Kind.STRAY, "file=" + f.path() + " is not named like a converter's file"
+                problems.add(new Problem(Problem.Kind.STRAY, "file=" + rel(f.path()) + " is not named like a converter's file"
                         + " (readers of the dataset would count its rows too)"));
             } else if (strict && f.kind() == DatasetFile.Kind.FOREIGN) {
-                problems.add(new Problem(Problem.Kind.FOREIGN, "file=" + f.path() + " is of source " + f.source() + ", queue id "
+                problems.add(new Problem(Problem.Kind.FOREIGN, "file=" + rel(f.path()) + " is of source " + f.source() + ", queue id "
                         + f.queueId()));
             } else if (strict && f.kind() == DatasetFile.Kind.IN_PROGRESS) {
-                problems.add(new Problem(Problem.Kind.IN_PROGRESS, "file=" + f.path()));
+                problems.add(new Problem(Problem.Kind.IN_PROGRESS, "file=" + rel(f.path())));
             }
         }
         List<DatasetFile> own = files.stream().filter(f -> f.kind() == DatasetFile.Kind.OWN)
@@ -175,7 +175,7 @@ public final class DatasetVerifier {
             kv = r.getFooter().getFileMetaData().getKeyValueMetaData();
             rows = r.getRecordCount();
         } catch (IOException | RuntimeException e) {
-            problems.add(new Problem(Problem.Kind.UNREADABLE, "file=" + st.getPath() + ": " + e));
+            problems.add(new Problem(Problem.Kind.UNREADABLE, "file=" + rel(st.getPath()) + ": " + e));
             return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, -1, -1, -1);
         }
         boolean ownQueue = nameQueueId != null ? nameQueueId.equals(queueId)
@@ -186,19 +186,30 @@ public final class DatasetVerifier {
         long records = parse(kv, FooterKeys.RECORD_COUNT);
         if (kind == DatasetFile.Kind.OWN) {
             if (first < 0 || last < first || records < 0) {
-                problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + st.getPath() + " lacks Parquetry's footer keys or has a "
+                problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + rel(st.getPath()) + " lacks Parquetry's footer keys or has a "
                         + "bad range: " + FooterKeys.FIRST_INDEX + "=" + kv.get(FooterKeys.FIRST_INDEX) + ", " + FooterKeys.LAST_INDEX + "="
                         + kv.get(FooterKeys.LAST_INDEX) + ", " + FooterKeys.RECORD_COUNT + "=" + kv.get(FooterKeys.RECORD_COUNT)));
                 return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, last,
                         records, rows);
             }
             if (first != nameFirst || (nameQueueId != null && !nameQueueId.equals(kv.get(FooterKeys.QUEUE_ID)))) {
-                problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + st.getPath() + " has a footer of another file: "
+                problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + rel(st.getPath()) + " has a footer of another file: "
                         + FooterKeys.FIRST_INDEX + "=" + first + ", " + FooterKeys.QUEUE_ID + "=" + kv.get(FooterKeys.QUEUE_ID)));
             }
         }
         return new DatasetFile(kind, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, first < 0 ? nameFirst : first, last,
                 records, rows);
+    }
+
+    /** A file's name relative to the dataset, as messages show it. */
+    private String rel(Path p) {
+        String root = datasetDir.toUri().getPath() + "/";
+        String path = p.toUri().getPath();
+        return path.startsWith(root) ? path.substring(root.length()) : p.toString();
+    }
+
+    private static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     private static long parse(Map<String, String> kv, String key) {
@@ -213,12 +224,12 @@ public final class DatasetVerifier {
     /** One file of this queue: counts against its row groups and the queue, and its partition. */
     private void checkOne(DatasetFile f) {
         if (f.rows() != f.records()) {
-            problems.add(new Problem(Problem.Kind.COUNT_MISMATCH, "file=" + f.path() + ": its footer says " + f.records()
+            problems.add(new Problem(Problem.Kind.COUNT_MISMATCH, "file=" + rel(f.path()) + ": its footer says " + f.records()
                     + " records, its row groups hold " + f.rows()));
         }
         Path expected = fs.makeQualified(layout.partition(queue.cycleOf(f.firstIndex())));
         if (!expected.equals(fs.makeQualified(f.path().getParent()))) {
-            problems.add(new Problem(Problem.Kind.WRONG_PARTITION, "file=" + f.path() + " starts at index " + f.firstIndex()
+            problems.add(new Problem(Problem.Kind.WRONG_PARTITION, "file=" + rel(f.path()) + " starts at index " + f.firstIndex()
                     + ", whose cycle's partition is " + expected));
         }
         if (f.firstIndex() < queue.firstIndex()) {
@@ -226,7 +237,7 @@ public final class DatasetVerifier {
         }
         long inQueue = 1 + queue.recordsBetween(f.firstIndex(), f.lastIndex());
         if (inQueue != f.records()) {
-            problems.add(new Problem(Problem.Kind.COUNT_MISMATCH, "file=" + f.path() + " holds " + f.records() + " records for indexes "
+            problems.add(new Problem(Problem.Kind.COUNT_MISMATCH, "file=" + rel(f.path()) + " holds " + f.records() + " records for indexes "
                     + f.firstIndex() + " to " + f.lastIndex() + ", the queue has " + inQueue));
         }
     }
@@ -238,9 +249,9 @@ public final class DatasetVerifier {
         for (DatasetFile f : own) {
             if (reach == null) {
                 if (queueFirst != Long.MAX_VALUE && f.firstIndex() > queueFirst) {
-                    problems.add(new Problem(Problem.Kind.GAP, queue.recordsBetween(queueFirst, f.firstIndex()) + " records from the queue's "
+                    problems.add(new Problem(Problem.Kind.GAP, count(queue.recordsBetween(queueFirst, f.firstIndex())) + " records from the queue's "
                             + "first index " + queueFirst + " up to index " + f.firstIndex() + " (exclusive) are in no file; the first file is "
-                            + f.path()));
+                            + rel(f.path())));
                 } else if (f.firstIndex() < queueFirst) {
                     notes.add("records before index " + queueFirst + " are no longer in the queue (retention): files before it were not "
                             + "counted against it");
@@ -248,14 +259,14 @@ public final class DatasetVerifier {
             } else if (f.firstIndex() <= reach.lastIndex()) {
                 long both = Math.min(reach.lastIndex(), f.lastIndex());
                 problems.add(new Problem(Problem.Kind.OVERLAP, "indexes " + f.firstIndex() + " to " + both
-                        + (f.firstIndex() >= queueFirst ? " (" + (1 + queue.recordsBetween(f.firstIndex(), both)) + " records)" : "")
-                        + " are in two files: " + reach.path() + " (indexes " + reach.firstIndex() + " to " + reach.lastIndex() + ") and "
-                        + f.path() + " (indexes " + f.firstIndex() + " to " + f.lastIndex() + ")"));
+                        + (f.firstIndex() >= queueFirst ? " (" + count(1 + queue.recordsBetween(f.firstIndex(), both)) + " records)" : "")
+                        + " are in two files: " + rel(reach.path()) + " (indexes " + reach.firstIndex() + " to " + reach.lastIndex() + ") and "
+                        + rel(f.path()) + " (indexes " + f.firstIndex() + " to " + f.lastIndex() + ")"));
             } else if (reach.lastIndex() >= queueFirst) {
                 long missing = queue.recordsBetween(reach.lastIndex(), f.firstIndex()) - 1;
                 if (missing > 0) {
-                    problems.add(new Problem(Problem.Kind.GAP, missing + " records after index " + reach.lastIndex() + " (the last of "
-                            + reach.path() + ") and before index " + f.firstIndex() + " (the first of " + f.path() + ") are in no file"));
+                    problems.add(new Problem(Problem.Kind.GAP, count(missing) + " records after index " + reach.lastIndex() + " (the last of "
+                            + rel(reach.path()) + ") and before index " + f.firstIndex() + " (the first of " + rel(f.path()) + ") are in no file"));
                 }
             }
             if (reach == null || f.lastIndex() > reach.lastIndex()) {
@@ -267,8 +278,8 @@ public final class DatasetVerifier {
                 problems.add(new Problem(Problem.Kind.GAP, "the checkpoint says records up to index " + checkpoint
                         + " were committed, but the dataset holds no file of this queue and source"));
             } else if (reach.lastIndex() < checkpoint) {
-                problems.add(new Problem(Problem.Kind.GAP, queue.recordsBetween(reach.lastIndex(), checkpoint) + " records after index "
-                        + reach.lastIndex() + " (the last of " + reach.path() + ") up to the checkpoint's index " + checkpoint + " are in no file"));
+                problems.add(new Problem(Problem.Kind.GAP, count(queue.recordsBetween(reach.lastIndex(), checkpoint)) + " records after index "
+                        + reach.lastIndex() + " (the last of " + rel(reach.path()) + ") up to the checkpoint's index " + checkpoint + " are in no file"));
             } else if (reach.lastIndex() > checkpoint) {
                 notes.add("files after the checkpoint (index " + checkpoint + ") reach index " + reach.lastIndex()
                         + ": committed before a crash or while the converter runs; it adopts them at its next start");

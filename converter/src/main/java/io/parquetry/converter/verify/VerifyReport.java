@@ -81,7 +81,7 @@ public record VerifyReport(String dataset, String source, String queueDir, Strin
         for (Problem p : problems) {
             out.add("PROBLEM:    " + p);
         }
-        out.add(ok() ? "OK" : "FAILED: " + problems.size() + " problem(s); the first: " + firstProblem());
+        out.add(ok() ? "OK" : "FAILED: " + problems.size() + " problem(s)");
         return out;
     }
 }

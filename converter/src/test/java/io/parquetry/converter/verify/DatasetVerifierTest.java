@@ -86,7 +86,7 @@ class DatasetVerifierTest {
         VerifyReport r = verify(false);
         assertThat(r.ok()).isFalse();
         assertThat(r.firstProblem().kind()).isEqualTo(Problem.Kind.GAP);
-        assertThat(r.firstProblem().message()).startsWith("1000 records after index").contains(files().get(0).getFileName().toString())
+        assertThat(r.firstProblem().message()).startsWith("1,000 records after index").contains(files().get(0).getFileName().toString())
                 .contains(files().get(1).getFileName().toString());
         assertThat(r.problems()).hasSize(1);
     }
@@ -96,7 +96,7 @@ class DatasetVerifierTest {
         Files.delete(files().get(2));
         VerifyReport r = verify(false);
         assertThat(r.firstProblem().kind()).isEqualTo(Problem.Kind.GAP);
-        assertThat(r.firstProblem().message()).startsWith("1000 records after index").contains("up to the checkpoint's index " + r.checkpoint());
+        assertThat(r.firstProblem().message()).startsWith("1,000 records after index").contains("up to the checkpoint's index " + r.checkpoint());
     }
 
     @Test
