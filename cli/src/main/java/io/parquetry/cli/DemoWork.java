@@ -17,7 +17,7 @@ final class DemoWork {
 
     /** A previous demo's queue: Chronicle's files, the schema, status files, and the demo converter's state. */
     private static final Pattern QUEUE_FILE = Pattern.compile(
-            "[^/]+\\.cq4|metadata\\.cq4t|" + Pattern.quote(QueueReader.SCHEMA_FILE_NAME) + "|recorder(-\\d+)?\\.status|converter-demo(/.*)?");
+            "[^/]+\\.cq4t?|" + Pattern.quote(QueueReader.SCHEMA_FILE_NAME) + "|recorder(-\\d+)?\\.status|converter-demo(/.*)?");
     /** A previous demo's dataset: source {@code demo}'s committed and in-progress files, and the dataset's lease. */
     private static final Pattern OUT_FILE = Pattern.compile(
             "[^/]+/(_parquetry(/.*)?|dt=[^/]+/hour=[^/]+/(part-demo-[^/]+\\.parquet|\\.part-demo-[^/]+\\.parquet\\.inprogress))");
