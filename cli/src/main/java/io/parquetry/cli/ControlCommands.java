@@ -2,10 +2,10 @@ package io.parquetry.cli;
 
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.status.ConverterControl;
+import io.parquetry.status.StatusSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -68,14 +68,40 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a converter's state; exit 3 when it is not running.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show a converter's state, counters, rates, lag and files; exit 3 when it is not running.")
     static final class Status extends Base {
+        @Option(names = "--json", description = "One JSON object with raw numbers, for scripts.")
+        boolean json;
+
+        @Option(names = "--sample", defaultValue = "1s", converter = UnitConverters.DurationConverter.class,
+                description = "Watch a running converter this long to show rates; 0 = no rates (default: ${DEFAULT-VALUE}).")
+        Duration sample;
+
         @Override
         int run(ConverterControl c) {
-            for (Map.Entry<String, String> e : c.describe().entrySet()) {
-                System.out.printf("%-16s %s%n", e.getKey() + ":", e.getValue());
+            StatusSnapshot first = c.snapshot();
+            boolean alive = c.alive();
+            StatusSnapshot earlier = null;
+            StatusSnapshot now = first;
+            if (alive && !sample.isZero()) {
+                try {
+                    Thread.sleep(sample.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while sampling the converter", e);
+                }
+                earlier = first;
+                now = c.snapshot();
+                alive = c.alive();
             }
-            return c.alive() ? 0 : NOT_RUNNING;
+            StatusView v = new StatusView(now, earlier, alive, System.currentTimeMillis());
+            if (json) {
+                System.out.println(v.json());
+            } else {
+                v.text().forEach(System.out::println);
+            }
+            return alive ? 0 : NOT_RUNNING;
         }
     }
 

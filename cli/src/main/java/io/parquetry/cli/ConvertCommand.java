@@ -3,7 +3,13 @@ package io.parquetry.cli;
 import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
+import io.parquetry.status.ConverterStatusDescriptor;
+import io.parquetry.status.StatusFile;
+import io.parquetry.status.StatusFileDescriptor;
+import io.parquetry.status.StatusSnapshot;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,6 +49,11 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--until-idle", description = "Drain the queue, commit and exit.")
     boolean untilIdle;
 
+    @Option(names = "--progress", defaultValue = "5s", converter = UnitConverters.DurationConverter.class,
+            description = "With --until-idle, print progress to stderr this often; 0 = never (default: ${DEFAULT-VALUE}). "
+                    + "A service reports through its status file instead.")
+    Duration progress;
+
     ConverterConfig load() {
         ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, compression, stateDir, table);
         return config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
@@ -52,10 +63,46 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         ConverterConfig cfg = load();
         long start = System.nanoTime();
-        ConversionResult c = ConverterService.run(cfg, untilIdle);
+        ConversionResult c;
+        try (Progress p = Progress.start(untilIdle ? progress : Duration.ZERO, System.err, new StatusProgress(cfg.statusFile(), start))) {
+            c = ConverterService.run(cfg, untilIdle);
+        }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.println(summary(c, secs));
         return 0;
+    }
+
+    /**
+     * A progress line from the converter's own status file (it publishes there several times a second). The file is
+     * opened afresh each time: a starting converter replaces it by a rename, so a mapping held across that would show
+     * the previous run.
+     */
+    static final class StatusProgress implements java.util.function.Supplier<String> {
+        private final Path statusFile;
+        private final long begunNanos;
+
+        StatusProgress(Path statusFile, long begunNanos) {
+            this.statusFile = statusFile;
+            this.begunNanos = begunNanos;
+        }
+
+        @Override
+        public String get() {
+            if (!Files.exists(statusFile)) {
+                return null;
+            }
+            StatusSnapshot s;
+            try (StatusFile status = StatusFile.open(statusFile, false, StatusFileDescriptor.KIND_CONVERTER)) {
+                s = status.snapshot();
+            }
+            double secs = (System.nanoTime() - begunNanos) / 1e9;
+            long read = s.value(ConverterStatusDescriptor.RECORDS_READ);
+            return String.format(Locale.ROOT, "convert: %s records read, %s rows in %s committed file(s) (%s), %s behind the queue, "
+                    + "after %s, %s", Humane.count(read), Humane.count(s.value(ConverterStatusDescriptor.ROWS_WRITTEN)),
+                    Humane.count(s.value(ConverterStatusDescriptor.FILES_COMMITTED)),
+                    Humane.bytes(s.value(ConverterStatusDescriptor.BYTES_WRITTEN)), Humane.count(s.value(ConverterStatusDescriptor.LAG_RECORDS)),
+                    Humane.duration(Duration.ofNanos(System.nanoTime() - begunNanos)), Humane.rate(read / Math.max(secs, 1e-9)));
+        }
     }
 
     static String summary(ConversionResult c, double secs) {

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
         description = "Record synthetic market data into a fresh queue under --work, convert it to Parquet, and show the result.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--work", defaultValue = "work/demo", description = "Working directory, emptied first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work", defaultValue = "work/demo",
+            description = "Working directory; its queue/ and out/ are emptied first, only if they hold nothing but a previous demo's files "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path work;
 
     @Option(names = "--count", defaultValue = "10000000", description = "Records to capture (default: ${DEFAULT-VALUE}).")
@@ -38,6 +40,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--compression", defaultValue = "zstd", description = "Parquet compression (default: ${DEFAULT-VALUE}).")
     String compression;
+
+    @Option(names = "--progress", defaultValue = "5s", converter = UnitConverters.DurationConverter.class,
+            description = "Print progress to stderr this often; 0 = never (default: ${DEFAULT-VALUE}).")
+    java.time.Duration progress;
 
     @Override
     public Integer call() throws Exception {
@@ -51,12 +57,13 @@ final class DemoCommand implements Callable<Integer> {
                         "embedded market-data.yaml");
         Path queue = work.resolve("queue");
         Path out = work.resolve("out");
+        DemoWork.refuseUnlessDemoOutput(queue, out);
         deleteRecursively(queue);
         deleteRecursively(out);
         System.out.printf(Locale.ROOT, "parquetry demo: %,d synthetic %s records -> %s -> %s%n", count, schema.name(), queue, out);
 
         System.out.println("1. capture (recorder, 1 thread, as fast as it goes)");
-        RecordCommand.Result r = RecordCommand.record(schema, queue, count, 1, 0, 1, RecorderOptions.defaults());
+        RecordCommand.Result r = RecordCommand.record(schema, queue, count, 1, 0, 1, RecorderOptions.defaults(), progress);
         System.out.println("   " + r.summary());
         System.out.printf(Locale.ROOT, "   queue files: %,d bytes allocated on disk for %,d bytes of records%n", du(queue, ".cq4"),
                 r.appended() * schema.recordLength());
@@ -65,7 +72,10 @@ final class DemoCommand implements Callable<Integer> {
         ConverterConfig cfg = ConverterConfig.fromOverrides(new ConverterConfig.Overrides(queue, out.toString(), null, "demo", compression,
                 null));
         long start = System.nanoTime();
-        ConversionResult c = ConverterService.run(cfg, true);
+        ConversionResult c;
+        try (Progress p = Progress.start(progress, System.err, new ConvertCommand.StatusProgress(cfg.statusFile(), start))) {
+            c = ConverterService.run(cfg, true);
+        }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.println("   " + ConvertCommand.summary(c, secs));
 

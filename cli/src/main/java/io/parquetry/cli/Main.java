@@ -9,9 +9,19 @@ import picocli.CommandLine.Command;
             "The ops console is started with: bin/parquetry console [--config conf/console.yaml]"},
         subcommands = {DemoCommand.class, RecordCommand.class, ConvertCommand.class, ControlCommands.Status.class,
             ControlCommands.Flush.class, ControlCommands.Rotate.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
-            SkipDamagedCommand.class,
-            CommandLine.HelpCommand.class})
+            SkipDamagedCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure (one line on stderr names it)", "2:usage error (unknown option, bad value)",
+            "3:status, flush, rotate, pause, resume: the converter is not running or did not answer",
+            "4:record: the recorder refused appends (disk guard)", "5:verify: the dataset has a problem (the first is named)"})
 public final class Main implements Runnable {
+
+    /** A usage error: picocli's own code. */
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /** {@code record}: some appends were refused (disk guard, or the recorder closed). Distinct from a usage error (2). */
+    public static final int EXIT_REFUSED = 4;
+    /** {@code verify}: the dataset is not exactly one copy of the queue's converted range, or holds foreign files when asked. */
+    public static final int EXIT_PROBLEM = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,8 +68,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"parquetry " + (v == null ? "(development build)" : v)};
+            return new String[] {"parquetry " + io.parquetry.platform.Version.current()};
         }
     }
 }

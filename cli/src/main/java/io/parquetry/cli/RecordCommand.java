@@ -1,5 +1,6 @@
 package io.parquetry.cli;
 
+import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -43,11 +44,49 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--sync-interval-ms", defaultValue = "0", description = "Periodic msync interval in ms; 0 = off (default).")
     long syncIntervalMs;
 
+    @Option(names = "--disk-guard-min-free", converter = UnitConverters.SizeConverter.class,
+            description = "Refuse appends while the queue's file system has less free space than this, e.g. 512MiB, 1GiB, 0 = off "
+                    + "(default: the recorder's, 1GiB).")
+    Long diskGuardMinFree;
+
+    @Option(names = "--progress", defaultValue = "5s", converter = UnitConverters.DurationConverter.class,
+            description = "Print progress to stderr this often; 0 = never (default: ${DEFAULT-VALUE}).")
+    Duration progress;
+
     @Override
     public Integer call() throws Exception {
-        Result r = record(Schema.load(schema), queue, count, threads, rate, seed, options());
+        Schema s = Schema.load(schema);
+        RecorderOptions o = options();
+        refuseForeignDirectory(queue);
+        Result r = record(s, queue, count, threads, rate, seed, o, progress);
         System.out.println(r.summary());
-        return r.refused == 0 ? 0 : 2;
+        if (r.refused != 0) {
+            System.err.printf(Locale.ROOT, "parquetry record: %,d of %,d appends were refused (disk guard: free space below %s, or the "
+                    + "recorder closed)%n", r.refused, count, Humane.bytes(o.diskGuardMinFreeBytes()));
+            return Main.EXIT_REFUSED;
+        }
+        return 0;
+    }
+
+    /**
+     * A queue directory is new (absent or empty) or already a Parquetry queue: recording into any other directory would
+     * scatter Chronicle's files among someone else's.
+     *
+     * @throws IllegalArgumentException naming the directory and what it holds
+     */
+    static void refuseForeignDirectory(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.exists(dir.resolve(QueueReader.SCHEMA_FILE_NAME))) {
+            return;
+        }
+        List<String> found;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            found = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException("--queue is a non-empty directory that is not a Parquetry queue (no "
+                    + QueueReader.SCHEMA_FILE_NAME + "): queue=" + dir + ", found=" + found.subList(0, Math.min(found.size(), 10))
+                    + (found.size() > 10 ? " and " + (found.size() - 10) + " more" : "") + "; choose a new or empty directory");
+        }
     }
 
     RecorderOptions options() {
@@ -67,6 +106,9 @@ final class RecordCommand implements Callable<Integer> {
         if (syncIntervalMs > 0) {
             o.syncInterval(Duration.ofMillis(syncIntervalMs));
         }
+        if (diskGuardMinFree != null) {
+            o.diskGuardMinFreeBytes(diskGuardMinFree);
+        }
         return o;
     }
 
@@ -83,9 +125,11 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    static Result record(Schema schema, Path queue, long count, int threads, long rate, long seed, RecorderOptions options)
-            throws Exception {
-        try (Recorder recorder = Recorder.open(queue, schema, options)) {
+    static Result record(Schema schema, Path queue, long count, int threads, long rate, long seed, RecorderOptions options,
+            Duration progress) throws Exception {
+        long begun = System.nanoTime();
+        try (Recorder recorder = Recorder.open(queue, schema, options);
+                Progress p = Progress.start(progress, System.err, () -> progressLine(recorder.appended(), count, begun))) {
             List<Thread> workers = new ArrayList<>();
             long[] refused = new long[threads];
             Throwable[] failure = new Throwable[1];
@@ -117,6 +161,13 @@ final class RecordCommand implements Callable<Integer> {
             }
             return new Result(schema, queue, recorder.appended(), totalRefused, nanos, threads);
         }
+    }
+
+    static String progressLine(long appended, long count, long begunNanos) {
+        double secs = (System.nanoTime() - begunNanos) / 1e9;
+        return String.format(Locale.ROOT, "record: %s of %s records (%.0f%%) in %s, %s", Humane.count(appended), Humane.count(count),
+                count == 0 ? 100.0 : 100.0 * appended / count, Humane.duration(Duration.ofNanos(System.nanoTime() - begunNanos)),
+                Humane.rate(appended / Math.max(secs, 1e-9)));
     }
 
     /** Thread k of n writes records k, k+n, k+2n, ... paced at rate/n when a rate is given. Returns refusals. */

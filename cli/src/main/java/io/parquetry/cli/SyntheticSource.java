@@ -16,7 +16,9 @@ import java.util.Locale;
  *   <li>timestamps: a fixed start plus 1 µs per record; decimals and floats: a random walk around 100;</li>
  *   <li>other integers: small codes for int32/int8/int16 (0..N-1 when the description enumerates codes, as in
  *   "0 bid, 1 ask"; else 0..15), 1..1000 for int64; bools: random;</li>
- *   <li>{@code char(N)}: one of 16 ticker-like words; {@code bytes(N)}: random bytes.</li>
+ *   <li>{@code char(N)}: one of 16 ticker-like words; {@code bytes(N)}: random bytes;</li>
+ *   <li>a nullable field is null in one record of {@value #NULL_ONE_IN} (chosen by a hash of seed, record and field, so
+ *   each nullable field has its own nulls), so readers meet nulls the way real capture data has them.</li>
  * </ul>
  * Writing allocates nothing: the words are encoded once at construction.
  */
@@ -25,6 +27,9 @@ public final class SyntheticSource {
     private static final String[] WORDS = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "BRK.B", "JPM", "V", "XOM", "UNH",
         "ORCL", "AVGO", "COST", "NFLX"};
     private static final long START_EPOCH_NANOS = 1_763_700_000_000_000_000L;
+    /** A nullable field is null in one record in this many, on average. */
+    static final int NULL_ONE_IN = 8;
+    private static final long NULL_SALT = 0x5DEECE66DL;
 
     private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\\b(\\d{1,3}) [A-Za-z]");
 
@@ -118,6 +123,10 @@ public final class SyntheticSource {
             for (int k = 0; k < fields.length; k++) {
                 Field f = fields[k];
                 long r = mix(seed * 0x9E3779B97F4A7C15L + i * 31 + k);
+                if (f.nullable() && Long.remainderUnsigned(mix(r ^ NULL_SALT), NULL_ONE_IN) == 0) {
+                    w.setNull(f);
+                    continue;
+                }
                 switch (roles[k]) {
                     case ROLE_SEQUENCE:
                         if (f.kind() == Kind.INT32) {

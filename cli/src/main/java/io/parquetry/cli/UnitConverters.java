@@ -10,10 +10,13 @@ final class UnitConverters {
     private UnitConverters() {
     }
 
-    /** {@code 500ms}, {@code 1.5s}, {@code 30s}, {@code 5m}, {@code 1h}. */
+    /** {@code 500ms}, {@code 1.5s}, {@code 30s}, {@code 5m}, {@code 1h}; a bare {@code 0} is zero ("off" for intervals). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            if (value != null && value.trim().equals("0")) {
+                return Duration.ZERO;
+            }
             try {
                 return Units.parseDuration(value);
             } catch (IllegalArgumentException e) {

@@ -54,6 +54,10 @@ class CliTest {
         assertThat(c.out()).contains("converted 20,000 records");
         Path ds = dir.resolve("out/all_types");
         assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(ds))).isEqualTo(20_000);
+        // Nullable fields are null in a deterministic eighth of the records, each field its own eighth.
+        long nulls = Datasets.queryLong("SELECT count(*) FILTER (WHERE i64 IS NULL) FROM " + Datasets.scan(ds));
+        assertThat(nulls).isBetween(20_000L / SyntheticSource.NULL_ONE_IN * 8 / 10, 20_000L / SyntheticSource.NULL_ONE_IN * 12 / 10);
+        assertThat(Datasets.queryLong("SELECT count(*) FILTER (WHERE i64 IS NULL AND f64 IS NULL) FROM " + Datasets.scan(ds))).isLessThan(nulls);
 
         // Same seed, same values, whatever the thread count.
         run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--count", "20000", "--threads", "1",
@@ -141,10 +145,109 @@ class CliTest {
         assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
         Run status = run("status", "--config", cfg.toString());
         assertThat(status.code()).isEqualTo(ControlCommands.NOT_RUNNING);
-        assertThat(status.out()).contains("state:").contains("stopped").contains("rows written:").contains("100");
+        assertThat(status.out()).contains("state:").contains("stopped").contains("heartbeat none: stopped cleanly")
+                .contains("written:         100 rows in 1 files").contains("last commit:").contains(" ago)");
+        Run json = run("status", "--config", cfg.toString(), "--json");
+        assertThat(json.code()).isEqualTo(ControlCommands.NOT_RUNNING);
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json.out())) {
+            int depth = 0;
+            while (p.nextToken() != null) {
+                switch (p.currentToken()) {
+                    case START_OBJECT -> depth++;
+                    case END_OBJECT -> depth--;
+                    default -> {
+                        if (depth == 1 && p.currentToken().isScalarValue()) {
+                            fields.put(p.currentName(), p.getText());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(fields).containsEntry("state", "stopped").containsEntry("alive", "false").containsEntry("rowsWritten", "100")
+                .containsEntry("filesCommitted", "1").containsEntry("heartbeatAgeMs", "-1").containsKey("lagRecords");
         Run flush = run("flush", "--config", cfg.toString(), "--timeout", "1s");
         assertThat(flush.code()).isEqualTo(ControlCommands.NOT_RUNNING);
         assertThat(flush.out()).contains("converter is not running");
+    }
+
+    @Test
+    void verifyPassesOnAHealthyDatasetAndNamesTheFirstProblemOtherwise() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        assertThat(run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "3000").code()).isZero();
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("q") + "\noutput: " + dir.resolve("out") + "\nsource: cli\nrotation: {maxRows: 1000}\n");
+        assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
+        Run ok = run("verify", "--config", cfg.toString());
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("3 of this queue (3,000 rows)").contains("exactly once").contains("dt=").endsWith("OK\n");
+        Files.delete(Datasets.files(dir.resolve("out/all_types"), ".parquet").get(1));
+        Run gap = run("verify", "--config", cfg.toString());
+        assertThat(gap.code()).isEqualTo(Main.EXIT_PROBLEM);
+        assertThat(gap.err()).startsWith("parquetry verify: gap: 1,000 records after index");
+        assertThat(gap.out()).contains("FAILED: 1 problem(s)");
+        // The same from options instead of a config file.
+        Run byOptions = run("verify", "--queue", dir.resolve("q").toString(), "--output", dir.resolve("out").toUri().toString(), "--source", "cli");
+        assertThat(byOptions.code()).as(byOptions.out() + byOptions.err()).isEqualTo(Main.EXIT_PROBLEM);
+    }
+
+    @Test
+    void recordRefusesAForeignDirectoryAndRefusedAppendsHaveTheirOwnExitCode() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        Path foreign = Files.createDirectories(dir.resolve("photos"));
+        Files.writeString(foreign.resolve("holiday.jpg"), "not a queue");
+        Run r = run("record", "--schema", schema.toString(), "--queue", foreign.toString(), "--count", "10");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("not a Parquetry queue").contains("holiday.jpg");
+        try (java.util.stream.Stream<Path> s = Files.list(foreign)) {
+            assertThat(s.toList()).hasSize(1); // untouched
+        }
+        // An existing queue is fine: append to it again.
+        assertThat(run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "10").code()).isZero();
+        assertThat(run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "10").code()).isZero();
+
+        Run refused = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--count", "10",
+                "--disk-guard-min-free", "1000000GiB");
+        assertThat(refused.code()).isEqualTo(Main.EXIT_REFUSED).isNotEqualTo(picocli.CommandLine.ExitCode.USAGE);
+        assertThat(refused.out()).contains("refused 10");
+        assertThat(refused.err()).contains("10 of 10 appends were refused").contains("976.6 TiB");
+        Run usage = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--disk-guard-min-free", "lots");
+        assertThat(usage.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(usage.err()).contains("--disk-guard-min-free").contains("lots");
+        assertThat(run("--help").out()).contains("Exit codes:").contains("4   record: the recorder refused appends");
+    }
+
+    @Test
+    void longRunsReportProgressOnStderr() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        Run r = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "6000", "--rate", "10000",
+                "--progress", "100ms");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("record: [0-9,]+ of 6,000 records \\(\\d+%\\) in ");
+        assertThat(r.out()).doesNotContain("record: "); // stdout keeps the one-line summary for scripts
+        Run quiet = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--count", "100", "--progress", "0");
+        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.err()).doesNotContain("record: ");
+    }
+
+    @Test
+    void demoRefusesToEmptyDirectoriesItDidNotWrite() throws Exception {
+        Path work = dir.resolve("work");
+        Files.createDirectories(work.resolve("out"));
+        Files.writeString(work.resolve("out/thesis.tex"), "years of work");
+        Run r = run("demo", "--work", work.toString(), "--count", "1000");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("refusing to empty").contains("thesis.tex");
+        assertThat(work.resolve("out/thesis.tex")).exists();
+        Files.delete(work.resolve("out/thesis.tex"));
+        // A previous demo's output is emptied and written again.
+        assertThat(run("demo", "--work", work.toString(), "--count", "1000", "--progress", "0").code()).isZero();
+        Run again = run("demo", "--work", work.toString(), "--count", "1000", "--progress", "0");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(work.resolve("out/market_data")))).isEqualTo(1000);
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Damaged ranges of a queue that an operator accepted to lose ({@code bin/parquetry skip-damaged}), in
- * {@code <stateDir>/accepted-damage}, one line each: the first damaged index, when, and what was found. A converter
+ * {@code <stateDir>/accepted-damage}, one line each: the first damaged index, the index reading resumes at, when, and
+ * what was found. A converter
  * meeting damage that starts at an accepted index commits what precedes it and moves past it, recording the range
  * skipped in {@code quarantine.log}; any other damage stops it. Nothing is ever skipped without such a line.
  */
@@ -23,6 +24,22 @@ public final class AcceptedDamage {
     static final String FILE_NAME = "accepted-damage";
 
     private AcceptedDamage() {
+    }
+
+    /** The accepted ranges of a state directory, each {@code {fromIndex, resumeIndex}} (resume exclusive of the loss). */
+    public static java.util.List<long[]> ranges(Path stateDir) throws IOException {
+        Path f = stateDir.resolve(FILE_NAME);
+        if (!Files.exists(f)) {
+            return java.util.List.of();
+        }
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            String[] fields = line.split("\t", 3);
+            if (fields.length == 3) {
+                out.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])});
+            }
+        }
+        return out;
     }
 
     /** True when the damage starting at {@code fromIndex} was accepted for this state directory. */
@@ -72,7 +89,7 @@ public final class AcceptedDamage {
                         + ", damage starts at=" + damage.damagedFromIndex() + ": " + damage.getMessage());
             }
             DamagedRange range = reader.skipDamagedRange(fromIndex);
-            String line = fromIndex + "\t" + Instant.now() + "\t" + range + "\n";
+            String line = fromIndex + "\t" + range.resumeIndex() + "\t" + Instant.now() + "\t" + range + "\n";
             Files.writeString(config.stateDir().resolve(FILE_NAME), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND, StandardOpenOption.SYNC);
             return range;

@@ -26,7 +26,7 @@ import java.util.zip.CRC32;
  * The converter writes it only after the file holding that record has been renamed to its final name and the directory
  * synced; recovery then checks the dataset for a file committed after it (a crash between rename and checkpoint).
  */
-final class Checkpoint {
+public final class Checkpoint {
 
     static final int MAGIC = 0x4b435150; // "PQCK"
     static final int VERSION = 2;
@@ -41,7 +41,15 @@ final class Checkpoint {
      * @param lastCommitted the last committed index, or {@link #NONE}
      * @param queueId the queue's identity, or null for a version 1 file (written before queue identities)
      */
-    record Saved(long lastCommitted, String queueId) {
+    public record Saved(long lastCommitted, String queueId) {
+    }
+
+    /**
+     * What the checkpoint in a converter's state directory says, or null when it has none (read-only: for tools such as
+     * {@code parquetry verify}).
+     */
+    public static Saved readIn(Path stateDir) {
+        return new Checkpoint(stateDir).read();
     }
 
     private final Path file;

@@ -105,5 +105,14 @@ class ConverterDamagedQueueTest {
         try (StatusFile s = StatusFile.open(cfg.statusFile(), false)) {
             assertThat(s.snapshot().value(ConverterStatusDescriptor.SKIPPED_RECORDS)).isEqualTo(range.skippedRecords());
         }
+        // The dataset verifies: the one gap is the range an operator accepted to lose, said as a note, not a problem.
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()).getRaw();
+        try (io.parquetry.recorder.QueueReader q = io.parquetry.recorder.QueueReader.open(dir.resolve("queue"))) {
+            io.parquetry.converter.verify.VerifyReport report = io.parquetry.converter.verify.DatasetVerifier.verify(fs, fs.getConf(),
+                    new org.apache.hadoop.fs.Path(dataset().toUri()), "test", q, new Checkpoint(cfg.stateDir()).read(), false,
+                    AcceptedDamage.ranges(cfg.stateDir()));
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notes()).anyMatch(n -> n.contains("accepted to lose"));
+        }
     }
 }

@@ -77,6 +77,27 @@ class DistributionIT {
     }
 
     @Test
+    void oneVersionEverywhere() throws Exception {
+        String version = System.getProperty("parquetry.version");
+        Path home = Dist.home();
+        assertThat(home.getFileName().toString()).isEqualTo("parquetry-" + version);
+        Dist.Result v = Dist.run(Dist.cleanEnv(home.resolve("bin/parquetry").toString(), "--version"), 60);
+        assertThat(v.code()).as(v.out()).isZero();
+        assertThat(v.out().strip()).isEqualTo("parquetry " + version);
+        List<Path> ours;
+        try (Stream<Path> s = Files.walk(home.resolve("lib"))) {
+            ours = s.filter(p -> p.getFileName().toString().startsWith("parquetry-") && p.toString().endsWith(".jar")).toList();
+        }
+        assertThat(ours).extracting(p -> p.getFileName().toString()).contains("parquetry-platform-" + version + ".jar",
+                "parquetry-cli-" + version + ".jar", "parquetry-ops-console.jar");
+        for (Path jar : ours) {
+            try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+                assertThat(j.getManifest().getMainAttributes().getValue("Implementation-Version")).as("%s", jar.getFileName()).isEqualTo(version);
+            }
+        }
+    }
+
+    @Test
     void launcherRefusesATooOldJavaNamingIt(@TempDir Path dir) throws Exception {
         Path fakeBin = Files.createDirectories(dir.resolve("jdk11/bin"));
         Path java = fakeBin.resolve("java");
@@ -97,5 +118,12 @@ class DistributionIT {
         assertThat(r.out()).contains("recorded 100,000 records").contains("converted 100,000 records");
         // snappy and zstd unpacked their native code into the launcher's own tmpdir, not into a shared place by accident.
         assertThat(r.out()).doesNotContain("UnsatisfiedLinkError");
+        // Every footer names the build's version (it said "development build" before the version was stamped in).
+        List<Path> files = io.parquetry.converter.Datasets.files(dir.resolve("out"), ".parquet");
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            assertThat(io.parquetry.converter.Datasets.footer(f)).containsEntry("parquetry.converter.version",
+                    System.getProperty("parquetry.version"));
+        }
     }
 }

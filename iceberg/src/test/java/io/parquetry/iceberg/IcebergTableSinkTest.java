@@ -519,12 +519,17 @@ class IcebergTableSinkTest {
     @Test
     void backfillAppendsADatasetsFilesOnceAndSkipsWhatTheTableHas() throws Exception {
         List<CommittedFile> files = files("a", 3000, 1000);
-        try (TableSink sink = open(Map.of(), "a", "q1")) {
+        String queueId; // backfill takes only the files of the queue it is given (their footers carry its id)
+        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue-a"))) {
+            queueId = r.identity().id();
+        }
+        try (TableSink sink = open(Map.of(), "a", queueId)) {
             sink.append(files.get(0));
         }
-        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "q1", Map.of(), conf)).isEqualTo(2);
-        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "q1", Map.of(), conf)).isZero();
-        try (IcebergTableSink sink = open(Map.of(), "a", "q1")) {
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "other-queue", Map.of(), conf)).as("another queue's files").isZero();
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", queueId, Map.of(), conf)).isEqualTo(2);
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", queueId, Map.of(), conf)).isZero();
+        try (IcebergTableSink sink = open(Map.of(), "a", queueId)) {
             assertThat(rows(sink.table())).hasSize(3000);
             assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(2).lastIndex());
         }

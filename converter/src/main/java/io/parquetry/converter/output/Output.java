@@ -1,9 +1,11 @@
 package io.parquetry.converter.output;
 
 import io.parquetry.platform.DurableFiles;
+import io.parquetry.platform.Umask;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
@@ -20,6 +22,8 @@ import org.apache.hadoop.security.AccessControlException;
  * by syncing the directories it touched.
  */
 public final class Output {
+
+    private static final String UMASK_KEY = "fs.permissions.umask-mode";
 
     private final Configuration conf;
     private final FileSystem fs;
@@ -44,6 +48,16 @@ public final class Output {
         Configuration conf = hadoopConfiguration(hadoop);
         Path root = new Path(output);
         FileSystem fs = root.getFileSystem(conf);
+        if ("file".equals(fs.getUri().getScheme()) && !hadoop.containsKey(UMASK_KEY)) {
+            // Hadoop's local file system sets each new file's and directory's mode itself, from its own umask (022 by
+            // default), not the process's: hand it the process's, so datasets follow the umask like every other file.
+            OptionalInt umask = Umask.current();
+            if (umask.isPresent()) {
+                conf.set(UMASK_KEY, Umask.octal(umask.getAsInt()));
+                fs.close(); // not cached (fs.file.impl.disable.cache): a fresh one takes the setting
+                fs = root.getFileSystem(conf);
+            }
+        }
         return new Output(conf, fs, fs.makeQualified(new Path(root, dataset)), direct);
     }
 

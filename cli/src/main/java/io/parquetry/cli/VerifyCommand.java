@@ -1,0 +1,63 @@
+package io.parquetry.cli;
+
+import io.parquetry.converter.Checkpoint;
+import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.output.Output;
+import io.parquetry.converter.verify.DatasetVerifier;
+import io.parquetry.converter.verify.VerifyReport;
+import io.parquetry.recorder.QueueReader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code parquetry verify}: checks a converter's dataset against its queue from the footers and the checkpoint. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check, from the Parquet footers alone (no data page is read) and the converter's checkpoint, that the queue's",
+            "converted range is in committed files exactly once (no gap, no overlap, counts that match the queue), and list",
+            "rows and bytes per partition, in-progress files, other sources' and queues' files, and stray files.",
+            "Exit 0 when it holds, 5 naming the first problem when not. Works on local and Hadoop (hdfs:, s3a:) outputs."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the dataset holds the converted range exactly once", "1:verify could not run (unreadable queue, output, config)",
+            "2:usage error", "5:a problem was found (the first is named on stderr)"})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "The converter's config YAML. Options below override it.")
+    Path config;
+
+    @Option(names = "--queue", description = "Queue directory.")
+    Path queue;
+
+    @Option(names = "--output", description = "Output root: a path or Hadoop URI (file:, hdfs:, s3a:).")
+    String output;
+
+    @Option(names = "--dataset", description = "Dataset name (default: the schema's name).")
+    String dataset;
+
+    @Option(names = "--source", description = "The converter's source id (default: host name).")
+    String source;
+
+    @Option(names = "--state-dir", description = "The converter's state directory, for its checkpoint (default: <queue>/converter-<source>).")
+    Path stateDir;
+
+    @Option(names = "--strict", description = "Files of other sources or queues, and in-progress files, are problems too.")
+    boolean strict;
+
+    @Override
+    public Integer call() throws Exception {
+        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, null, stateDir);
+        ConverterConfig cfg = config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
+        VerifyReport report;
+        try (QueueReader q = QueueReader.open(cfg.queue())) {
+            Output out = Output.open(cfg.output(), cfg.datasetOr(q.schema().name()), cfg.hadoop(), false);
+            report = DatasetVerifier.verify(out.fs(), out.conf(), out.datasetDir(), cfg.source(), q, Checkpoint.readIn(cfg.stateDir()), strict,
+                    io.parquetry.converter.AcceptedDamage.ranges(cfg.stateDir()));
+        }
+        report.render().forEach(System.out::println);
+        if (!report.ok()) {
+            System.err.println("parquetry verify: " + report.firstProblem());
+            return Main.EXIT_PROBLEM;
+        }
+        return 0;
+    }
+}
