@@ -87,8 +87,8 @@ public class ProcessRegistry {
             }
             return Views.recorder(p.id(), p.statusFile(), r.snapshot(), nowMs, props.staleAfter(), p.rates());
         } catch (RuntimeException e) {
-            // A status file that maps but holds nonsense: this process's problem, said once in the log.
-            problem(p.id(), e);
+            // A status file that maps but holds nonsense: this process's problem (the sampler logs it once).
+            LOG.debug("watched process {}", p.id(), e);
             return Views.unreadable(p.id(), p.kind(), p.statusFile(), new WatchedProcess.Reading(null, false,
                     "cannot make sense of the status file: " + e + ": path=" + p.statusFile()));
         }
@@ -113,6 +113,7 @@ public class ProcessRegistry {
                     Views.sample(p.kind(), r.snapshot(), now, p.rates());
                 }
                 ProcessView v = view(p, now);
+                problem(p.id(), v.error());
                 Sample s = v.converter() != null ? new Sample(now, v.alive(), v.converter().lagRecords(),
                         "exact".equals(v.converter().lagQuality()), v.converter().unreadRecords(), v.converter().uncommittedRecords(),
                         v.converter().lagSeconds(), v.converter().rowsPerSecond(), v.converter().megabytesPerSecond(), 0)
@@ -125,21 +126,28 @@ public class ProcessRegistry {
                     }
                 }
             } catch (RuntimeException e) {
-                problem(p.id(), e);
+                problem(p.id(), String.valueOf(e));
+                LOG.debug("watched process {}", p.id(), e);
             }
         }
     }
 
-    /** Logs a problem of one process once (again only when it changes), never a trace every sample. */
-    private void problem(String id, RuntimeException e) {
-        String m = String.valueOf(e);
+    /**
+     * Logs a process's problem once, and again only when it changes or clears: never a line, let alone a trace, every
+     * sample.
+     *
+     * @param message the problem, or null when there is none (any more)
+     */
+    private void problem(String id, String message) {
+        String before;
         synchronized (lastProblem) {
-            if (m.equals(lastProblem.put(id, m))) {
-                return;
-            }
+            before = message == null ? lastProblem.remove(id) : lastProblem.put(id, message);
         }
-        LOG.warn("watched process {}: {}", id, m);
-        LOG.debug("watched process {}", id, e);
+        if (message != null && !message.equals(before)) {
+            LOG.warn("watched process {}: {}", id, message);
+        } else if (message == null && before != null) {
+            LOG.info("watched process {}: its status file can be read again", id);
+        }
     }
 
     public List<Sample> history(String id) {
