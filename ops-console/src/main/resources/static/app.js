@@ -54,7 +54,7 @@ function num(n) { return Number(n || 0).toLocaleString('en-US'); }
 function si(n) {
   const a = Math.abs(n);
   return a >= 1e9 ? (n / 1e9).toFixed(a >= 1e10 ? 0 : 1) + ' G' : a >= 1e6 ? (n / 1e6).toFixed(a >= 1e7 ? 0 : 1) + ' M'
-    : a >= 1e3 ? (n / 1e3).toFixed(a >= 1e4 ? 0 : 1) + ' k' : String(Math.round(n * 100) / 100);
+    : a >= 1e3 ? (n / 1e3).toFixed(a >= 1e4 ? 0 : 1) + ' k' : a >= 100 || a === 0 ? String(Math.round(n)) : n.toFixed(a >= 1 ? 1 : 2);
 }
 function rate(n) { return si(n) + '/s'; }
 function bytes(n) {
@@ -156,7 +156,7 @@ function update(p) {
   const badge = $('state-' + id);
   const c = p; // the API serves a kind's fields in the process's own object
   const lagging = p.kind === 'converter' && p.lagging;
-  badge.textContent = lagging ? 'lagging' : p.state;
+  badge.textContent = lagging ? p.state + ' · lagging' : p.state;
   badge.className = 'badge ' + (lagging ? 'lagging' : p.state) + (p.health === 'out_of_service' ? ' out_of_service' : '');
   badge.title = 'health: ' + p.health + (p.heartbeatAgeMs != null ? ', heartbeat ' + duration(p.heartbeatAgeMs) + ' ago' : '');
   $('error-' + id).textContent = p.error ? p.error : '';

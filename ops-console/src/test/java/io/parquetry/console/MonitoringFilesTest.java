@@ -107,7 +107,7 @@ class MonitoringFilesTest {
 
     private static void collect(JsonNode n, List<String> out) {
         if (n.isObject()) {
-            n.fields().forEachRemaining(e -> {
+            n.properties().forEach(e -> {
                 if (e.getKey().equals("expr") && e.getValue().isTextual()) {
                     out.add(e.getValue().asText());
                 } else {

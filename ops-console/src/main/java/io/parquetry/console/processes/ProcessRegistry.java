@@ -32,7 +32,7 @@ public class ProcessRegistry {
      * @param lagExact false when {@code lagRecords} is a lower bound (or unknown)
      */
     public record Sample(long atMs, boolean alive, Long lagRecords, boolean lagExact, Long unreadRecords, Long uncommittedRecords,
-            Double lagSeconds, double rowsPerSecond, double megabytesPerSecond, double appendsPerSecond) {
+            Double lagSeconds, Double rowsPerSecond, Double megabytesPerSecond, Double appendsPerSecond) {
     }
 
     private final ConsoleProperties props;
@@ -114,10 +114,16 @@ public class ProcessRegistry {
                 }
                 ProcessView v = view(p, now);
                 problem(p.id(), v.error());
-                Sample s = v.converter() != null ? new Sample(now, v.alive(), v.converter().lagRecords(),
-                        "exact".equals(v.converter().lagQuality()), v.converter().unreadRecords(), v.converter().uncommittedRecords(),
-                        v.converter().lagSeconds(), v.converter().rowsPerSecond(), v.converter().megabytesPerSecond(), 0)
-                        : new Sample(now, v.alive(), null, false, null, null, null, 0, 0, v.recorder() == null ? 0 : v.recorder().appendsPerSecond());
+                Sample s;
+                if (v.converter() != null) {
+                    ProcessView.ConverterFields c = v.converter();
+                    boolean rates = !v.alive() || p.rates().known(Views.READ); // a rate needs two samples; a stopped process has 0
+                    s = new Sample(now, v.alive(), c.lagRecords(), "exact".equals(c.lagQuality()), c.unreadRecords(), c.uncommittedRecords(),
+                            c.lagSeconds(), rates ? c.rowsPerSecond() : null, rates ? c.megabytesPerSecond() : null, null);
+                } else {
+                    boolean rates = v.recorder() != null && (!v.alive() || p.rates().known(Views.APPENDED));
+                    s = new Sample(now, v.alive(), null, false, null, null, null, null, null, rates ? v.recorder().appendsPerSecond() : null);
+                }
                 synchronized (history) {
                     Deque<Sample> d = history.get(p.id());
                     d.addLast(s);

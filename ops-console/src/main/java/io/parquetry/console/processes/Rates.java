@@ -65,6 +65,12 @@ final class Rates {
         return (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
     }
 
+    /** True once {@code name} has two samples: before that its rate is not known (and 0 would be a made-up number). */
+    synchronized boolean known(String name) {
+        Deque<long[]> d = series.get(name);
+        return d != null && d.size() >= 2;
+    }
+
     /** The span the rate of {@code name} is taken over, in ms (0 before two samples). */
     synchronized long spanMs(String name) {
         Deque<long[]> d = series.get(name);
