@@ -270,10 +270,13 @@ class ConsoleBrowserTest {
     /** Errors the page's console logged (a refused script or style, an exception), but not failed polls. */
     private static List<String> browserProblems(WebDriver driver) {
         try {
-            return driver.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                    .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("Refused"))
-                    .toList();
+            List<LogEntry> all = driver.manage().logs().get(LogType.BROWSER).getAll();
+            System.out.println("browser console: " + all.size() + " entries");
+            all.forEach(e -> System.out.println("browser console: " + e.getLevel() + " " + e.getMessage()));
+            return all.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                    .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("Refused")).toList();
         } catch (RuntimeException e) {
+            System.out.println("browser console: not available from this driver: " + e);
             return List.of(); // this driver does not give the browser's log
         }
     }

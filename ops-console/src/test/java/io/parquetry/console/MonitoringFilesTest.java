@@ -229,7 +229,8 @@ class MonitoringFilesTest {
                 "        alertname: ParquetryConverterRetrying",
                 "        exp_alerts:",
                 "          - exp_labels: {severity: critical, converter: flaky, " + l.replace("\"", "").replace("=", ": ") + "}",
-                "            exp_annotations: {summary: 'converter flaky cannot write its output and retries (parquetry_converter_output_failures: failures in a row)'}",
+                "            exp_annotations: {summary: 'converter flaky cannot write its output and retries"
+                        + " (parquetry_converter_output_failures: failures in a row)'}",
                 "      - eval_time: 3m",
                 "        alertname: ParquetryRecorderDiskGuard",
                 "        exp_alerts:",

@@ -134,6 +134,28 @@ class ConverterLagTest {
     }
 
     @Test
+    void statusOfAStoppedConverterSaysItsBacklogFromItsQueuesRecorder() {
+        Path queue = dir.resolve("queue");
+        StatusFile conv = StatusFile.create(queue.resolve("converter-a/converter.status"), StatusFileDescriptor.KIND_CONVERTER, 1, 1_000);
+        try (StatusFile.Update u = conv.update()) {
+            u.value(CHECKPOINT, index(CYCLE, 999)).value(LAST_READ_INDEX, index(CYCLE, 999)).value(HEAD_INDEX, index(CYCLE, 999))
+                    .value(CAUGHT_UP_MS, 5_000).value(INDEX_CYCLE_SHIFT, SHIFT).text(TEXT_QUEUE_ID, QUEUE_ID)
+                    .text(TEXT_QUEUE, queue.toString()).value(STATE, ConverterState.STOPPED.ordinal());
+        }
+        conv.heartbeat(0); // stopped cleanly
+        try (ConverterControl c = ConverterControl.open(conv.path())) {
+            assertThat(c.describe().get("lag records")).startsWith("unknown: ");
+            StatusFile rec = StatusFile.create(queue.resolve("recorder.status"), StatusFileDescriptor.KIND_RECORDER, 1, 1_000);
+            try (StatusFile.Update u = rec.update()) {
+                u.value(RecorderStatusDescriptor.HEAD_INDEX, index(CYCLE, 3_000_999)).text(RecorderStatusDescriptor.TEXT_QUEUE_ID, QUEUE_ID);
+            }
+            rec.heartbeat(0);
+            assertThat(c.describe().get("lag records")).isEqualTo("3000000 (unread 3000000, uncommitted 0)");
+            assertThat(c.describe().get("state")).isEqualTo("stopped");
+        }
+    }
+
+    @Test
     void findsTheRecordersOfAQueueDirectory() {
         Path queue = dir.resolve("queue");
         StatusFile a = StatusFile.create(queue.resolve("recorder.status"), StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),

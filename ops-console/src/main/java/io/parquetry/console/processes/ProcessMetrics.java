@@ -141,8 +141,10 @@ class ProcessMetrics {
                 rec.add(MultiGauge.Row.of(Tags.of("recorder", v.id(), "schema", r.schema(), "queue_id", r.queueId(), "roll_cycle", r.rollCycle()), 1));
             }
         }
-        converterInfo.register(conv, true);
-        recorderInfo.register(rec, true);
+        // Not overwriting: a row that stays is left alone (overwriting removes and re-adds it, and a scrape in between
+        // would miss it); rows whose labels changed are replaced, rows gone are removed.
+        converterInfo.register(conv, false);
+        recorderInfo.register(rec, false);
     }
 
     private static double num(Long v) {
