@@ -1,6 +1,7 @@
 package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.platform.Version;
 import io.parquetry.recorder.DamagedRange;
 import io.parquetry.recorder.QueueDamagedException;
 import io.parquetry.recorder.QueueReader;
@@ -54,8 +55,8 @@ final class ConverterAgent implements Commands.Target {
         this.reader = ctx.reader;
         this.recovery = new Recovery(ctx);
         this.retention = new Retention(config, reader);
-        this.commands = new Commands(ctx.status);
-        this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween);
+        this.commands = new Commands(ctx.status, config.stateDir());
+        this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween, reader::cycleOf, Version.current());
         this.filler = new PartFiller(ctx, new CommitProtocol(ctx), counters, (file, cause) -> publish(System.currentTimeMillis()));
     }
 
@@ -67,9 +68,13 @@ final class ConverterAgent implements Commands.Target {
     void start(long nowMs) {
         try {
             prepare();
-            state = ConverterState.RUNNING;
+            state = commands.paused() ? ConverterState.PAUSED : ConverterState.RUNNING;
         } catch (OutputFailure f) {
             retryLater(f, nowMs);
+        }
+        if (commands.paused()) {
+            LOG.warn("converter is paused, as it was when it stopped (since {}): it converts nothing until resumed (bin/parquetry resume,"
+                    + " or the console); kept in {}", java.time.Instant.ofEpochMilli(commands.pausedSinceMs()), commands.pauseFile());
         }
         publish(nowMs);
     }
@@ -132,9 +137,12 @@ final class ConverterAgent implements Commands.Target {
         }
     }
 
-    /** True when everything in the queue is committed or in the current part, and the output is healthy. */
+    /**
+     * True when everything in the queue is committed or in the current part, and the output is healthy; or when the
+     * converter started paused and still is (a run until idle then ends instead of waiting for a resume).
+     */
     boolean drained() {
-        return caughtUp && state == ConverterState.RUNNING;
+        return caughtUp && state == ConverterState.RUNNING || state == ConverterState.PAUSED && commands.pausedSinceStart();
     }
 
     boolean retrying() {
@@ -292,6 +300,7 @@ final class ConverterAgent implements Commands.Target {
 
     private void abortPart() {
         filler.abort();
+        counters.lastRead = counters.lastCommitted; // what the part held is read again after recovery
     }
 
     static String oneLine(Throwable e) {
@@ -322,7 +331,7 @@ final class ConverterAgent implements Commands.Target {
 
     private void publish(long nowMs) {
         publisher.publish(nowMs, counters, new StatusPublisher.Moment(state, filler.part(), head, caughtUpMs, outputFailures, nextRetryMs, lastError,
-                lastFlushFile));
+                lastFlushFile, commands.pausedSinceMs()));
     }
 
     Counters counters() {

@@ -6,10 +6,16 @@ import io.parquetry.converter.output.Part;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.RotationCause;
 import io.parquetry.status.StatusFile;
+import java.util.function.LongToIntFunction;
 
 /**
  * Publishes the converter's numbers into its status file, all in one seqlock publication, every
  * {@link #INTERVAL_MS} and after every commit, so that one reader's snapshot never mixes two moments.
+ *
+ * <p>Lag is published in two parts that mean different things: records appended but not read yet (a backlog: the
+ * converter is behind) and records read but not committed yet (the file being written, normal until it rotates), with
+ * the time the reader last caught up. Counting across cycles needs Chronicle's index, so it is done here, where the
+ * queue is open; the index's cycle shift is published so that a reader can count within one cycle by itself.
  */
 final class StatusPublisher {
 
@@ -17,16 +23,34 @@ final class StatusPublisher {
 
     /** What is published besides the counters. */
     record Moment(ConverterState state, Part part, long head, long caughtUpMs, long outputFailures, long nextRetryMs, String lastError,
-            String lastFlushFile) {
+            String lastFlushFile, long pausedSinceMs) {
     }
 
     private final StatusFile status;
     private final QueueLag lag;
+    private final int cycleShift;
+    private final String version;
     private long nextMs;
 
-    StatusPublisher(StatusFile status, QueueLag lag) {
+    /**
+     * @param cycleOf the queue's cycle of an index, to find the index's cycle shift
+     * @param version the converter's version, published for people and monitoring
+     */
+    StatusPublisher(StatusFile status, QueueLag lag, LongToIntFunction cycleOf, String version) {
         this.status = status;
         this.lag = lag;
+        this.cycleShift = cycleShift(cycleOf);
+        this.version = version;
+    }
+
+    /** The number of index bits below the cycle: the smallest shift whose power of two is in cycle 1 (0 if none is). */
+    static int cycleShift(LongToIntFunction cycleOf) {
+        for (int shift = 1; shift < 63; shift++) {
+            if (cycleOf.applyAsInt(1L << shift) != 0) {
+                return shift;
+            }
+        }
+        return 0;
     }
 
     boolean due(long nowMs) {
@@ -35,7 +59,8 @@ final class StatusPublisher {
 
     void publish(long nowMs, Counters c, Moment m) {
         nextMs = nowMs + INTERVAL_MS;
-        long lagRecords = m.head() < 0 ? 0 : lag.recordsBetween(c.lastCommitted, m.head());
+        long unread = m.head() < 0 ? 0 : lag.recordsBetween(c.lastRead, m.head());
+        long uncommitted = lag.recordsBetween(c.lastCommitted, c.lastRead);
         Part p = m.part();
         try (StatusFile.Update u = status.update()) {
             u.value(STATE, m.state().ordinal()).value(RECORDS_READ, c.recordsRead).value(ROWS_WRITTEN, c.rowsWritten)
@@ -44,8 +69,11 @@ final class StatusPublisher {
                     .value(TRUNCATED_TIMESTAMPS, c.truncatedTimestamps)
                     .value(CURRENT_ROWS, p == null ? 0 : p.rows()).value(CURRENT_BYTES, p == null ? 0 : p.estimatedBytes())
                     .value(CURRENT_OPENED_MS, p == null ? 0 : p.openedAtMillis()).value(CURRENT_FIRST_INDEX, p == null ? -1 : p.firstIndex())
-                    .value(CHECKPOINT, c.lastCommitted).value(HEAD_INDEX, m.head()).value(LAG_RECORDS, lagRecords)
-                    .value(CAUGHT_UP_MS, lagRecords == 0 ? nowMs : m.caughtUpMs()).value(OUTPUT_FAILURES, m.outputFailures())
+                    .value(CHECKPOINT, c.lastCommitted).value(HEAD_INDEX, m.head()).value(LAG_RECORDS, unread + uncommitted)
+                    .value(CAUGHT_UP_MS, unread == 0 ? nowMs : m.caughtUpMs()).value(OUTPUT_FAILURES, m.outputFailures())
+                    .value(LAST_READ_INDEX, c.lastRead).value(UNREAD_RECORDS, unread).value(UNCOMMITTED_RECORDS, uncommitted)
+                    .value(INDEX_CYCLE_SHIFT, cycleShift).value(PAUSED_SINCE_MS, m.pausedSinceMs()).value(PUBLISHED_MS, nowMs)
+                    .text(TEXT_VERSION, version)
                     .value(NEXT_RETRY_MS, m.nextRetryMs()).text(TEXT_CURRENT_FILE, p == null ? "" : p.writingPath().toString())
                     .text(TEXT_LAST_ERROR, m.lastError()).text(TEXT_LAST_FLUSH_FILE, m.lastFlushFile());
             for (RotationCause cause : RotationCause.values()) {

@@ -130,6 +130,11 @@ final class LiveFixture implements AutoCloseable {
         return queue.resolve("recorder.status");
     }
 
+    /** The converter's commit log (its state directory's {@code commits.log}). */
+    Path commitLog() {
+        return queue.resolve("converter-" + source + "/commits.log");
+    }
+
     /** SIGTERM: the converter commits what it holds and exits 0. */
     void stopConverter() throws InterruptedException {
         converter.destroy();

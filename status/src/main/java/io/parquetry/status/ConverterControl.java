@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -168,8 +169,14 @@ public final class ConverterControl implements AutoCloseable {
         m.put("files committed", Long.toString(s.value(FILES_COMMITTED)));
         m.put("bytes written", Long.toString(s.value(BYTES_WRITTEN)));
         m.put("checkpoint", Long.toString(s.value(CHECKPOINT)));
-        m.put("head", Long.toString(s.value(HEAD_INDEX)));
-        m.put("lag records", Long.toString(s.value(LAG_RECORDS)));
+        boolean alive = alive();
+        ConverterLag.Estimate lag = ConverterLag.estimate(s, alive, alive || s.text(TEXT_QUEUE).isEmpty() ? List.of()
+                : ConverterLag.headsInQueueDirectory(Path.of(s.text(TEXT_QUEUE)), System.currentTimeMillis(), staleAfter));
+        m.put("head", lag.head() + " (" + lag.headSource() + ")");
+        m.put("lag records", describe(lag));
+        if (s.value(PAUSED_SINCE_MS) > 0) {
+            m.put("paused since", Instant.ofEpochMilli(s.value(PAUSED_SINCE_MS)) + " (kept across restarts until resumed)");
+        }
         m.put("current file", s.text(TEXT_CURRENT_FILE));
         m.put("current rows", Long.toString(s.value(CURRENT_ROWS)));
         m.put("last commit", s.text(TEXT_LAST_COMMIT_FILE));
@@ -186,6 +193,16 @@ public final class ConverterControl implements AutoCloseable {
         }
         m.put("last error", s.text(TEXT_LAST_ERROR));
         return m;
+    }
+
+    /** {@code 1234 (unread 1000, uncommitted 234)}, {@code at least 1234 (...)} or {@code unknown: why}. */
+    static String describe(ConverterLag.Estimate lag) {
+        if (!lag.known()) {
+            return "unknown: " + lag.note();
+        }
+        String n = String.format(Locale.ROOT, "%s%d (unread %d, uncommitted %d)", lag.quality() == ConverterLag.Quality.AT_LEAST ? "at least "
+                : "", lag.records(), lag.unread(), lag.uncommitted());
+        return lag.note().isEmpty() ? n : n + ": " + lag.note();
     }
 
     @Override

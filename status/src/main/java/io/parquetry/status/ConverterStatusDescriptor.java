@@ -11,7 +11,8 @@ package io.parquetry.status;
  *                                         before the request is renamed to its final name and checkpointed
  *   2 rotate requested       controller   sequence number
  *   3 rotate completed       converter    set after the current file is committed (or there was none)
- *   4 pause requested        controller   1 = pause, 0 = run
+ *   4 pause requested        controller   1 = pause, 0 = run; the converter sets 1 itself when it starts with a pause
+ *                                         kept from before (its state directory remembers a pause until resumed)
  *   5 pause applied          converter    echoes word 4 once the converter has paused (after committing) or resumed
  *
  *  value slot                            text slot
@@ -27,26 +28,36 @@ package io.parquetry.status;
  *  12 quarantined records                 9 commit log path
  *  13 current file rows                  10 config origin
  *  14 current file bytes (estimate)      11 queue id
- *  15 current file opened at ms
+ *  15 current file opened at ms          12 converter version (minor 2)
  *  16 current file first index
  *  17,18 last commit first, last index
  *  19,20 last commit rows, bytes
  *  21 last commit time ms
  *  22 checkpoint (last committed index, -1 none)
- *  23 queue head index (-1 empty)
- *  24 lag in records (head - checkpoint)
- *  25 time the converter last caught up with the head, ms
+ *  23 queue head index (-1 empty), read when this publication was made
+ *  24 lag in records: records after the checkpoint up to the head (= 32 + 33)
+ *  25 time the reader last caught up with the head, ms (the publication's time while nothing is unread)
  *  26 record length
  *  27 queue cycle files deleted by retention
  *  28 reserved
  *  29 output failures in a row (0 while the output is healthy)
  *  30 next retry at ms (0 when not retrying)
+ *  -- minor 2 --
+ *  31 index of the last record read (-1 none)
+ *  32 unread records: appended, not yet read (after 31, up to 23)
+ *  33 uncommitted records: read, not yet committed (after 22, up to 31: the current file and its batch)
+ *  34 index cycle shift: an index's cycle is {@code index >>> shift}, its sequence in the cycle the bits below
+ *  35 paused since ms (0 when not paused; a pause survives a restart)
+ *  36 time of this publication, ms
  *  40 files committed because the queue is damaged after them
  *  41 records skipped in damaged ranges an operator accepted (bin/parquetry skip-damaged)
  *  42 timestamp values that lost precision to parquet.timestampUnit (committed files)
  * </pre>
  *
- * The converter publishes every value and text slot together, once per status interval and after every commit.
+ * The converter publishes every value and text slot together, once per status interval and after every commit. Slots
+ * 32 and 33 separate a backlog (the converter is behind) from the rows of the file being written (normal until it
+ * rotates); counting across cycles needs Chronicle's index, so only the converter can do it, and
+ * {@link ConverterLag} says what a reader can add to it from a newer head.
  */
 public final class ConverterStatusDescriptor {
 
@@ -88,6 +99,13 @@ public final class ConverterStatusDescriptor {
     public static final int RETENTION_DELETED = 27;
     public static final int OUTPUT_FAILURES = 29;
     public static final int NEXT_RETRY_MS = 30;
+    public static final int LAST_READ_INDEX = 31;
+    public static final int UNREAD_RECORDS = 32;
+    public static final int UNCOMMITTED_RECORDS = 33;
+    public static final int INDEX_CYCLE_SHIFT = 34;
+    /** Set while the converter is paused; the pause is kept in its state directory, so a restart stays paused. */
+    public static final int PAUSED_SINCE_MS = 35;
+    public static final int PUBLISHED_MS = 36;
     public static final int ROTATIONS_DAMAGE = 40;
     public static final int SKIPPED_RECORDS = 41;
     public static final int TRUNCATED_TIMESTAMPS = 42;
@@ -104,6 +122,10 @@ public final class ConverterStatusDescriptor {
     public static final int TEXT_COMMIT_LOG = 9;
     public static final int TEXT_CONFIG = 10;
     public static final int TEXT_QUEUE_ID = 11;
+    public static final int TEXT_VERSION = 12;
+
+    /** The first minor version with slots 31..36 and text 12. */
+    public static final int MINOR_WITH_LAG_DETAIL = 2;
 
     private ConverterStatusDescriptor() {
     }

@@ -12,8 +12,8 @@ package io.parquetry.status;
  *   16 | pid (long)        | 24 start time ms    | 32 heartbeat ms     | 40 sequence (seqlock) |
  *   48 | command words: 8 longs (requests raised by controllers, completions set by the owner)       |
  *  112 | value slots: 64 longs, meaning given by the kind's descriptor                               |
- *  624 | text slots: 12 x 256 bytes, each [int length][UTF-8 bytes]                                   |
- * 3696 | reserved up to 4096                                                                          |
+ *  624 | text slots: 13 x 256 bytes, each [int length][UTF-8 bytes]                                   |
+ * 3952 | reserved up to 4096                                                                          |
  * </pre>
  *
  * <p>Every long is 8-byte aligned and written with release semantics, read with acquire semantics. Values and texts
@@ -24,9 +24,13 @@ package io.parquetry.status;
 public final class StatusFileDescriptor {
 
     public static final int MAGIC = 0x54535150; // "PQST" little-endian
-    /** Readers refuse a file whose major version differs; minor versions only add slots. */
+    /**
+     * Readers refuse a file whose major version differs; minor versions only add slots, at the end, in space that older
+     * versions left zero (a reader of a newer minor ignores what it does not know; a slot an older writer never wrote
+     * reads as 0 or empty). Minor 2 added converter value slots 31..36 and text slot 12.
+     */
     public static final short MAJOR_VERSION = 1;
-    public static final short MINOR_VERSION = 1;
+    public static final short MINOR_VERSION = 2;
 
     public static final int KIND_RECORDER = 1;
     public static final int KIND_CONVERTER = 2;
@@ -52,7 +56,7 @@ public final class StatusFileDescriptor {
     public static final int VALUE_COUNT = 64;
     public static final int TEXT_OFFSET = VALUE_OFFSET + VALUE_COUNT * 8;
     public static final int TEXT_SLOT_LENGTH = 256;
-    public static final int TEXT_COUNT = 12;
+    public static final int TEXT_COUNT = 13;
     public static final int FILE_LENGTH = 4096;
 
     private StatusFileDescriptor() {

@@ -3,6 +3,7 @@ package io.parquetry.console.processes;
 import io.parquetry.console.ConsoleProperties;
 import io.parquetry.status.CommitLog;
 import io.parquetry.status.ConverterControl;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +44,20 @@ class ProcessController {
         }
     }
 
+    /**
+     * A recent commit as the detail page shows it: the commit log's entry and the partition its file is in.
+     *
+     * @param partition the file's {@code key=value} directories, {@code dt=2026-11-21/hour=06}
+     */
+    record Commit(String file, String partition, long rows, long bytes, long uncompressedBytes, long firstIndex, long lastIndex,
+            long committedAt, String cause) {
+
+        static Commit of(CommitLog.Entry e) {
+            return new Commit(e.file(), Views.partition(e.file()), e.rows(), e.bytes(), e.uncompressedBytes(), e.firstIndex(), e.lastIndex(),
+                    e.committedAt(), e.cause());
+        }
+    }
+
     @ExceptionHandler(NotFound.class)
     ResponseEntity<Map<String, Object>> notFound(NotFound e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
@@ -67,6 +82,7 @@ class ProcessController {
         m.put("user", auth == null ? null : auth.getName());
         m.put("reason", configured ? "" : "controls are disabled: no credentials are configured (set parquetry.console.security.username"
                 + " and password-hash, or PARQUETRY_CONSOLE_SECURITY_PASSWORD)");
+        m.put("serverTimeMs", System.currentTimeMillis());
         return m;
     }
 
@@ -77,13 +93,29 @@ class ProcessController {
             throw new IllegalArgumentException("commits must be 0.." + MAX_COMMITS + ": commits=" + commits);
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("process", p.view(System.currentTimeMillis(), registry.staleAfter()));
-        Path log = p.commitLog();
+        ProcessView v = registry.view(p, System.currentTimeMillis());
+        m.put("process", v);
+        String logText = v.converter() == null ? "" : commitLogOf(p);
+        Path log = logText.isEmpty() ? null : Path.of(logText);
         m.put("commitLog", log == null ? null : log.toString());
-        CommitLog.Recent recent = log == null ? new CommitLog.Recent(List.of(), 0) : CommitLog.recent(log, commits);
-        m.put("recentCommits", recent.entries()); // Jackson writes the records: a torn log line never reaches the JSON
+        CommitLog.Recent recent;
+        String logError = null;
+        try {
+            recent = log == null ? new CommitLog.Recent(List.of(), 0) : CommitLog.recent(log, commits);
+        } catch (UncheckedIOException e) {
+            recent = new CommitLog.Recent(List.of(), 0);
+            logError = e.getMessage();
+        }
+        // Jackson writes the records: a torn log line is skipped by CommitLog (and counted), never half-written here.
+        m.put("recentCommits", recent.entries().stream().map(Commit::of).toList());
         m.put("commitLogLinesSkipped", recent.skippedLines());
+        m.put("commitLogError", logError);
         return m;
+    }
+
+    private static String commitLogOf(WatchedProcess p) {
+        WatchedProcess.Reading r = p.read();
+        return r.ok() ? r.snapshot().text(io.parquetry.status.ConverterStatusDescriptor.TEXT_COMMIT_LOG) : "";
     }
 
     @GetMapping("/processes/{id}/history")
@@ -98,19 +130,28 @@ class ProcessController {
         if (p.kind() != WatchedProcess.Kind.CONVERTER) {
             throw new IllegalArgumentException("commands go to converters only: id=" + id + " is a recorder");
         }
-        Duration timeout = props.commandTimeout();
-        ConverterControl.Outcome o;
-        if (!p.alive(System.currentTimeMillis(), registry.staleAfter())) {
+        if (!List.of("flush", "rotate", "pause", "resume").contains(command)) {
+            throw new NotFound("unknown command: command=" + command + " (flush, rotate, pause, resume)");
+        }
+        ProcessView v = registry.view(p, System.currentTimeMillis());
+        if (v.error() != null) {
+            return outcome(HttpStatus.CONFLICT, new ConverterControl.Outcome(false, null, "cannot control converter " + id + ": " + v.error()));
+        }
+        if (!v.alive()) {
             return outcome(HttpStatus.CONFLICT, new ConverterControl.Outcome(false, null, "converter is not running: id=" + id));
         }
+        Duration timeout = props.commandTimeout();
+        ConverterControl.Outcome o;
         try (ConverterControl c = p.control(registry.staleAfter())) {
             o = switch (command) {
                 case "flush" -> c.flush(timeout);
                 case "rotate" -> c.rotate(timeout);
                 case "pause" -> c.pause(timeout);
-                case "resume" -> c.resume(timeout);
-                default -> throw new NotFound("unknown command: command=" + command + " (flush, rotate, pause, resume)");
+                default -> c.resume(timeout);
             };
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The file changed under us (replaced by another kind's, or removed): this converter's problem, said plainly.
+            return outcome(HttpStatus.CONFLICT, new ConverterControl.Outcome(false, null, "cannot control converter " + id + ": " + e.getMessage()));
         }
         return outcome(o.ok() ? HttpStatus.OK : HttpStatus.GATEWAY_TIMEOUT, o);
     }
