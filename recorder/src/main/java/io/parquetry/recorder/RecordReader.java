@@ -1,6 +1,7 @@
 package io.parquetry.recorder;
 
 import io.parquetry.schema.Field;
+import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.FieldType.Kind;
 import io.parquetry.schema.Schema;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class RecordReader {
     public boolean isNull(Field f) {
         at(f, f.kind());
         int bit = f.nullBit();
-        return bit >= 0 && (store.readByte(base + (bit >>> 3)) & (1 << (bit & 7))) != 0;
+        return bit >= 0 && (store.readByte(base + RecordLayout.nullByte(bit)) & RecordLayout.nullMask(bit)) != 0;
     }
 
     public boolean getBoolean(Field f) {
@@ -112,7 +113,7 @@ public final class RecordReader {
         return store.readDouble(at(f, Kind.FLOAT64));
     }
 
-    /** Length of a {@code char(N)} value: its bytes up to the first zero byte of the padding. */
+    /** Length of a {@code char(N)} value: its bytes up to the last non-zero one (as {@link RecordLayout#charLength}). */
     public int charLength(Field f) {
         long at = at(f, Kind.CHAR);
         int n = f.length();

@@ -2,10 +2,10 @@ package io.parquetry.recorder;
 
 import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.Schema;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -55,11 +55,6 @@ public final class RecordWriter implements AutoCloseable {
     /** Refused: this writer or its recorder is closed. Nothing was written. */
     public static final int REFUSED_CLOSED = -2;
 
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle APPENDED;
     private static final VarHandle REFUSED_DISK;
     private static final VarHandle REFUSED_CLOSED_COUNT;
@@ -127,7 +122,7 @@ public final class RecordWriter implements AutoCloseable {
         this.setMask = new long[words];
         for (Field f : schema.fields()) {
             if (f.nullable()) {
-                initialBitmap[f.nullBit() >>> 3] |= (byte) (1 << (f.nullBit() & 7));
+                RecordLayout.markNull(initialBitmap, 0, f.nullBit());
             } else {
                 requiredMask[f.index() >>> 6] |= 1L << f.index();
             }
@@ -290,7 +285,7 @@ public final class RecordWriter implements AutoCloseable {
         setMask[f.index() >>> 6] |= 1L << f.index();
         int bit = f.nullBit();
         if (bit >= 0) {
-            record[bit >>> 3] &= (byte) ~(1 << (bit & 7));
+            RecordLayout.markPresent(record, 0, bit);
         }
     }
 
@@ -313,13 +308,13 @@ public final class RecordWriter implements AutoCloseable {
                     if (v != (short) v) {
                         throw outOfRange(f, v);
                     }
-                    SHORT.set(record, slot(f, Kind.INT16), (short) v);
+                    RecordLayout.putShort(record, slot(f, Kind.INT16), (short) v);
                     return this;
                 default:
                     break;
             }
         }
-        INT.set(record, slot(f, Kind.INT32), v);
+        RecordLayout.putInt(record, slot(f, Kind.INT32), v);
         return this;
     }
 
@@ -328,29 +323,29 @@ public final class RecordWriter implements AutoCloseable {
         if (state == OPEN) {
             switch (f.kind()) {
                 case TIMESTAMP:
-                    LONG.set(record, slot(f, Kind.TIMESTAMP), v);
+                    RecordLayout.putLong(record, slot(f, Kind.TIMESTAMP), v);
                     return this;
                 case DECIMAL:
                     if (v >= f.decimalBound() || v <= -f.decimalBound()) {
                         throw outOfRange(f, v);
                     }
-                    LONG.set(record, slot(f, Kind.DECIMAL), v);
+                    RecordLayout.putLong(record, slot(f, Kind.DECIMAL), v);
                     return this;
                 default:
                     break;
             }
         }
-        LONG.set(record, slot(f, Kind.INT64), v);
+        RecordLayout.putLong(record, slot(f, Kind.INT64), v);
         return this;
     }
 
     public RecordWriter setFloat(Field f, float v) {
-        FLOAT.set(record, slot(f, Kind.FLOAT32), v);
+        RecordLayout.putFloat(record, slot(f, Kind.FLOAT32), v);
         return this;
     }
 
     public RecordWriter setDouble(Field f, double v) {
-        DOUBLE.set(record, slot(f, Kind.FLOAT64), v);
+        RecordLayout.putDouble(record, slot(f, Kind.FLOAT64), v);
         return this;
     }
 
@@ -433,8 +428,7 @@ public final class RecordWriter implements AutoCloseable {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
         Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);
-        int bit = f.nullBit();
-        record[bit >>> 3] |= (byte) (1 << (bit & 7));
+        RecordLayout.markNull(record, 0, f.nullBit());
         setMask[f.index() >>> 6] |= 1L << f.index();
         return this;
     }

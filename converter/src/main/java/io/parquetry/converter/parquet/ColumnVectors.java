@@ -1,8 +1,6 @@
 package io.parquetry.converter.parquet;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.parquetry.schema.RecordLayout;
 import java.util.Arrays;
 
 /**
@@ -12,9 +10,6 @@ import java.util.Arrays;
  */
 final class ColumnVectors {
 
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     long[][] longs = new long[0][];
     byte[][] bytes = new byte[0][];
@@ -95,7 +90,7 @@ final class ColumnVectors {
                         long mn = min[i];
                         long mx = max[i];
                         for (int r = 0, p = at; r < k; r++, p += len) {
-                            long x = (long) LONG.get(chunk, p);
+                            long x = RecordLayout.getLong(chunk, p);
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
                             mx = x > mx ? x : mx;
@@ -106,12 +101,12 @@ final class ColumnVectors {
                         return;
                     }
                     for (int r = 0, p = at; r < k; r++, p += len) {
-                        lv[out++] = (long) LONG.get(chunk, p);
+                        lv[out++] = RecordLayout.getLong(chunk, p);
                     }
                 }
                 case F64 -> {
                     for (int r = 0, p = at; r < k; r++, p += len) {
-                        lv[out++] = (long) LONG.get(chunk, p);
+                        lv[out++] = RecordLayout.getLong(chunk, p);
                     }
                 }
                 case I32 -> {
@@ -119,14 +114,14 @@ final class ColumnVectors {
                     long mx = max[i];
                     if (w == 4) {
                         for (int r = 0, p = at; r < k; r++, p += len) {
-                            long x = (int) INT.get(chunk, p);
+                            long x = RecordLayout.getInt(chunk, p);
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
                             mx = x > mx ? x : mx;
                         }
                     } else {
                         for (int r = 0, p = at; r < k; r++, p += len) {
-                            long x = w == 2 ? (short) SHORT.get(chunk, p) : chunk[p];
+                            long x = w == 2 ? RecordLayout.getShort(chunk, p) : chunk[p];
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
                             mx = x > mx ? x : mx;
@@ -139,13 +134,13 @@ final class ColumnVectors {
                 }
                 case F32 -> {
                     for (int r = 0, p = at; r < k; r++, p += len) {
-                        lv[out++] = (int) INT.get(chunk, p);
+                        lv[out++] = RecordLayout.getInt(chunk, p);
                     }
                 }
                 case CHAR_KEY -> {
                     if (w == 8) {
                         for (int r = 0, p = at; r < k; r++, p += len) {
-                            lv[out++] = (long) LONG.get(chunk, p);
+                            lv[out++] = RecordLayout.getLong(chunk, p);
                         }
                     } else {
                         for (int r = 0, p = at; r < k; r++, p += len) {
@@ -187,8 +182,8 @@ final class ColumnVectors {
 
     private int extractNullable(ColumnLayout col, int i, byte[] chunk, int k, int len) {
         int bit = col.nullBit;
-        int bitByte = bit >>> 3;
-        int bitMask = 1 << (bit & 7);
+        int bitByte = RecordLayout.nullByte(bit);
+        int bitMask = RecordLayout.nullMask(bit);
         byte[] flags = present[i];
         int row = rows;
         int out = valueCount[i];
@@ -204,9 +199,9 @@ final class ColumnVectors {
             }
             int p = base + at;
             switch (col.values) {
-                case I32, F32 -> lv[out] = w == 4 ? (int) INT.get(chunk, p) : w == 2 ? (short) SHORT.get(chunk, p) : chunk[p];
-                case I64, F64 -> lv[out] = (long) LONG.get(chunk, p);
-                case CHAR_KEY -> lv[out] = w == 8 ? (long) LONG.get(chunk, p) : key(chunk, p, w);
+                case I32, F32 -> lv[out] = w == 4 ? RecordLayout.getInt(chunk, p) : w == 2 ? RecordLayout.getShort(chunk, p) : chunk[p];
+                case I64, F64 -> lv[out] = RecordLayout.getLong(chunk, p);
+                case CHAR_KEY -> lv[out] = w == 8 ? RecordLayout.getLong(chunk, p) : key(chunk, p, w);
                 case BOOL -> bv[out] = chunk[p] != 0 ? (byte) 1 : (byte) 0;
                 default -> System.arraycopy(chunk, p, bv, out * w, w);
             }

@@ -1,6 +1,7 @@
 package io.parquetry.converter.parquet;
 
 import io.parquetry.converter.parquet.ColumnLayout.Values;
+import io.parquetry.schema.RecordLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,7 @@ final class SliceChunkEncoder {
             haveDict = dict.build(data, w, n, ids, Math.max(1, opt.pageBytes() / (w + (chars ? 4 : 0))));
             if (haveDict) {
                 for (int e = 0; e < dict.size; e++) {
-                    dictBytes += chars ? 4 + trimmed(data, dict.first[e] * w, w) : w;
+                    dictBytes += chars ? 4 + RecordLayout.charLength(data, dict.first[e] * w, w) : w;
                 }
                 long est = dictBytes + 1 + ((long) n * RleHybrid.bitWidth(dict.size - 1) + 7) / 8;
                 if (est < best) {
@@ -79,22 +80,13 @@ final class SliceChunkEncoder {
         return new EncodedRowGroup.Chunk(col, dictPage, pages, bloom);
     }
 
-    /** Length of a char value without its zero padding. */
-    static int trimmed(byte[] data, int at, int w) {
-        int len = w;
-        while (len > 0 && data[at + len - 1] == 0) {
-            len--;
-        }
-        return len;
-    }
-
     private static long plainSize(byte[] data, int w, boolean chars, int from, int to) {
         if (!chars) {
             return (long) (to - from) * w;
         }
         long n = 0;
         for (int i = from; i < to; i++) {
-            n += 4 + trimmed(data, i * w, w);
+            n += 4 + RecordLayout.charLength(data, i * w, w);
         }
         return n;
     }
@@ -105,7 +97,7 @@ final class SliceChunkEncoder {
             return;
         }
         for (int i = from; i < to; i++) {
-            int len = trimmed(data, i * w, w);
+            int len = RecordLayout.charLength(data, i * w, w);
             out.putIntLe(len);
             out.put(data, i * w, len);
         }
@@ -130,7 +122,7 @@ final class SliceChunkEncoder {
 
     private static byte[] value(byte[] data, int w, boolean chars, int i) {
         int at = i * w;
-        return Arrays.copyOfRange(data, at, at + (chars ? trimmed(data, at, w) : w));
+        return Arrays.copyOfRange(data, at, at + (chars ? RecordLayout.charLength(data, at, w) : w));
     }
 
     /** {@code first} null: every one of the {@code n} values; else the first occurrences of the n dictionary entries. */
@@ -140,7 +132,7 @@ final class SliceChunkEncoder {
         BlockSplitBloomFilter f = new BlockSplitBloomFilter(bytes, LongChunkEncoder.BLOOM_MAX_BYTES);
         for (int e = 0; e < n; e++) {
             int at = (first == null ? e : first[e]) * w;
-            f.insertHash(f.hash(Binary.fromConstantByteArray(data, at, chars ? trimmed(data, at, w) : w)));
+            f.insertHash(f.hash(Binary.fromConstantByteArray(data, at, chars ? RecordLayout.charLength(data, at, w) : w)));
         }
         return f;
     }
