@@ -57,7 +57,7 @@ final class CommitProtocol {
             return;
         }
         try {
-            ctx.table.append(new io.parquetry.converter.table.CommittedFile(f.path().toString(), f.bytes(), f.rows(), f.firstIndex(),
+            ctx.table.append(new io.parquetry.converter.table.PublishedFile(f.path().toString(), f.bytes(), f.rows(), f.firstIndex(),
                     f.lastIndex(), f.cycle() * ctx.reader.cycleLengthMillis(), f.footer()));
         } catch (java.io.IOException e) {
             throw new OutputFailure("cannot append the committed file to the table " + ctx.table.describe(), f.path(), e);

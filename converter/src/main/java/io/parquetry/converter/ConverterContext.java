@@ -2,7 +2,7 @@ package io.parquetry.converter;
 
 import static io.parquetry.status.ConverterStatusDescriptor.*;
 
-import io.parquetry.converter.output.DatasetLayout;
+import io.parquetry.converter.output.DatasetPaths;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.output.OutputFailure;
@@ -48,7 +48,7 @@ final class ConverterContext implements AutoCloseable {
     QueueIdentity queueId;
     StateLock lock;
     Output output;
-    DatasetLayout layout;
+    DatasetPaths layout;
     Checkpoint checkpoint;
     CommitLog commitLog;
     Quarantine quarantine;
@@ -92,7 +92,7 @@ final class ConverterContext implements AutoCloseable {
         lock = StateLock.acquire(config.stateDir());
         output = Output.open(config.output(), config.datasetOr(schema.name()), config.hadoop(),
                 config.commitMode() == ConverterConfig.CommitMode.DIRECT);
-        layout = new DatasetLayout(output.datasetDir(), config.source(), queueId.id(), reader.cycleLengthMillis());
+        layout = new DatasetPaths(output.datasetDir(), config.source(), queueId.id(), reader.cycleLengthMillis());
         checkpoint = new Checkpoint(config.stateDir());
         commitLog = CommitLog.open(config.stateDir().resolve("commits.log"), config.commitLogEntries());
         quarantine = new Quarantine(config.stateDir(), schema.recordLength());

@@ -7,7 +7,7 @@ import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.recorder.AllTypes;
 import java.nio.file.Files;
@@ -94,11 +94,11 @@ class IcebergHdfsTest {
                 uri + root + "/out/all_types", conf()));
     }
 
-    private List<CommittedFile> files(String root, String source, int n, int rows) {
+    private List<PublishedFile> files(String root, String source, int n, int rows) {
         Path queue = dir.resolve("queue-" + source);
         recordAllTypes(queue, 0, n);
         convert(dir, queue, uri + root + "/out", source, rows, "");
-        List<CommittedFile> files = committedFiles(uri + root + "/out/all_types", source, conf());
+        List<PublishedFile> files = committedFiles(uri + root + "/out/all_types", source, conf());
         assertThat(files).hasSize((n + rows - 1) / rows);
         assertThat(files.get(0).path()).startsWith("hdfs://");
         return files;
@@ -132,7 +132,7 @@ class IcebergHdfsTest {
         try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg").open(context(settings("/three"),
                 new AllTypes().schema, "conv", queueId, uri + "/three/out/all_types", conf()))) {
             assertThat(countAndSum(sink.table())).containsExactly(5000, 5000L * 4999 / 2);
-            List<CommittedFile> files = committedFiles(uri + "/three/out/all_types", "conv", conf());
+            List<PublishedFile> files = committedFiles(uri + "/three/out/all_types", "conv", conf());
             assertThat(files).hasSize(5);
             assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(4).lastIndex());
         }
@@ -140,7 +140,7 @@ class IcebergHdfsTest {
 
     @Test
     void roundTripRecoveryAndDuplicatesWithTheHadoopCatalogOnHdfs() throws Exception {
-        List<CommittedFile> files = files("/one", "a", 6000, 2000);
+        List<PublishedFile> files = files("/one", "a", 6000, 2000);
         try (IcebergTableSink sink = open("/one", "a")) {
             sink.append(files.get(0));
             sink.append(files.get(1));
@@ -150,7 +150,7 @@ class IcebergHdfsTest {
         try (IcebergTableSink sink = open("/one", "a")) {
             long last = sink.lastCommittedIndex();
             assertThat(last).isEqualTo(files.get(1).lastIndex());
-            for (CommittedFile f : files) {
+            for (PublishedFile f : files) {
                 if (f.lastIndex() > last) {
                     sink.append(f);
                 }
@@ -163,8 +163,8 @@ class IcebergHdfsTest {
 
     @Test
     void twoSourcesCommitConcurrentlyOnHdfs() throws Exception {
-        List<CommittedFile> a = files("/two", "a", 5000, 500);
-        List<CommittedFile> b = files("/two", "b", 5000, 500);
+        List<PublishedFile> a = files("/two", "a", 5000, 500);
+        List<PublishedFile> b = files("/two", "b", 5000, 500);
         try (IcebergTableSink create = open("/two", "a")) {
             assertThat(create.lastCommittedIndex()).isEqualTo(-1);
         }
@@ -174,11 +174,11 @@ class IcebergHdfsTest {
         try {
             List<Future<long[]>> results = new ArrayList<>();
             for (String source : new String[] {"a", "b"}) {
-                List<CommittedFile> files = source.equals("a") ? a : b;
+                List<PublishedFile> files = source.equals("a") ? a : b;
                 results.add(pool.submit(() -> {
                     try (IcebergTableSink sink = open("/two", source)) {
                         start.await();
-                        for (CommittedFile f : files) {
+                        for (PublishedFile f : files) {
                             sink.append(f);
                         }
                         return new long[] {sink.appends(), sink.attempts()};

@@ -1,6 +1,6 @@
 package io.parquetry.iceberg;
 
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import java.io.Closeable;
@@ -209,7 +209,7 @@ final class IcebergTableSink implements TableSink {
     }
 
     @Override
-    public void append(CommittedFile file) throws IOException {
+    public void append(PublishedFile file) throws IOException {
         long last;
         try {
             table.refresh();
@@ -269,7 +269,7 @@ final class IcebergTableSink implements TableSink {
                 validator.calls);
     }
 
-    private DataFile dataFile(CommittedFile file) {
+    private DataFile dataFile(PublishedFile file) {
         Metrics metrics = ParquetUtil.footerMetrics(file.footer(), Stream.empty(), MetricsConfig.forTable(table));
         List<Long> offsets = new ArrayList<>();
         for (BlockMetaData b : file.footer().getBlocks()) {
@@ -285,11 +285,11 @@ final class IcebergTableSink implements TableSink {
 
     /** Iceberg calls it with the ancestry of the snapshot the append lands on, again after each conflict. */
     private final class OwnAncestry implements SnapshotAncestryValidator {
-        private final CommittedFile file;
+        private final PublishedFile file;
         private int calls;
         private String found = "";
 
-        OwnAncestry(CommittedFile file) {
+        OwnAncestry(PublishedFile file) {
             this.file = file;
         }
 

@@ -1,7 +1,7 @@
 package io.parquetry.iceberg;
 
 import io.parquetry.converter.output.FooterKeys;
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.converter.table.TableSinkProvider;
@@ -64,7 +64,7 @@ public final class TableBackfill {
             FileSystem fs = dir.getFileSystem(conf);
             String qualified = fs.makeQualified(dir).toString();
             FileStatus[] found = fs.globStatus(new org.apache.hadoop.fs.Path(dir, "dt=*/hour=*/part-" + source + "-*.parquet"));
-            List<CommittedFile> files = new ArrayList<>();
+            List<PublishedFile> files = new ArrayList<>();
             for (FileStatus f : found == null ? new FileStatus[0] : found) {
                 org.apache.hadoop.fs.Path p = fs.makeQualified(f.getPath());
                 ParquetMetadata footer = footer(p, conf);
@@ -73,16 +73,16 @@ public final class TableBackfill {
                     continue; // another queue of this source (a re-created queue, another host with the same source id)
                 }
                 long first = Long.parseLong(kv.get(FooterKeys.FIRST_INDEX));
-                files.add(new CommittedFile(p.toString(), f.getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), first,
+                files.add(new PublishedFile(p.toString(), f.getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)), first,
                         Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), reader.cycleOf(first) * cycleMillis, footer));
             }
-            files.sort(Comparator.comparingLong(CommittedFile::firstIndex));
+            files.sort(Comparator.comparingLong(PublishedFile::firstIndex));
             TableSinkContext context = new TableSinkContext(settings, reader.schema(), ParquetSchemas.toParquet(reader.schema()), source, queueId,
                     qualified, conf);
             try (TableSink sink = TableSinkProvider.forType(settings.getOrDefault("type", "iceberg")).open(context)) {
                 long last = sink.lastCommittedIndex();
                 int appended = 0;
-                for (CommittedFile f : files) {
+                for (PublishedFile f : files) {
                     if (f.lastIndex() > last) {
                         sink.append(f);
                         appended++;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.Datasets;
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.recorder.AllTypes;
@@ -64,11 +64,11 @@ class IcebergTableSinkTest {
     }
 
     /** Records {@code n} AllTypes records into queue-{source} and converts them into files of {@code rows} rows. */
-    private List<CommittedFile> files(String source, int n, int rows) {
+    private List<PublishedFile> files(String source, int n, int rows) {
         Path queue = dir.resolve("queue-" + source);
         recordAllTypes(queue, 0, n);
         convert(dir, queue, dir.resolve("out").toString(), source, rows, "");
-        List<CommittedFile> files = committedFiles(dataset(), source, conf);
+        List<PublishedFile> files = committedFiles(dataset(), source, conf);
         assertThat(files).hasSize((n + rows - 1) / rows);
         return files;
     }
@@ -113,14 +113,14 @@ class IcebergTableSinkTest {
     @Test
     void everyTypeRoundTripsThroughIcebergsReaderAndDuckDbOverTheTablesFiles() throws Exception {
         int n = 20_000;
-        List<CommittedFile> files = files("a", n, 5000);
+        List<PublishedFile> files = files("a", n, 5000);
         // The writer numbers columns 1..n in declaration order: readers map them by id.
         MessageType fileSchema = files.get(0).footer().getFileMetaData().getSchema();
         for (int i = 0; i < fileSchema.getFieldCount(); i++) {
             assertThat(fileSchema.getType(i).getId().intValue()).isEqualTo(i + 1);
         }
         try (IcebergTableSink sink = open(Map.of(), "a", "q1")) {
-            for (CommittedFile f : files) {
+            for (PublishedFile f : files) {
                 sink.append(f);
             }
             Table table = sink.table();
@@ -168,7 +168,7 @@ class IcebergTableSinkTest {
 
             // DuckDB, an independent reader, over exactly the files the table lists.
             List<String> listed = tableFiles(table);
-            assertThat(listed).containsExactlyInAnyOrderElementsOf(files.stream().map(CommittedFile::path).toList());
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(files.stream().map(PublishedFile::path).toList());
             StringBuilder list = new StringBuilder();
             for (String f : listed) {
                 list.append(list.length() == 0 ? "" : ", ").append('\'').append(java.net.URI.create(f).getPath()).append('\'');
@@ -221,7 +221,7 @@ class IcebergTableSinkTest {
         }
         convert(dir, queue, dir.resolve("out").toString(), "n", 1000, "");
         String ticks = "file:" + dir.resolve("out/ticks");
-        List<CommittedFile> files = committedFiles(ticks, "n", conf);
+        List<PublishedFile> files = committedFiles(ticks, "n", conf);
         assertThatThrownBy(() -> TableSinkProvider.forType("iceberg").open(context(Map.of("formatVersion", "2"), ns, "n", "q", ticks, conf)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bad table setting: table.formatVersion=2: column ts_ns is timestamp(ns):"
                         + " Iceberg's timestamp_ns needs format version 3 (or write micros with parquet.timestampUnit)");
@@ -245,10 +245,10 @@ class IcebergTableSinkTest {
 
     @Test
     void lastCommittedIndexIsReadFromTheTablePerSourceAndQueue() throws Exception {
-        List<CommittedFile> files = files("a", 3000, 1000);
+        List<PublishedFile> files = files("a", 3000, 1000);
         try (TableSink sink = open(Map.of(), "a", "q1")) {
             assertThat(sink.lastCommittedIndex()).isEqualTo(-1);
-            for (CommittedFile f : files) {
+            for (PublishedFile f : files) {
                 sink.append(f);
                 assertThat(sink.lastCommittedIndex()).isEqualTo(f.lastIndex());
             }
@@ -263,10 +263,10 @@ class IcebergTableSinkTest {
     }
 
     /** Recovery as the converter does it: append every published file past lastCommittedIndex, skip the rest. */
-    private static int recover(TableSink sink, List<CommittedFile> published) throws Exception {
+    private static int recover(TableSink sink, List<PublishedFile> published) throws Exception {
         long last = sink.lastCommittedIndex();
         int appended = 0;
-        for (CommittedFile f : published) {
+        for (PublishedFile f : published) {
             if (f.lastIndex() > last) {
                 sink.append(f);
                 appended++;
@@ -277,7 +277,7 @@ class IcebergTableSinkTest {
 
     @Test
     void crashBetweenPublishingAFileAndTheTableAppendLosesNothing() throws Exception {
-        List<CommittedFile> files = files("a", 3000, 1000);
+        List<PublishedFile> files = files("a", 3000, 1000);
         try (TableSink sink = open(Map.of(), "a", "q1")) {
             sink.append(files.get(0));
             // crash: files 1 and 2 are published (renamed) but never reached the table; the checkpoint is file 0's
@@ -292,9 +292,9 @@ class IcebergTableSinkTest {
 
     @Test
     void crashBetweenTheTableAppendAndTheCheckpointDuplicatesNothing() throws Exception {
-        List<CommittedFile> files = files("a", 3000, 1000);
+        List<PublishedFile> files = files("a", 3000, 1000);
         try (TableSink sink = open(Map.of(), "a", "q1")) {
-            for (CommittedFile f : files) {
+            for (PublishedFile f : files) {
                 sink.append(f);
             }
             // crash: the checkpoint still says file 0, the table has all three
@@ -309,11 +309,11 @@ class IcebergTableSinkTest {
 
     @Test
     void aFileAlreadyInTheTableIsRefused() throws Exception {
-        List<CommittedFile> files = files("a", 2000, 1000);
+        List<PublishedFile> files = files("a", 2000, 1000);
         try (IcebergTableSink sink = open(Map.of(), "a", "q1")) {
             sink.append(files.get(0));
             sink.append(files.get(1));
-            CommittedFile f = files.get(1);
+            PublishedFile f = files.get(1);
             assertThatThrownBy(() -> sink.append(f)).isInstanceOf(IllegalStateException.class)
                     .hasMessage("refusing to append a file whose records are in the table already: table=parquetry/parquetry.all_types, file="
                             + f.path() + ", firstIndex=" + f.firstIndex() + ", lastCommittedIndex=" + f.lastIndex() + ", source=a, queue=q1");
@@ -327,7 +327,7 @@ class IcebergTableSinkTest {
     void aDuplicateThatLandsDuringTheCommitIsCaughtByTheAncestryValidation() throws Exception {
         // Two sinks for one source and queue (a misconfiguration the converter's lock normally prevents): both pass the
         // pre-check; the second to commit must see the first's snapshot when Iceberg re-validates after the conflict.
-        List<CommittedFile> files = files("a", 1000, 1000);
+        List<PublishedFile> files = files("a", 1000, 1000);
         try (IcebergTableSink first = open(Map.of(), "a", "q1"); IcebergTableSink twin = open(Map.of(), "a", "q1")) {
             first.beforeCommit = () -> {
                 try {
@@ -346,8 +346,8 @@ class IcebergTableSinkTest {
 
     @Test
     void aConflictWithAnotherSourceIsRetriedAndBothFilesLand() throws Exception {
-        List<CommittedFile> a = files("a", 1000, 1000);
-        List<CommittedFile> b = files("b", 1000, 1000);
+        List<PublishedFile> a = files("a", 1000, 1000);
+        List<PublishedFile> b = files("b", 1000, 1000);
         try (IcebergTableSink sinkA = open(Map.of(), "a", "q1"); IcebergTableSink sinkB = open(Map.of(), "b", "q1")) {
             sinkA.beforeCommit = () -> {
                 try {
@@ -366,11 +366,11 @@ class IcebergTableSinkTest {
 
     @Test
     void theLastIndexOutlivesSnapshotExpiry() throws Exception {
-        List<CommittedFile> a = files("a", 1000, 1000);
-        List<CommittedFile> b = files("b", 3000, 1000);
+        List<PublishedFile> a = files("a", 1000, 1000);
+        List<PublishedFile> b = files("b", 3000, 1000);
         try (IcebergTableSink sinkA = open(Map.of(), "a", "q1"); IcebergTableSink sinkB = open(Map.of(), "b", "q1")) {
             sinkA.append(a.get(0));
-            for (CommittedFile f : b) {
+            for (PublishedFile f : b) {
                 sinkB.append(f);
             }
             Table t = sinkB.table();
@@ -386,8 +386,8 @@ class IcebergTableSinkTest {
 
     @Test
     void twoSourcesAppendConcurrentlyFromTwoThreads() throws Exception {
-        List<CommittedFile> a = files("a", 10_000, 500);
-        List<CommittedFile> b = files("b", 10_000, 500);
+        List<PublishedFile> a = files("a", 10_000, 500);
+        List<PublishedFile> b = files("b", 10_000, 500);
         try (IcebergTableSink create = open(Map.of(), "a", "q1")) {
             assertThat(create.lastCommittedIndex()).isEqualTo(-1); // the table exists before the race
         }
@@ -396,11 +396,11 @@ class IcebergTableSinkTest {
         try {
             List<Future<long[]>> results = new ArrayList<>();
             for (String source : new String[] {"a", "b"}) {
-                List<CommittedFile> files = source.equals("a") ? a : b;
+                List<PublishedFile> files = source.equals("a") ? a : b;
                 results.add(pool.submit(() -> {
                     try (IcebergTableSink sink = open(Map.of(), source, "q1")) {
                         start.await();
-                        for (CommittedFile f : files) {
+                        for (PublishedFile f : files) {
                             sink.append(f);
                         }
                         return new long[] {sink.appends(), sink.attempts()};
@@ -503,7 +503,7 @@ class IcebergTableSinkTest {
 
     @Test
     void partitioningNoneMakesAnUnpartitionedTableThatKeepsItsSpecWhenReopened() throws Exception {
-        List<CommittedFile> files = files("a", 2000, 1000);
+        List<PublishedFile> files = files("a", 2000, 1000);
         try (IcebergTableSink sink = open(Map.of("partitioning", "none"), "a", "q1")) {
             sink.append(files.get(0));
             assertThat(sink.table().spec().isUnpartitioned()).isTrue();
@@ -518,7 +518,7 @@ class IcebergTableSinkTest {
 
     @Test
     void backfillAppendsADatasetsFilesOnceAndSkipsWhatTheTableHas() throws Exception {
-        List<CommittedFile> files = files("a", 3000, 1000);
+        List<PublishedFile> files = files("a", 3000, 1000);
         String queueId; // backfill takes only the files of the queue it is given (their footers carry its id)
         try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue-a"))) {
             queueId = r.identity().id();

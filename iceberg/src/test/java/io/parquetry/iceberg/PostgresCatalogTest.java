@@ -8,7 +8,7 @@ import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.ChildJvm;
@@ -121,7 +121,7 @@ class PostgresCatalogTest {
             }
             assertThat(a).isEqualTo(20);
             assertThat(b).isEqualTo(20);
-            List<CommittedFile> filesA = committedFiles(dataset(), "a", conf);
+            List<PublishedFile> filesA = committedFiles(dataset(), "a", conf);
             assertThat(sink.lastCommittedIndex()).isEqualTo(filesA.get(19).lastIndex());
             assertThatThrownBy(() -> sink.append(filesA.get(19))).isInstanceOf(IllegalStateException.class);
         }
@@ -181,7 +181,7 @@ class PostgresCatalogTest {
                     own += source.equals(s.summary().get(SummaryKeys.SOURCE)) ? 1 : 0;
                 }
                 assertThat(own).as("one snapshot per committed file of source %s", source).isEqualTo(20);
-                List<CommittedFile> files = committedFiles(dataset(), source, conf);
+                List<PublishedFile> files = committedFiles(dataset(), source, conf);
                 assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(files.size() - 1).lastIndex());
             }
         }

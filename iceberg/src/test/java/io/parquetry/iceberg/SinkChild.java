@@ -1,6 +1,6 @@
 package io.parquetry.iceberg;
 
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.recorder.AllTypes;
 import java.io.Reader;
@@ -32,13 +32,13 @@ public final class SinkChild {
         String source = args[2];
         String queueId = args[3];
         var conf = TableFixtures.localConf();
-        List<CommittedFile> files = TableFixtures.committedFiles(dataset, source, conf);
+        List<PublishedFile> files = TableFixtures.committedFiles(dataset, source, conf);
         System.out.println("STARTED " + files.size());
         System.out.flush();
         try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg")
                 .open(TableFixtures.context(settings, new AllTypes().schema, source, queueId, dataset, conf))) {
             long last = sink.lastCommittedIndex();
-            for (CommittedFile f : files) {
+            for (PublishedFile f : files) {
                 if (f.lastIndex() > last) {
                     sink.append(f);
                 }

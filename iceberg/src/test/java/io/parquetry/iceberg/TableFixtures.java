@@ -6,7 +6,7 @@ import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.parquet.ParquetSchemas;
-import io.parquetry.converter.table.CommittedFile;
+import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.recorder.AllTypes;
 import io.parquetry.recorder.RecordWriter;
@@ -37,7 +37,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Committed files for the sink's tests, made the way production makes them: records into a queue, the converter into
- * a dataset; each file becomes a {@link CommittedFile} from its own footer.
+ * a dataset; each file becomes a {@link PublishedFile} from its own footer.
  */
 public final class TableFixtures {
 
@@ -68,11 +68,11 @@ public final class TableFixtures {
     }
 
     /** The committed files of one source under a dataset directory (any Hadoop URI), in index order. */
-    public static List<CommittedFile> committedFiles(String datasetDir, String source, Configuration conf) {
+    public static List<PublishedFile> committedFiles(String datasetDir, String source, Configuration conf) {
         try {
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(datasetDir);
             FileSystem fs = dir.getFileSystem(conf);
-            List<CommittedFile> out = new ArrayList<>();
+            List<PublishedFile> out = new ArrayList<>();
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
             while (it.hasNext()) {
                 FileStatus f = it.next();
@@ -81,14 +81,14 @@ public final class TableFixtures {
                     out.add(committedFile(fs, fs.makeQualified(f.getPath()), conf));
                 }
             }
-            out.sort(Comparator.comparingLong(CommittedFile::firstIndex));
+            out.sort(Comparator.comparingLong(PublishedFile::firstIndex));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static CommittedFile committedFile(FileSystem fs, org.apache.hadoop.fs.Path path, Configuration conf) throws IOException {
+    public static PublishedFile committedFile(FileSystem fs, org.apache.hadoop.fs.Path path, Configuration conf) throws IOException {
         ParquetMetadata footer;
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), ParquetReadOptions.builder().build())) {
             footer = r.getFooter();
@@ -99,7 +99,7 @@ public final class TableFixtures {
             throw new IllegalStateException("not in a dt=/hour= partition: " + path);
         }
         long cycleStart = LocalDate.parse(m.group(1)).atTime(Integer.parseInt(m.group(2)), 0).toInstant(ZoneOffset.UTC).toEpochMilli();
-        return new CommittedFile(path.toString(), fs.getFileStatus(path).getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)),
+        return new PublishedFile(path.toString(), fs.getFileStatus(path).getLen(), Long.parseLong(kv.get(FooterKeys.RECORD_COUNT)),
                 Long.parseLong(kv.get(FooterKeys.FIRST_INDEX)), Long.parseLong(kv.get(FooterKeys.LAST_INDEX)), cycleStart, footer);
     }
 

@@ -138,7 +138,7 @@ public final class Output {
     }
 
     /** The in-progress files of a source (any of its queues) left behind by a dead converter. */
-    public FileStatus[] inProgress(DatasetLayout layout) throws IOException {
+    public FileStatus[] inProgress(DatasetPaths layout) throws IOException {
         FileStatus[] all = fs.globStatus(new Path(datasetDir, "dt=*/hour=*/.part-" + layout.source() + "-*"));
         if (all == null) {
             return new FileStatus[0];

@@ -47,7 +47,7 @@ public final class Part {
     }
 
     /** Starts the file that will hold records from {@code firstIndex} of {@code cycle}. */
-    public static Part open(Output output, DatasetLayout layout, Schema schema, ParquetOptions options, RowGroupEncoders encoders,
+    public static Part open(Output output, DatasetPaths layout, Schema schema, ParquetOptions options, RowGroupEncoders encoders,
             long firstIndex, int cycle) throws OutputFailure {
         Path finalPath = layout.finalPath(cycle, firstIndex);
         Path writing = output.direct() ? finalPath : layout.inProgressPath(cycle, firstIndex);

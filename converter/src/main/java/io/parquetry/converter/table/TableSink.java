@@ -29,7 +29,7 @@ public interface TableSink extends AutoCloseable {
      *     after {@link #lastCommittedIndex()}): appending it would duplicate records
      * @throws IOException when the table cannot be reached or the commit fails after its retries
      */
-    void append(CommittedFile file) throws IOException;
+    void append(PublishedFile file) throws IOException;
 
     /** What the sink writes to, for logs and the status file: {@code iceberg:catalog/namespace.table}. */
     String describe();

@@ -1,7 +1,7 @@
 package io.parquetry.converter.verify;
 
 import io.parquetry.converter.Checkpoint;
-import io.parquetry.converter.output.DatasetLayout;
+import io.parquetry.converter.output.DatasetPaths;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.recorder.QueueReader;
 import java.io.IOException;
@@ -35,9 +35,9 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  */
 public final class DatasetVerifier {
 
-    private static final Pattern FINAL = Pattern.compile("part-(.+)-([0-9a-f]{16})-(\\d{20})" + Pattern.quote(DatasetLayout.FINAL_SUFFIX));
-    private static final Pattern LEGACY = Pattern.compile("part-(.+)-(\\d{20})" + Pattern.quote(DatasetLayout.FINAL_SUFFIX));
-    private static final Pattern IN_PROGRESS = Pattern.compile("\\.part-.+" + Pattern.quote(DatasetLayout.IN_PROGRESS_SUFFIX));
+    private static final Pattern FINAL = Pattern.compile("part-(.+)-([0-9a-f]{16})-(\\d{20})" + Pattern.quote(DatasetPaths.FINAL_SUFFIX));
+    private static final Pattern LEGACY = Pattern.compile("part-(.+)-(\\d{20})" + Pattern.quote(DatasetPaths.FINAL_SUFFIX));
+    private static final Pattern IN_PROGRESS = Pattern.compile("\\.part-.+" + Pattern.quote(DatasetPaths.IN_PROGRESS_SUFFIX));
     private static final String STATE_DIR = "_parquetry";
 
     private final FileSystem fs;
@@ -46,7 +46,7 @@ public final class DatasetVerifier {
     private final String source;
     private final QueueReader queue;
     private final String queueId;
-    private final DatasetLayout layout;
+    private final DatasetPaths layout;
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<long[]> accepted = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class DatasetVerifier {
         this.source = source;
         this.queue = queue;
         this.queueId = queue.identity().id();
-        this.layout = new DatasetLayout(this.datasetDir, source, queueId, queue.cycleLengthMillis());
+        this.layout = new DatasetPaths(this.datasetDir, source, queueId, queue.cycleLengthMillis());
     }
 
     /**

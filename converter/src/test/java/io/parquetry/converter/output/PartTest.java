@@ -24,13 +24,13 @@ class PartTest {
     @TempDir
     Path dir;
     private Output output;
-    private DatasetLayout layout;
+    private DatasetPaths layout;
     private RowGroupEncoders encoders;
 
     @BeforeEach
     void open() throws Exception {
         output = Output.open(dir.toString(), "ds", Map.of(), false);
-        layout = new DatasetLayout(output.datasetDir(), "src", "0123456789abcdef", 3_600_000);
+        layout = new DatasetPaths(output.datasetDir(), "src", "0123456789abcdef", 3_600_000);
         encoders = new RowGroupEncoders(1, "test-encoder");
     }
 

@@ -12,14 +12,14 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  * @param firstIndex queue index of the file's first record
  * @param lastIndex queue index of the file's last record (at least {@code firstIndex})
  * @param cycleStartMillis start of the queue cycle of the file's first record, epoch milliseconds UTC: the
- *     {@code dt=/hour=} partition the file lives in ({@code DatasetLayout}); a file never spans two cycles
+ *     {@code dt=/hour=} partition the file lives in ({@code DatasetPaths}); a file never spans two cycles
  * @param footer the footer the writer wrote (schema with field ids, row groups and their statistics), so the table's
  *     column metrics come from it without reading the file again
  */
-public record CommittedFile(String path, long fileSizeBytes, long rows, long firstIndex, long lastIndex, long cycleStartMillis,
+public record PublishedFile(String path, long fileSizeBytes, long rows, long firstIndex, long lastIndex, long cycleStartMillis,
         ParquetMetadata footer) {
 
-    public CommittedFile {
+    public PublishedFile {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(footer, "footer");
         if (firstIndex < 0 || lastIndex < firstIndex) {

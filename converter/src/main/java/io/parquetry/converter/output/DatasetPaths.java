@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Files written before queue identities are named {@code part-<source>-<firstIndex>.parquet} ({@link #legacyFinalPath}).
  */
-public final class DatasetLayout {
+public final class DatasetPaths {
 
     public static final String FINAL_SUFFIX = ".parquet";
     public static final String IN_PROGRESS_SUFFIX = ".parquet.inprogress";
@@ -28,7 +28,7 @@ public final class DatasetLayout {
     private final long cycleMillis;
     private final Pattern ownInProgress;
 
-    public DatasetLayout(Path datasetDir, String source, String queueId, long cycleMillis) {
+    public DatasetPaths(Path datasetDir, String source, String queueId, long cycleMillis) {
         this.datasetDir = datasetDir;
         this.source = source;
         this.queueId = queueId;
