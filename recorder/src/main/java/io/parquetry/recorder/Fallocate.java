@@ -41,7 +41,9 @@ final class Fallocate {
 
     /** Opens {@code file} for reserving (creating it when {@code create}); returns the file descriptor. */
     int open(Path file, boolean create) throws IOException {
-        int fd = posix.open(file.toString(), O_RDWR | (create ? O_CREAT : 0), 0644);
+        // 0666 and the process umask, like every file Chronicle and the JDK create: a cycle file pre-created here becomes a
+        // cycle file of the queue, which the operator's umask must govern (group read-write under 0007).
+        int fd = posix.open(file.toString(), O_RDWR | (create ? O_CREAT : 0), 0666);
         if (fd < 0) {
             int errno = posix.lastError();
             throw new IOException("cannot open for reserving: file=" + file + ", error=" + describe(errno));
