@@ -95,7 +95,7 @@ final class ControlCommands {
                 now = c.snapshot();
                 alive = c.alive();
             }
-            StatusView v = new StatusView(now, earlier, alive, System.currentTimeMillis());
+            StatusView v = new StatusView(now, earlier, alive, System.currentTimeMillis(), c.lag(now, alive));
             if (json) {
                 System.out.println(v.json());
             } else {

@@ -8,8 +8,6 @@ import static io.parquetry.status.ConverterStatusDescriptor.CURRENT_OPENED_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.CURRENT_ROWS;
 import static io.parquetry.status.ConverterStatusDescriptor.ERRORS;
 import static io.parquetry.status.ConverterStatusDescriptor.FILES_COMMITTED;
-import static io.parquetry.status.ConverterStatusDescriptor.HEAD_INDEX;
-import static io.parquetry.status.ConverterStatusDescriptor.LAG_RECORDS;
 import static io.parquetry.status.ConverterStatusDescriptor.LAST_COMMIT_BYTES;
 import static io.parquetry.status.ConverterStatusDescriptor.LAST_COMMIT_FIRST_INDEX;
 import static io.parquetry.status.ConverterStatusDescriptor.LAST_COMMIT_LAST_INDEX;
@@ -17,9 +15,11 @@ import static io.parquetry.status.ConverterStatusDescriptor.LAST_COMMIT_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.LAST_COMMIT_ROWS;
 import static io.parquetry.status.ConverterStatusDescriptor.NEXT_RETRY_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.OUTPUT_FAILURES;
+import static io.parquetry.status.ConverterStatusDescriptor.PAUSED_SINCE_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.QUARANTINED;
 import static io.parquetry.status.ConverterStatusDescriptor.RECORDS_READ;
 import static io.parquetry.status.ConverterStatusDescriptor.ROWS_WRITTEN;
+import static io.parquetry.status.ConverterStatusDescriptor.SKIPPED_RECORDS;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_CURRENT_FILE;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_DATASET;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_LAST_COMMIT_FILE;
@@ -29,10 +29,12 @@ import static io.parquetry.status.ConverterStatusDescriptor.TEXT_QUEUE_ID;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_SCHEMA;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_SETTINGS;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_SOURCE;
+import static io.parquetry.status.ConverterStatusDescriptor.TRUNCATED_TIMESTAMPS;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.parquetry.status.ConverterControl;
+import io.parquetry.status.ConverterLag;
 import io.parquetry.status.RotationCause;
 import io.parquetry.status.StatusSnapshot;
 import java.io.IOException;
@@ -52,8 +54,9 @@ import java.util.Locale;
  * @param earlier an earlier snapshot of the same run to compute rates from, or null
  * @param alive whether the converter is running (heartbeat fresh, pid alive)
  * @param nowMillis the time the snapshot was taken
+ * @param lag the lag as {@link ConverterControl#lag} estimates it (for a stopped converter, from its queue's recorders)
  */
-record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long nowMillis) {
+record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long nowMillis, ConverterLag.Estimate lag) {
 
     /** Rates over the two snapshots: records read, rows written and bytes written per second; null without two of one run. */
     double[] rates() {
@@ -89,9 +92,11 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
         line(out, "read", Humane.count(s.value(RECORDS_READ)) + " records" + (r == null ? "" : ", " + Humane.rate(r[0])));
         line(out, "written", Humane.count(s.value(ROWS_WRITTEN)) + " rows in " + Humane.count(s.value(FILES_COMMITTED)) + " files, "
                 + Humane.bytes(s.value(BYTES_WRITTEN)) + (r == null ? "" : ", " + Humane.rate(r[1]) + " rows, " + Humane.bytes((long) r[2]) + "/s"));
-        line(out, "lag", Humane.count(s.value(LAG_RECORDS)) + " records not yet committed; last caught up with the queue "
-                + ago(s.value(CAUGHT_UP_MS)));
-        line(out, "checkpoint", "index " + s.value(CHECKPOINT) + " (queue head " + s.value(HEAD_INDEX) + ")");
+        line(out, "lag", lagText());
+        line(out, "checkpoint", "index " + s.value(CHECKPOINT) + " (queue head " + lag.head() + ", from " + lag.headSource() + ")");
+        if (s.value(PAUSED_SINCE_MS) > 0) {
+            line(out, "paused", "since " + ago(s.value(PAUSED_SINCE_MS)) + " (kept across restarts until resumed)");
+        }
         String current = s.text(TEXT_CURRENT_FILE);
         line(out, "current file", current.isEmpty() ? "none" : current + " (" + Humane.count(s.value(CURRENT_ROWS)) + " rows, "
                 + Humane.bytes(s.value(CURRENT_BYTES)) + ", opened " + ago(s.value(CURRENT_OPENED_MS)) + ")");
@@ -104,6 +109,12 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
         }
         line(out, "rotations", rotations.toString());
         line(out, "errors", Humane.count(s.value(ERRORS)) + " (quarantined records " + Humane.count(s.value(QUARANTINED)) + ")");
+        if (s.value(SKIPPED_RECORDS) > 0) {
+            line(out, "skipped", Humane.count(s.value(SKIPPED_RECORDS)) + " records in accepted damaged ranges (quarantine.log)");
+        }
+        if (s.value(TRUNCATED_TIMESTAMPS) > 0) {
+            line(out, "truncated", Humane.count(s.value(TRUNCATED_TIMESTAMPS)) + " timestamps lost precision to parquet.timestampUnit");
+        }
         if (s.value(OUTPUT_FAILURES) > 0) {
             line(out, "output failures", s.value(OUTPUT_FAILURES) + " in a row, next retry in "
                     + Humane.duration(Duration.ofMillis(s.value(NEXT_RETRY_MS) - nowMillis)));
@@ -114,8 +125,28 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
         return out;
     }
 
+    /** {@code 1,234 records not yet committed (1,000 unread, 234 in the current file); behind for 5 s}, or why unknown. */
+    private String lagText() {
+        if (!lag.known()) {
+            return "unknown: " + lag.note();
+        }
+        String n = (lag.quality() == ConverterLag.Quality.AT_LEAST ? "at least " : "") + Humane.count(lag.records())
+                + " records not yet committed (" + Humane.count(lag.unread()) + " unread, " + Humane.count(lag.uncommitted())
+                + " in the current file)";
+        n += lag.behindSinceMs() > 0 ? "; behind since " + ago(lag.behindSinceMs()) : "; caught up";
+        return lag.note().isEmpty() ? n : n + "; " + lag.note();
+    }
+
     private static void line(List<String> out, String key, String value) {
         out.add(String.format(Locale.ROOT, "%-16s %s", key + ":", value));
+    }
+
+    private static void nullable(JsonGenerator g, String name, Long v) throws IOException {
+        if (v == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, v);
+        }
     }
 
     /** One JSON object: raw numbers (indexes, counts, bytes, milliseconds since the epoch and ages in milliseconds). */
@@ -140,9 +171,16 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
             g.writeNumberField("filesCommitted", s.value(FILES_COMMITTED));
             g.writeNumberField("bytesWritten", s.value(BYTES_WRITTEN));
             g.writeNumberField("checkpoint", s.value(CHECKPOINT));
-            g.writeNumberField("headIndex", s.value(HEAD_INDEX));
-            g.writeNumberField("lagRecords", s.value(LAG_RECORDS));
+            g.writeNumberField("headIndex", lag.head());
+            g.writeStringField("headSource", lag.headSource());
+            // lagRecords, unread and uncommitted are null when unknown (a stopped converter, no recorder status to say)
+            g.writeStringField("lagQuality", lag.quality().name().toLowerCase(Locale.ROOT));
+            nullable(g, "lagRecords", lag.known() ? lag.records() : null);
+            nullable(g, "unreadRecords", lag.known() ? lag.unread() : null);
+            nullable(g, "uncommittedRecords", lag.known() ? lag.uncommitted() : null);
+            g.writeStringField("lagNote", lag.note());
             g.writeNumberField("caughtUpAgeMs", s.value(CAUGHT_UP_MS) <= 0 ? -1 : nowMillis - s.value(CAUGHT_UP_MS));
+            g.writeNumberField("pausedSinceMs", s.value(PAUSED_SINCE_MS));
             double[] r = rates();
             if (r != null) {
                 g.writeObjectFieldStart("rates");
@@ -176,6 +214,8 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
             g.writeEndObject();
             g.writeNumberField("errors", s.value(ERRORS));
             g.writeNumberField("quarantined", s.value(QUARANTINED));
+            g.writeNumberField("skippedRecords", s.value(SKIPPED_RECORDS));
+            g.writeNumberField("truncatedTimestamps", s.value(TRUNCATED_TIMESTAMPS));
             g.writeNumberField("outputFailures", s.value(OUTPUT_FAILURES));
             g.writeStringField("lastError", s.text(TEXT_LAST_ERROR));
             g.writeEndObject();

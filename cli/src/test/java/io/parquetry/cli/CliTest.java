@@ -166,9 +166,18 @@ class CliTest {
         }
         assertThat(fields).containsEntry("state", "stopped").containsEntry("alive", "false").containsEntry("rowsWritten", "100")
                 .containsEntry("filesCommitted", "1").containsEntry("heartbeatAgeMs", "-1").containsKey("lagRecords");
+        assertThat(fields).containsEntry("lagRecords", "0").containsEntry("lagQuality", "exact");
         Run flush = run("flush", "--config", cfg.toString(), "--timeout", "1s");
         assertThat(flush.code()).isEqualTo(ControlCommands.NOT_RUNNING);
         assertThat(flush.out()).contains("converter is not running");
+
+        // Records appended while the converter is stopped: its status file still says 0, the queue's recorder knows better.
+        assertThat(run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "40").code()).isZero();
+        Run behind = run("status", "--config", cfg.toString());
+        assertThat(behind.out()).contains("lag:             40 records not yet committed (40 unread, 0 in the current file)")
+                .contains("recorder.status");
+        Files.delete(dir.resolve("q").resolve("recorder.status"));
+        assertThat(run("status", "--config", cfg.toString()).out()).contains("lag:             unknown: the converter is not running");
     }
 
     @Test

@@ -5,10 +5,8 @@ import static io.parquetry.status.ConverterStatusDescriptor.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -151,52 +149,19 @@ public final class ConverterControl implements AutoCloseable {
                 + (hb == 0 ? "stopped cleanly" : Instant.ofEpochMilli(hb).toString()));
     }
 
-    /** Everything the status file says, in display order, for {@code parquetry status}. */
-    public Map<String, String> describe() {
-        StatusSnapshot s = snapshot();
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("state", effectiveState(s, alive()).label());
-        m.put("pid", Long.toString(s.pid()));
-        m.put("started", Instant.ofEpochMilli(s.startTimeMillis()).toString());
-        m.put("queue", s.text(TEXT_QUEUE));
-        m.put("queue id", s.text(TEXT_QUEUE_ID));
-        m.put("dataset", s.text(TEXT_DATASET));
-        m.put("schema", s.text(TEXT_SCHEMA));
-        m.put("source", s.text(TEXT_SOURCE));
-        m.put("settings", s.text(TEXT_SETTINGS));
-        m.put("records read", Long.toString(s.value(RECORDS_READ)));
-        m.put("rows written", Long.toString(s.value(ROWS_WRITTEN)));
-        m.put("files committed", Long.toString(s.value(FILES_COMMITTED)));
-        m.put("bytes written", Long.toString(s.value(BYTES_WRITTEN)));
-        m.put("checkpoint", Long.toString(s.value(CHECKPOINT)));
-        boolean alive = alive();
-        ConverterLag.Estimate lag = ConverterLag.estimate(s, alive, alive || s.text(TEXT_QUEUE).isEmpty() ? List.of()
-                : ConverterLag.headsInQueueDirectory(Path.of(s.text(TEXT_QUEUE)), System.currentTimeMillis(), staleAfter));
-        m.put("head", lag.head() + " (" + lag.headSource() + ")");
-        m.put("lag records", describe(lag));
-        if (s.value(PAUSED_SINCE_MS) > 0) {
-            m.put("paused since", Instant.ofEpochMilli(s.value(PAUSED_SINCE_MS)) + " (kept across restarts until resumed)");
-        }
-        m.put("current file", s.text(TEXT_CURRENT_FILE));
-        m.put("current rows", Long.toString(s.value(CURRENT_ROWS)));
-        m.put("last commit", s.text(TEXT_LAST_COMMIT_FILE));
-        StringBuilder rotations = new StringBuilder();
-        for (RotationCause c : RotationCause.values()) {
-            rotations.append(rotations.length() == 0 ? "" : " ").append(c.label()).append('=').append(s.value(c.slot()));
-        }
-        m.put("rotations", rotations.toString());
-        m.put("errors", Long.toString(s.value(ERRORS)));
-        m.put("quarantined", Long.toString(s.value(QUARANTINED)));
-        if (s.value(OUTPUT_FAILURES) > 0) {
-            m.put("output failures", String.format(Locale.ROOT, "%d in a row, next retry %s", s.value(OUTPUT_FAILURES),
-                    Instant.ofEpochMilli(s.value(NEXT_RETRY_MS))));
-        }
-        m.put("last error", s.text(TEXT_LAST_ERROR));
-        return m;
+    /**
+     * The converter's lag as {@link ConverterLag} estimates it from this snapshot: for a converter that is not alive,
+     * with the heads published by the recorder status files in its queue directory ({@code recorder*.status}), so a
+     * stopped converter's backlog is counted (or said to be unknown), never shown as the 0 it last published.
+     */
+    public ConverterLag.Estimate lag(StatusSnapshot s, boolean alive) {
+        String queue = s.text(TEXT_QUEUE);
+        return ConverterLag.estimate(s, alive, alive || queue.isEmpty() ? List.of()
+                : ConverterLag.headsInQueueDirectory(Path.of(queue), System.currentTimeMillis(), staleAfter));
     }
 
     /** {@code 1234 (unread 1000, uncommitted 234)}, {@code at least 1234 (...)} or {@code unknown: why}. */
-    static String describe(ConverterLag.Estimate lag) {
+    public static String describe(ConverterLag.Estimate lag) {
         if (!lag.known()) {
             return "unknown: " + lag.note();
         }

@@ -144,14 +144,14 @@ class ConverterLagTest {
         }
         conv.heartbeat(0); // stopped cleanly
         try (ConverterControl c = ConverterControl.open(conv.path())) {
-            assertThat(c.describe().get("lag records")).startsWith("unknown: ");
+            assertThat(ConverterControl.describe(c.lag(c.snapshot(), c.alive()))).startsWith("unknown: ");
             StatusFile rec = StatusFile.create(queue.resolve("recorder.status"), StatusFileDescriptor.KIND_RECORDER, 1, 1_000);
             try (StatusFile.Update u = rec.update()) {
                 u.value(RecorderStatusDescriptor.HEAD_INDEX, index(CYCLE, 3_000_999)).text(RecorderStatusDescriptor.TEXT_QUEUE_ID, QUEUE_ID);
             }
             rec.heartbeat(0);
-            assertThat(c.describe().get("lag records")).isEqualTo("3000000 (unread 3000000, uncommitted 0)");
-            assertThat(c.describe().get("state")).isEqualTo("stopped");
+            assertThat(ConverterControl.describe(c.lag(c.snapshot(), c.alive()))).isEqualTo("3000000 (unread 3000000, uncommitted 0)");
+            assertThat(ConverterControl.effectiveState(c.snapshot(), c.alive())).isEqualTo(ConverterState.STOPPED);
         }
     }
 
