@@ -108,7 +108,14 @@ final class ConverterContext implements AutoCloseable {
         }
         heartbeat = new Heartbeat(status);
         config.parquet().check(schema); // bloom filter columns and the timestamp unit against the queue's schema
-        encoders = new RowGroupEncoders(config.parquet().resolvedEncoderThreads(), "parquetry-converter-encoder");
+        int threads = config.parquet().resolvedEncoderThreads();
+        long need = config.parquet().rowGroupBytes() + threads * config.parquet().bytesPerEncoderThread();
+        if (need > Runtime.getRuntime().maxMemory() / 2) {
+            LOG.warn("the encoder's memory may not fit the heap: parquet.encoderThreads={} and parquet.rowGroupSize={} bytes need up to {} MiB, "
+                    + "heap (-Xmx, PARQUETRY_HEAP)={} MiB: lower one of them or raise the heap", threads, config.parquet().rowGroupBytes(),
+                    need >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        }
+        encoders = new RowGroupEncoders(threads, "parquetry-converter-encoder");
         encoders.warmUp(config.parquet().compression()); // loads the encoder and the codec while recovery runs
     }
 

@@ -60,9 +60,29 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         ColumnLayout.check(schema, this);
     }
 
-    /** {@link #encoderThreads()}, with 0 resolved to the available processors. */
+    /**
+     * {@link #encoderThreads()}, with 0 ({@code auto}) resolved to one per available processor, as many as half the heap
+     * holds ({@link #autoEncoderThreads}).
+     */
     public int resolvedEncoderThreads() {
-        return encoderThreads > 0 ? encoderThreads : Runtime.getRuntime().availableProcessors();
+        return encoderThreads > 0 ? encoderThreads : autoEncoderThreads(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * Heap one encoder thread accounts for, at most: a row group of raw records in flight, its column vectors (up to
+     * about as large again, more for narrow columns) and its compressed pages waiting to be written.
+     */
+    public long bytesPerEncoderThread() {
+        return 3 * rowGroupBytes;
+    }
+
+    /**
+     * Threads for {@code auto}: one per processor, but no more than half of {@code maxHeap} holds beside the row group
+     * being filled, so that the default does not outgrow the default heap on a many-core host (at least 1).
+     */
+    int autoEncoderThreads(int processors, long maxHeap) {
+        long fit = (maxHeap / 2 - rowGroupBytes) / bytesPerEncoderThread();
+        return (int) Math.max(1, Math.min(processors, fit));
     }
 
     public ParquetOptions withCompression(CompressionCodecName codec) {

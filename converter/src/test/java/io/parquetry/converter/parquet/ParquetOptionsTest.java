@@ -1,0 +1,21 @@
+package io.parquetry.converter.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ParquetOptionsTest {
+
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void autoEncoderThreadsAreOnePerProcessorAsFarAsHalfTheHeapHolds() {
+        ParquetOptions o = ParquetOptions.defaults(); // 16 MiB row groups: 48 MiB a thread
+        assertThat(o.autoEncoderThreads(2, 1024 * MIB)).isEqualTo(2);
+        // 64 processors, the launcher's 1 GiB heap: (512 - 16) / 48 = 10 threads, not 64 (64 * 48 MiB would not fit)
+        assertThat(o.autoEncoderThreads(64, 1024 * MIB)).isEqualTo(10);
+        assertThat(o.autoEncoderThreads(64, 1024 * MIB) * o.bytesPerEncoderThread() + o.rowGroupBytes()).isLessThanOrEqualTo(512 * MIB);
+        assertThat(o.autoEncoderThreads(8, 64 * MIB)).as("never fewer than one").isEqualTo(1);
+        assertThat(o.withRowGroupBytes(MIB).autoEncoderThreads(64, 1024 * MIB)).isEqualTo(64);
+    }
+}
