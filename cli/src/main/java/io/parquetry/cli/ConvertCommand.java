@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code parquetry convert}: runs a converter as a service (until SIGTERM) or as a batch ({@code --until-idle}). */
@@ -21,30 +22,8 @@ import picocli.CommandLine.Option;
             "or with --until-idle drains the queue, commits and exits."})
 final class ConvertCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "Converter config YAML (e.g. conf/converter.yaml). Options below override it.")
-    Path config;
-
-    @Option(names = "--queue", description = "Queue directory.")
-    Path queue;
-
-    @Option(names = "--output", description = "Output root: a path or Hadoop URI (file:, hdfs:, s3a:).")
-    String output;
-
-    @Option(names = "--dataset", description = "Dataset name (default: the schema's name).")
-    String dataset;
-
-    @Option(names = "--source", description = "Source id written into file names (default: host name).")
-    String source;
-
-    @Option(names = "--compression", description = "snappy, zstd, gzip, lz4_raw or none.")
-    String compression;
-
-    @Option(names = "--state-dir", description = "Checkpoint, commit log and lock directory (default: <queue>/converter-<source>).")
-    Path stateDir;
-
-    @Option(names = "--table", paramLabel = "KEY=VALUE", description = {"Also commit each file into a table, e.g. --table type=iceberg",
-        "--table catalog=sqlite (the keys of the config's table: section; repeat for each; docs/TABLES.md)."})
-    java.util.Map<String, String> table = new java.util.LinkedHashMap<>();
+    @Mixin
+    ConverterOptions options;
 
     @Option(names = "--until-idle", description = "Drain the queue, commit and exit.")
     boolean untilIdle;
@@ -55,8 +34,7 @@ final class ConvertCommand implements Callable<Integer> {
     Duration progress;
 
     ConverterConfig load() {
-        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, compression, stateDir, table);
-        return config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
+        return options.load();
     }
 
     @Override

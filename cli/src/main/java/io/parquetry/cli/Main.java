@@ -35,6 +35,9 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("parquetry " + cmd.getCommandName() + ": " + describe(e));
+            // The stack trace goes to the log at DEBUG (PARQUETRY_OPTS=-Dparquetry.log.level=DEBUG), or with
+            // -Dparquetry.debug=true to stderr after the line.
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("parquetry {} failed", cmd.getCommandName(), e);
             if (Boolean.getBoolean("parquetry.debug")) {
                 e.printStackTrace(cmd.getErr());
             }

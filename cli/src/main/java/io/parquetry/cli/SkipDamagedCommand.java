@@ -3,9 +3,9 @@ package io.parquetry.cli;
 import io.parquetry.converter.AcceptedDamage;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.recorder.DamagedRange;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,18 +16,19 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "skip-damaged", mixinStandardHelpOptions = true,
         description = {"Accept the loss of a damaged range of the queue, so a stopped converter can move past it.",
-            "The converter must be stopped; --from is the index its error named."})
+            "The converter must be stopped; name it with the options it runs with (--config, or --queue/--source/--state-dir);",
+            "--from is the index its error named."})
 final class SkipDamagedCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, description = "The converter's config file.")
-    Path config;
+    @Mixin
+    ConverterOptions options;
 
     @Option(names = "--from", required = true, description = "The first damaged index, as the converter's error names it.")
     long from;
 
     @Override
     public Integer call() throws Exception {
-        ConverterConfig cfg = ConverterConfig.load(config, ConverterConfig.Overrides.none());
+        ConverterConfig cfg = options.load();
         DamagedRange range = AcceptedDamage.accept(cfg, from);
         System.out.println("accepted: " + range);
         System.out.println("restart the converter: it commits what precedes the damage, resumes at index " + range.resumeIndex()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.Datasets;
 import io.parquetry.recorder.AllTypes;
+import io.parquetry.recorder.DamagedQueues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,40 @@ class CliTest {
         // A cause already quoted in the message is not repeated.
         IllegalStateException quoted = new IllegalStateException("failed: disk full", new java.io.IOException("disk full"));
         assertThat(Main.describe(quoted)).isEqualTo("failed: disk full");
+    }
+
+    @Test
+    void aDamagedQueueStopsTheConverterWithOneLineAndTheCommandItNamesMovesPastTheDamage() throws Exception {
+        Path schema = dir.resolve("all.yaml");
+        Files.writeString(schema, AllTypes.YAML);
+        Path queue = dir.resolve("q");
+        assertThat(run("record", "--schema", schema.toString(), "--queue", queue.toString(), "--count", "20000").code()).isZero();
+        Path cycle = DamagedQueues.cycleFiles(queue).get(0);
+        java.util.List<Long> positions = DamagedQueues.recordPositions(cycle);
+        DamagedQueues.zero(cycle, positions.get(7_000), positions.get(7_002));
+        String[] convert = {"convert", "--queue", queue.toString(), "--output", dir.resolve("out").toString(), "--source", "cli",
+            "--until-idle", "--progress", "0"};
+        Path ds = dir.resolve("out/all_types");
+
+        Run stopped = run(convert);
+        assertThat(stopped.code()).isEqualTo(1);
+        assertThat(stopped.err().strip()).as("one line, no stack trace").doesNotContain("\n").startsWith("parquetry convert: queue is damaged")
+                .contains("file=" + cycle).contains("skip-damaged");
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(ds))).as("what precedes the damage is committed").isEqualTo(7_000);
+
+        // The operator runs the command the error names, as it is written there.
+        String named = stopped.err().strip().replaceAll(".*bin/parquetry (skip-damaged .*)$", "$1");
+        Run skip = run(named.split(" "));
+        assertThat(skip.code()).as(skip.err()).isZero();
+        long skipped = Long.parseLong(skip.out().replaceAll("(?s).*?\\((\\d+) records, resuming.*", "$1"));
+        assertThat(skipped).isBetween(2L, 20_000L - 7_000L);
+
+        Run resumed = run(convert);
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        long kept = 20_000 - skipped;
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(ds))).isEqualTo(kept);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(ds))).isEqualTo(kept);
+        assertThat(Files.readString(queue.resolve("converter-cli/quarantine.log"))).contains("skipped damaged range");
     }
 
     @Test

@@ -196,7 +196,9 @@ final class ConverterAgent implements Commands.Target {
         filler.commitIfAny(RotationCause.DAMAGE);
         if (!AcceptedDamage.accepted(config.stateDir(), damage.damagedFromIndex())) {
             throw new IllegalStateException(damage.getMessage() + "; records up to index " + counters.lastCommitted + " are committed."
-                    + " To give up the damaged range: bin/parquetry skip-damaged --config <this config> --from " + damage.damagedFromIndex(), damage);
+                    + " To give up the damaged range, with the converter stopped: bin/parquetry skip-damaged --queue " + config.queue()
+                    + " --output " + config.output() + " --source " + config.source() + " --state-dir " + config.stateDir() + " --from "
+                    + damage.damagedFromIndex(), damage);
         }
         DamagedRange range = reader.skipDamagedRange(damage.damagedFromIndex());
         ctx.quarantine.skipped(range);
