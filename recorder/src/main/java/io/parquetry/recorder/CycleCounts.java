@@ -154,18 +154,41 @@ final class CycleCounts implements AutoCloseable {
             }
             Thread.onSpinWait(); // an appender is between its two writes
         }
-        // Count from the last index entry at or before the write position.
+        // Count from the last index entry at or before the write position. Entries are in increasing position order and
+        // 0 past the last one written, so search for it: a cycle file holds up to billions of records (millions of
+        // entries), and reading them one by one maps and unmaps the file's chunks in turn for seconds.
         long wp = f.writePosition();
         long spacing = f.indexSpacing();
-        long k = 0;
-        while (f.indexedPosition((k + 1) * spacing) != 0 && f.indexedPosition((k + 1) * spacing) <= wp) {
-            k++;
-        }
+        long k = lastEntryAtOrBefore(f, spacing, wp);
         f.walk(f.indexedPosition(k * spacing), wp, Long.MAX_VALUE, walk);
         if (walk.outcome != CycleFile.LANDED) {
             throw f.damage(walk);
         }
         return k * spacing + walk.data;
+    }
+
+    /** The largest k whose index entry (sequence {@code k * spacing}) is written and at or before {@code wp}; 0 if none. */
+    static long lastEntryAtOrBefore(CycleFile f, long spacing, long wp) {
+        long lo = 0;
+        long hi = 1;
+        while (entryAtOrBefore(f, hi * spacing, wp)) {
+            lo = hi;
+            hi *= 2;
+        }
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            if (entryAtOrBefore(f, mid * spacing, wp)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static boolean entryAtOrBefore(CycleFile f, long sequence, long wp) {
+        long p = f.indexedPosition(sequence);
+        return p != 0 && p <= wp;
     }
 
     private void closeNewest() {

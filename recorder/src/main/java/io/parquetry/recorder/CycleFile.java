@@ -72,6 +72,8 @@ final class CycleFile implements AutoCloseable {
     private long index2IndexValues;
     private long secondaryAddress = -1;
     private long secondaryValues;
+    /** Index entries looked up since the file was opened (tests check that a search stays logarithmic). */
+    long indexLookups;
 
     private CycleFile(Path path, int cycle, FileChannel channel, MappedBytes bytes) throws IOException {
         this.path = path;
@@ -233,6 +235,11 @@ final class CycleFile implements AutoCloseable {
         }
     }
 
+    /** Where the store header keeps the write position; the sequence number at it follows (8 bytes on). */
+    long writePositionOffset() {
+        return writePositionOffset;
+    }
+
     /** Sequence number of the excerpt at {@code writePosition}, or -1 when the store header does not say (yet). */
     long sequenceAt(long writePosition) {
         long encoded;
@@ -256,6 +263,7 @@ final class CycleFile implements AutoCloseable {
      * @throws DamageFound when an index array the lookup needs is damaged
      */
     long indexedPosition(long sequence) {
+        indexLookups++;
         long perArray = (long) indexSpacing * indexCount;
         long primary = sequence / perArray;
         if (primary >= indexCount) {
