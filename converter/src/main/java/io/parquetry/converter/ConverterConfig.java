@@ -156,8 +156,10 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         int threads = encoderThreads(p);
         java.util.List<String> bloom = p.nameList("bloomFilters", COLUMN, "column name");
         FieldType.TimeUnit unit = timestampUnit(p);
+        boolean byteStreamSplit = p.bool("byteStreamSplit", false);
         p.checkNoUnknownKeys();
-        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit);
+        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit,
+                byteStreamSplit);
 
         YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);

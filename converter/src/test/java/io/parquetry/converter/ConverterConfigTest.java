@@ -36,7 +36,8 @@ class ConverterConfigTest {
     @Test
     void everyKeyIsRead() {
         ConverterConfig c = parse(BASE + "dataset: md\nsource: host-1\nstateDir: /s\nstatusFile: /s/x.status\n"
-                + "parquet: {compression: snappy, pageVersion: v1, rowGroupSize: 64MiB, pageSize: 512KiB, dictionary: false}\n"
+                + "parquet: {compression: snappy, pageVersion: v1, rowGroupSize: 64MiB, pageSize: 512KiB, dictionary: false,"
+                + " byteStreamSplit: true}\n"
                 + "rotation: {maxRows: 1000, maxBytes: 1GiB, maxAge: 5m}\nretention: {enabled: true, keep: 2h}\n"
                 + "pollInterval: 2ms\ncommitLogEntries: 50\nhadoop: {fs.defaultFS: 'file:///'}\n");
         assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.SNAPPY);
@@ -44,6 +45,7 @@ class ConverterConfigTest {
         assertThat(c.parquet().rowGroupBytes()).isEqualTo(64L << 20);
         assertThat(c.parquet().pageBytes()).isEqualTo(512 << 10);
         assertThat(c.parquet().dictionary()).isFalse();
+        assertThat(c.parquet().byteStreamSplit()).isTrue();
         assertThat(c.maxRows()).isEqualTo(1000);
         assertThat(c.maxBytes()).isEqualTo(1L << 30);
         assertThat(c.maxAge()).isEqualTo(Duration.ofMinutes(5));

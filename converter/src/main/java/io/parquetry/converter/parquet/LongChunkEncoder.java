@@ -15,7 +15,8 @@ import org.apache.parquet.io.api.Binary;
 /**
  * Encodes a column chunk held as longs (integers, float bits, {@code char(N<=8)} keys). The encoding is chosen from the
  * data: the dictionary when it is the smallest, else DELTA_BINARY_PACKED for integers on v2 pages when it beats PLAIN,
- * else BYTE_STREAM_SPLIT for floats on v2 pages when a sample compresses smaller that way, else PLAIN. Sizes are
+ * else (when {@link ParquetOptions#byteStreamSplit()}) BYTE_STREAM_SPLIT for floats on v2 pages when a sample compresses
+ * smaller that way, else PLAIN. Sizes are
  * compared before compression, except the byte-stream-split trial. One instance per encoder thread.
  */
 final class LongChunkEncoder {
@@ -81,7 +82,7 @@ final class LongChunkEncoder {
                 best = d;
             }
         }
-        if (choice == Choice.PLAIN && pb.v2() && (kind == Values.F32 || kind == Values.F64)
+        if (choice == Choice.PLAIN && opt.byteStreamSplit() && pb.v2() && (kind == Values.F32 || kind == Values.F64)
                 && opt.compression() != CompressionCodecName.UNCOMPRESSED && splitPays(kind, v, n, pb)) {
             choice = Choice.BYTE_STREAM_SPLIT;
         }

@@ -19,9 +19,12 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param bloomFilterColumns columns that get a split-block bloom filter per row group (not bool columns)
  * @param timestampUnit null to write timestamps as the schema declares them; else timestamp fields of a finer unit are
  *     converted to this one by floor division (see {@link ParquetPartFile#truncatedTimestamps()})
+ * @param byteStreamSplit BYTE_STREAM_SPLIT allowed for float columns on v2 pages (chosen when a sample compresses
+ *     smaller that way). Off by default: Spark's vectorized Parquet reader (4.1) refuses the encoding ("Unsupported
+ *     encoding: BYTE_STREAM_SPLIT"); DuckDB, pyarrow, Trino and parquet-java read it
  */
 public record ParquetOptions(CompressionCodecName compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
-        int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit) {
+        int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit, boolean byteStreamSplit) {
 
     /** Default raw bytes per row group (measured: docs/BENCHMARKS.md, "Row group size"). */
     public static final long DEFAULT_ROW_GROUP_BYTES = 16L << 20;
@@ -47,7 +50,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
     }
 
     public static ParquetOptions defaults() {
-        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null);
+        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false);
     }
 
     /**
@@ -86,34 +89,38 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
     }
 
     public ParquetOptions withCompression(CompressionCodecName codec) {
-        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withPageV2(boolean v2) {
-        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withRowGroupBytes(long bytes) {
-        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withPageBytes(int bytes) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withDictionary(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withEncoderThreads(int threads) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit, byteStreamSplit);
     }
 
     public ParquetOptions withBloomFilterColumns(List<String> columns) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit, byteStreamSplit);
+    }
+
+    public ParquetOptions withByteStreamSplit(boolean on) {
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, on);
     }
 
     public ParquetOptions withTimestampUnit(FieldType.TimeUnit unit) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit, byteStreamSplit);
     }
 }

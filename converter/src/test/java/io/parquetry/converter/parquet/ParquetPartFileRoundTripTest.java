@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -81,7 +82,7 @@ class ParquetPartFileRoundTripTest {
         FieldType.TimeUnit unit = r.nextInt(4) == 0 ? FieldType.TimeUnit.values()[r.nextInt(3)] : null;
         ParquetOptions options = ParquetOptions.defaults().withCompression(CODECS[r.nextInt(CODECS.length)]).withPageV2(r.nextBoolean())
                 .withDictionary(r.nextInt(5) != 0).withPageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)])
-                .withRowGroupBytes((long) groupRows * schema.recordLength()).withTimestampUnit(unit);
+                .withRowGroupBytes((long) groupRows * schema.recordLength()).withTimestampUnit(unit).withByteStreamSplit(r.nextBoolean());
         RandomRecords data = RandomRecords.generate(schema, rows, groupRows, unit, r);
         Path file = dir.resolve("case-" + seed + ".parquet");
         ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
@@ -100,10 +101,60 @@ class ParquetPartFileRoundTripTest {
             ParquetReadBack.checkValuesWithParquetHadoop(file, data);
             ParquetReadBack.checkValuesWithDuckDb(file, data, unit);
             ParquetReadBack.checkMetadata(file, data);
+            if (!options.byteStreamSplit()) {
+                assertThat(encodings(f)).doesNotContain(Encoding.BYTE_STREAM_SPLIT);
+            }
         } catch (AssertionError e) {
             throw new AssertionError(context + ": " + e.getMessage(), e);
         }
         Files.delete(file);
+    }
+
+    private static java.util.Set<Encoding> encodings(ParquetPartFile f) {
+        java.util.Set<Encoding> all = java.util.EnumSet.noneOf(Encoding.class);
+        for (BlockMetaData b : f.footer().getBlocks()) {
+            b.getColumns().forEach(c -> all.addAll(c.getEncodings()));
+        }
+        return all;
+    }
+
+    /**
+     * Spark's vectorized reader (4.1) refuses BYTE_STREAM_SPLIT, so floats get it only when asked
+     * ({@code parquet.byteStreamSplit}); asked, a column whose values compress smaller split gets it, and reads back.
+     */
+    @Test
+    void floatsAreByteStreamSplitOnlyWhenAsked() throws Exception {
+        Schema schema = Schema.parse("name: f\nversion: 1\nfields:\n  - {name: x, type: float64}\n  - {name: y, type: float32}\n", "test");
+        int rows = 50_000;
+        int len = schema.recordLength();
+        byte[] recs = new byte[rows * len];
+        ByteBuffer b = ByteBuffer.wrap(recs).order(ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(7);
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            double x = 100 + r.nextDouble(); // distinct values (no dictionary) whose high bytes repeat
+            b.putDouble(i * len, x);
+            b.putFloat(i * len + 8, (float) x);
+            sum += x;
+        }
+        for (boolean split : new boolean[] {false, true}) {
+            Path file = dir.resolve("floats-" + split + ".parquet");
+            ParquetOptions options = ParquetOptions.defaults().withByteStreamSplit(split);
+            ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
+            f.append(recs, 0, rows);
+            f.end(Map.of());
+            if (split) {
+                assertThat(encodings(f)).contains(Encoding.BYTE_STREAM_SPLIT);
+            } else {
+                assertThat(encodings(f)).doesNotContain(Encoding.BYTE_STREAM_SPLIT).contains(Encoding.PLAIN);
+            }
+            try (Connection c = ParquetReadBack.duckdb(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*), sum(x) FROM read_parquet('" + file + "')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(rows);
+                assertThat(rs.getDouble(2)).isCloseTo(sum, org.assertj.core.data.Percentage.withPercentage(1e-9));
+            }
+        }
     }
 
     @Test
