@@ -57,6 +57,7 @@ public class QueueStats {
                 // read all
             }
             System.out.println("count=" + count[0]);
+            System.out.println("queueId=" + q.identity().id());
             for (int i = 0; i < n; i++) {
                 Field f = schema.fields().get(i);
                 String k = f.name();

@@ -25,10 +25,11 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 /**
  * Appends a source's files that are already in a dataset to a table, in index order, skipping what the table has
  * (the converter's recovery rule): for a table added to an existing dataset. Footers give each file's index range;
- * the queue gives the schema and the cycle (partition) of each file.
+ * the queue gives the schema, its identity (only files whose footer carries it are appended: a re-created queue's or
+ * another host's files under the same source are not this queue's) and the cycle (partition) of each file.
  *
  * <pre>
- * java -cp ... io.parquetry.iceberg.TableBackfill QUEUE_DIR DATASET_URI SOURCE QUEUE_ID [table.key=value ...]
+ * java -cp ... io.parquetry.iceberg.TableBackfill QUEUE_DIR DATASET_URI SOURCE [table.key=value ...]
  * </pre>
  */
 public final class TableBackfill {
@@ -37,12 +38,12 @@ public final class TableBackfill {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 4) {
-            System.err.println("usage: TableBackfill QUEUE_DIR DATASET_URI SOURCE QUEUE_ID [key=value ...]  (keys of the table: section)");
+        if (args.length < 3) {
+            System.err.println("usage: TableBackfill QUEUE_DIR DATASET_URI SOURCE [key=value ...]  (keys of the table: section)");
             System.exit(2);
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        for (int i = 4; i < args.length; i++) {
+        for (int i = 3; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2) {
                 throw new IllegalArgumentException("not key=value: " + args[i]);
@@ -52,11 +53,28 @@ public final class TableBackfill {
         Configuration conf = new Configuration();
         conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
-        int appended = run(Path.of(args[0]), args[1], args[2], args[3], settings, conf);
-        System.out.println("appended " + appended + " files");
+        Result r = run(Path.of(args[0]), args[1], args[2], settings, conf);
+        System.out.println("appended " + r.appended() + " files of queue " + r.queueId() + " (" + r.otherQueues()
+                + " files of source " + args[2] + " from other queues left out)");
     }
 
-    static int run(Path queue, String dataset, String source, String queueId, Map<String, String> settings, Configuration conf)
+    /**
+     * @param appended files appended to the table
+     * @param otherQueues files of the source whose footer names another queue (left out)
+     */
+    record Result(String queueId, int appended, int otherQueues) {
+    }
+
+    /** Appends the files of the queue at {@code queue} (its own identity). */
+    static Result run(Path queue, String dataset, String source, Map<String, String> settings, Configuration conf) throws IOException {
+        String id;
+        try (QueueReader reader = QueueReader.open(queue)) {
+            id = reader.identity().id();
+        }
+        return run(queue, dataset, source, id, settings, conf);
+    }
+
+    static Result run(Path queue, String dataset, String source, String queueId, Map<String, String> settings, Configuration conf)
             throws IOException {
         try (QueueReader reader = QueueReader.open(queue)) {
             long cycleMillis = reader.cycleLengthMillis();
@@ -65,11 +83,13 @@ public final class TableBackfill {
             String qualified = fs.makeQualified(dir).toString();
             FileStatus[] found = fs.globStatus(new org.apache.hadoop.fs.Path(dir, "dt=*/hour=*/part-" + source + "-*.parquet"));
             List<PublishedFile> files = new ArrayList<>();
+            int others = 0;
             for (FileStatus f : found == null ? new FileStatus[0] : found) {
                 org.apache.hadoop.fs.Path p = fs.makeQualified(f.getPath());
                 ParquetMetadata footer = footer(p, conf);
                 Map<String, String> kv = footer.getFileMetaData().getKeyValueMetaData();
                 if (!queueId.equals(kv.get(FooterKeys.QUEUE_ID))) {
+                    others++;
                     continue; // another queue of this source (a re-created queue, another host with the same source id)
                 }
                 long first = Long.parseLong(kv.get(FooterKeys.FIRST_INDEX));
@@ -88,7 +108,7 @@ public final class TableBackfill {
                         appended++;
                     }
                 }
-                return appended;
+                return new Result(queueId, appended, others);
             }
         }
     }

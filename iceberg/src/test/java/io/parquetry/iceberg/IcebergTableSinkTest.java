@@ -526,9 +526,11 @@ class IcebergTableSinkTest {
         try (TableSink sink = open(Map.of(), "a", queueId)) {
             sink.append(files.get(0));
         }
-        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "other-queue", Map.of(), conf)).as("another queue's files").isZero();
-        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", queueId, Map.of(), conf)).isEqualTo(2);
-        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", queueId, Map.of(), conf)).isZero();
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", "other-queue", Map.of(), conf))
+                .as("another queue's files").isEqualTo(new TableBackfill.Result("other-queue", 0, 3));
+        // As the command runs it: the queue's own identity.
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", Map.of(), conf)).isEqualTo(new TableBackfill.Result(queueId, 2, 0));
+        assertThat(TableBackfill.run(dir.resolve("queue-a"), dataset(), "a", Map.of(), conf).appended()).isZero();
         try (IcebergTableSink sink = open(Map.of(), "a", queueId)) {
             assertThat(rows(sink.table())).hasSize(3000);
             assertThat(sink.lastCommittedIndex()).isEqualTo(files.get(2).lastIndex());
