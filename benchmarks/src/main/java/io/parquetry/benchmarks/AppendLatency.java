@@ -100,7 +100,7 @@ public final class AppendLatency {
                         continue;
                     }
                     if (settle) {
-                        settle(recDir, noTouchDir, rawDir);
+                        BenchQueues.settle(recDir, noTouchDir, rawDir); // write-back of mapped pages interrupts the measuring thread
                     }
                     all[k].add(run(names[k] + " round " + (r + 1), appends[k], rate, seconds));
                 }
@@ -124,24 +124,6 @@ public final class AppendLatency {
             BenchQueues.delete(noTouchDir);
             BenchQueues.delete(rawDir);
         }
-    }
-
-    /**
-     * Writes every queue's dirty pages to disk before a round, so that no round pays for the write-back of what earlier
-     * rounds (of any variant) appended: write-back of pages still mapped in this process interrupts the measuring thread
-     * with TLB shootdowns (up to 27,000 in one 10 s round, measured in /proc/interrupts with {@code -Dbench.stalls=true}).
-     */
-    private static void settle(Path... dirs) throws java.io.IOException, InterruptedException {
-        for (Path dir : dirs) {
-            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-                for (Path f : files.filter(x -> x.toString().endsWith(".cq4")).toList()) {
-                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
-                        ch.force(true);
-                    }
-                }
-            }
-        }
-        Thread.sleep(500);
     }
 
     private static Append marketData(RecordWriter w, MarketData md, byte[] sym) {

@@ -24,11 +24,15 @@ import java.util.stream.Stream;
 
 /**
  * End-to-end conversion benchmark: N market-data records are recorded once; then, per setting and round, the converter
- * drains the queue into a fresh dataset ({@code --until-idle}, commit included) and DuckDB writes the same rows, from an
+ * drains the queue into a fresh dataset ({@code --until-idle}: start-up, recovery, encoding and the durable commit, fsync
+ * of file, directory and checkpoint included; the queue's own pages are written to disk before, untimed, so the
+ * converter's fsync does not wait for the recording's write-back, and read once, untimed, so that they are in memory
+ * like DuckDB's input) and DuckDB writes the same rows, from an
  * in-memory table, with {@code COPY ... (FORMAT parquet)} at {@code threads=1} and at {@code threads=2} (their order
  * alternating between rounds). Each line gives rows per second of wall time, rows per CPU-second of the process (DuckDB
  * runs in-process, so its native threads count too), and file sizes; the summary gives medians and the converter's
- * rate as a ratio of each DuckDB rate. The machine is shared: treat one run's figures as indicative.
+ * rate as a ratio of each DuckDB rate. DuckDB's {@code COPY} does not fsync its file. The machine is shared: treat one
+ * run's figures as indicative.
  *
  * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]</pre>
  */
@@ -85,6 +89,8 @@ public final class ConvertBenchmark {
                             + tag) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + "}\n"
                             + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n");
                     ConverterConfig cfg = ConverterConfig.load(cfgFile, ConverterConfig.Overrides.none());
+                    BenchQueues.settle(queue); // the queue's write-back would compete with the converter's fsync
+                    BenchQueues.warm(queue); // as DuckDB's in-memory table is in memory (BenchQueues.warm says why)
                     double cpu0 = cpuSeconds();
                     long s = System.nanoTime();
                     ConversionResult c = ConverterService.run(cfg, true);
