@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * Run in source-file mode on the launcher's class path (java -cp ... QueueStats.java QUEUE_DIR), never compiled onto
  * Spark's: reads every record of a queue and prints what Spark must find, one key=value a line: count, and per field
  * nonnull, sum (integers, timestamps and unscaled decimals exactly; floats as doubles), true (bool), min and max
- * (timestamps), chars (char(N) lengths).
+ * (timestamps), chars (char(N) lengths); for nanosecond timestamps also us.sum and us.truncated, the sum of the values
+ * floored to microseconds and how many lose precision that way (what {@code parquet.timestampUnit: micros} writes).
  */
 public class QueueStats {
 
@@ -23,8 +24,11 @@ public class QueueStats {
             long[] chars = new long[n];
             long[] min = new long[n];
             long[] max = new long[n];
+            BigInteger[] usSums = new BigInteger[n];
+            long[] usTruncated = new long[n];
             for (int i = 0; i < n; i++) {
                 sums[i] = BigInteger.ZERO;
+                usSums[i] = BigInteger.ZERO;
                 min[i] = Long.MAX_VALUE;
                 max[i] = Long.MIN_VALUE;
             }
@@ -46,6 +50,10 @@ public class QueueStats {
                             sums[i] = sums[i].add(BigInteger.valueOf(v));
                             min[i] = Math.min(min[i], v);
                             max[i] = Math.max(max[i], v);
+                            if (f.kind() == io.parquetry.schema.FieldType.Kind.TIMESTAMP && f.type().unit() == io.parquetry.schema.FieldType.TimeUnit.NS) {
+                                usSums[i] = usSums[i].add(BigInteger.valueOf(Math.floorDiv(v, 1000L)));
+                                usTruncated[i] += Math.floorMod(v, 1000L) != 0 ? 1 : 0;
+                            }
                         }
                         case FLOAT32 -> fsums[i] += rec.getFloat(f);
                         case FLOAT64 -> fsums[i] += rec.getDouble(f);
@@ -71,6 +79,10 @@ public class QueueStats {
                         System.out.println(k + ".sum=" + sums[i]);
                         System.out.println(k + ".min=" + min[i]);
                         System.out.println(k + ".max=" + max[i]);
+                        if (f.kind() == io.parquetry.schema.FieldType.Kind.TIMESTAMP && f.type().unit() == io.parquetry.schema.FieldType.TimeUnit.NS) {
+                            System.out.println(k + ".us.sum=" + usSums[i]);
+                            System.out.println(k + ".us.truncated=" + usTruncated[i]);
+                        }
                     }
                 }
             }

@@ -89,7 +89,9 @@ final class ConvertCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%,d bytes of Parquet from %,d bytes of records (%.1f:1)", c.bytesWritten(), raw,
                         (double) raw / Math.max(1, c.bytesWritten()));
         return String.format(Locale.ROOT, "converted %,d records into %,d file(s), %s, in %.3f s: %,.0f records/s; dataset %s; checkpoint %d;"
-                + " quarantined %d%s", c.rowsWritten(), c.filesCommitted(), size, secs, c.recordsRead() / Math.max(secs, 1e-9), c.datasetDir(),
-                c.lastCommitted(), c.quarantined(), c.outputFailures() == 0 ? "" : "; output failures retried " + c.outputFailures());
+                + " quarantined %d%s%s", c.rowsWritten(), c.filesCommitted(), size, secs, c.recordsRead() / Math.max(secs, 1e-9), c.datasetDir(),
+                c.lastCommitted(), c.quarantined(), c.outputFailures() == 0 ? "" : "; output failures retried " + c.outputFailures(),
+                c.truncatedTimestamps() == 0 ? "" : String.format(Locale.ROOT, "; %,d timestamps lost precision to parquet.timestampUnit",
+                        c.truncatedTimestamps()));
     }
 }

@@ -41,6 +41,18 @@ class CliTest {
     }
 
     @Test
+    void convertSummarySaysHowManyTimestampsLostPrecisionAndNothingWhenNone() {
+        io.parquetry.schema.Schema schema = new AllTypes().schema;
+        long[] rotations = new long[io.parquetry.status.RotationCause.values().length];
+        io.parquetry.converter.ConversionResult lossy = new io.parquetry.converter.ConversionResult(schema, "out", 10, 10, 1, 100, 0, 9, 0,
+                rotations, 1_234);
+        assertThat(ConvertCommand.summary(lossy, 1.0)).endsWith("; 1,234 timestamps lost precision to parquet.timestampUnit");
+        io.parquetry.converter.ConversionResult exact = new io.parquetry.converter.ConversionResult(schema, "out", 10, 10, 1, 100, 0, 9, 0,
+                rotations, 0);
+        assertThat(ConvertCommand.summary(exact, 1.0)).doesNotContain("precision");
+    }
+
+    @Test
     void recordsAnySchemaDeterministicallyThenConvertsIt() throws Exception {
         Path schema = dir.resolve("all.yaml");
         Files.writeString(schema, AllTypes.YAML);

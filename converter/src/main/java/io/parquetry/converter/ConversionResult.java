@@ -8,9 +8,10 @@ import io.parquetry.status.RotationCause;
  *
  * @param lastCommitted the checkpoint at the end: index of the last committed record, -1 for none
  * @param outputFailures output failures met and retried (each aborted the file being written)
+ * @param truncatedTimestamps timestamp values in committed files that lost precision to {@code parquet.timestampUnit}
  */
 public record ConversionResult(Schema schema, String datasetDir, long recordsRead, long rowsWritten, long filesCommitted, long bytesWritten,
-        long quarantined, long lastCommitted, long outputFailures, long[] rotationCounts) {
+        long quarantined, long lastCommitted, long outputFailures, long[] rotationCounts, long truncatedTimestamps) {
 
     /** Files committed for {@code cause}. */
     public long rotations(RotationCause cause) {

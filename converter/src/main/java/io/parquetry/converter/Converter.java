@@ -93,7 +93,7 @@ public final class Converter implements AutoCloseable {
     public ConversionResult result() {
         Counters c = agent.counters();
         return new ConversionResult(ctx.schema, ctx.output.datasetDir().toString(), c.recordsRead, c.rowsWritten, c.filesCommitted,
-                c.bytesWritten, c.quarantined, c.lastCommitted, c.outputFailures, c.rotations.clone());
+                c.bytesWritten, c.quarantined, c.lastCommitted, c.outputFailures, c.rotations.clone(), c.truncatedTimestamps);
     }
 
     public ConverterState state() {

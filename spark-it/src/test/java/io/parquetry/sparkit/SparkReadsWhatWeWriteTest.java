@@ -58,6 +58,7 @@ class SparkReadsWhatWeWriteTest {
     private static SparkSession spark;
     private static Map<String, String> every;
     private static Map<String, String> market;
+    private static String convertMicrosLog;
     private static final Map<String, Long> WALL = new LinkedHashMap<>();
 
     @BeforeAll
@@ -77,6 +78,14 @@ class SparkReadsWhatWeWriteTest {
             l.parquetry(tmp.resolve("convert-" + q + ".log"), "convert", "--config", cfg.toString(), "--queue", tmp.resolve("q-" + q).toString(),
                     "--output", tmp.resolve("out").toString(), "--source", "spark", "--until-idle");
         }
+        // The market data again, with timestamps converted to microseconds (what a Spark user configures), committed into
+        // a table as it is converted: the command line's --table, as a user would add it. Another source: a converter's
+        // state (checkpoint) belongs to its queue and source, whatever the output.
+        Path micros = tmp.resolve("converter-micros.yaml");
+        Files.writeString(micros, "rotation: {maxRows: 30000}\nparquet: {timestampUnit: micros}\n");
+        convertMicrosLog = l.parquetry(tmp.resolve("convert-micros.log"), "convert", "--config", micros.toString(), "--queue",
+                tmp.resolve("q-market").toString(), "--output", tmp.resolve("out-us").toString(), "--source", "spark-us", "--until-idle",
+                "--table", "type=iceberg", "--table", "sqliteFile=" + tmp.resolve("catalog.sqlite"), "--table", "name=market_data_us");
         WALL.put("record+convert (bin/parquetry)", System.nanoTime() - t0);
         t0 = System.nanoTime();
         String stats = l.root().resolve("spark-it/src/test/child/QueueStats.java").toString();
@@ -252,6 +261,39 @@ class SparkReadsWhatWeWriteTest {
             spark.conf().unset("spark.sql.legacy.parquet.nanosAsLong");
         }
         WALL.put("spark: nanos", System.nanoTime() - t0);
+    }
+
+    /**
+     * The shipped market-data schema (timestamp(ns)) with {@code parquet.timestampUnit: micros}: Spark reads the column
+     * as a timestamp, from the directory and from the table, each value the nanoseconds floored to microseconds; the
+     * converter counts the values that lost precision in its summary.
+     */
+    @Test
+    void marketDataWrittenInMicrosecondsIsReadAsTimestampsFromFilesAndTable() {
+        long t0 = System.nanoTime();
+        Dataset<Row> files = spark.read().parquet(tmp.resolve("out-us/market_data").toString());
+        assertThat(type(files, "timestamp_ns")).isEqualTo(DataTypes.TimestampType);
+        files.createOrReplaceTempView("market_us_files");
+        Dataset<Row> table = spark.table("parquetry.parquetry.market_data_us");
+        assertThat(type(table, "timestamp_ns")).isEqualTo(DataTypes.TimestampType);
+        table.createOrReplaceTempView("market_us_table");
+        for (String view : new String[] {"market_us_files", "market_us_table"}) {
+            Row r = one("SELECT count(*), CAST(sum(CAST(unix_micros(timestamp_ns) AS DECIMAL(38,0))) AS DECIMAL(38,0)),"
+                    + " CAST(sum(price) * 100000000 AS DECIMAL(38,0)) FROM " + view);
+            assertThat(r.getLong(0)).as(view).isEqualTo(MARKET_ROWS);
+            assertThat(big(r.get(1))).as(view).isEqualTo(new BigInteger(market.get("timestamp_ns.us.sum")));
+            assertThat(big(r.get(2))).as(view).isEqualTo(new BigInteger(market.get("price.sum")));
+        }
+        // The converter's summary says how many values lost precision (sub-microsecond digits), none silently. (The
+        // synthetic market data's timestamps may all be whole microseconds: then it says nothing of it.)
+        long truncated = Long.parseLong(market.get("timestamp_ns.us.truncated"));
+        if (truncated > 0) {
+            assertThat(convertMicrosLog).contains(String.format(java.util.Locale.ROOT, "; %,d timestamps lost precision to parquet.timestampUnit",
+                    truncated));
+        } else {
+            assertThat(convertMicrosLog).doesNotContain("lost precision");
+        }
+        WALL.put("spark: market data in micros", System.nanoTime() - t0);
     }
 
     @Test
