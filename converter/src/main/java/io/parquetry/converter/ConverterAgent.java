@@ -258,7 +258,7 @@ final class ConverterAgent implements Commands.Target {
         counters.errors++;
         counters.outputFailures++;
         outputFailures++;
-        long backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(20, outputFailures - 1));
+        long backoff = retryDelayMs(outputFailures);
         nextRetryMs = nowMs + backoff;
         lastError = f.getMessage();
         state = ConverterState.RETRYING;
@@ -266,6 +266,11 @@ final class ConverterAgent implements Commands.Target {
                 outputFailures, f.getMessage());
         LOG.debug("output failure", f);
         publish(nowMs);
+    }
+
+    /** Back-off before the retry after the {@code failuresInARow}-th failure in a row: 100 ms, doubling, at most 30 s. */
+    static long retryDelayMs(long failuresInARow) {
+        return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(20, Math.max(0, failuresInARow - 1)));
     }
 
     private int retryIfDue(long nowMs) {

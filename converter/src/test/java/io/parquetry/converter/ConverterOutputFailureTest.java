@@ -82,6 +82,15 @@ class ConverterOutputFailureTest {
     }
 
     @Test
+    void retriesBackOffFromATenthOfASecondDoublingToThirtySeconds() {
+        long[] expected = {100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000, 30_000};
+        for (int n = 1; n <= expected.length; n++) {
+            assertThat(ConverterAgent.retryDelayMs(n)).as("failure %d in a row", n).isEqualTo(expected[n - 1]);
+        }
+        assertThat(ConverterAgent.retryDelayMs(Integer.MAX_VALUE)).as("no overflow after days of outage").isEqualTo(30_000);
+    }
+
+    @Test
     void outputUnreachableAtStartIsRetriedInsteadOfEndingTheProcess() {
         recordAllTypes(dir.resolve("queue"), 0, 5_000);
         FlakyFileSystem.FAIL_NEXT.set(5); // the next five operations fail, then the output works
