@@ -89,6 +89,20 @@ class HdfsConverterTest {
         }
     }
 
+    /** Committed Parquet files under an HDFS directory (not in-progress ones), 0 when it does not exist yet. */
+    private static long committedFiles(String datasetPath) throws java.io.IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(datasetPath);
+        if (!hdfs.exists(p)) {
+            return 0;
+        }
+        long n = 0;
+        RemoteIterator<LocatedFileStatus> it = hdfs.listFiles(p, true);
+        while (it.hasNext()) {
+            n += it.next().getPath().getName().endsWith(".parquet") ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Copies a dataset out of HDFS, so DuckDB (which has no HDFS client) can read it; fails on any in-progress file. */
     private Path copyOut(String datasetPath) throws Exception {
         Path local = dir.resolve("copy-" + System.nanoTime());
@@ -146,6 +160,7 @@ class HdfsConverterTest {
         int kills = 0;
         for (; kills < 5; kills++) {
             Path log = dir.resolve("converter-" + kills + ".log");
+            long committedBefore = committedFiles("/crash/all_types");
             Process p = ChildJvm.start(log, "-Xmx384m", ConverterChild.class, cfg.toString());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(log).contains("converter ready")) {
@@ -153,11 +168,23 @@ class HdfsConverterTest {
                 assertThat(System.nanoTime()).as("converter did not start: %s", Files.readString(log)).isLessThan(deadline);
                 Thread.sleep(20);
             }
-            Thread.sleep(100 + random.nextInt(600));
+            if (kills % 2 == 0) {
+                // Every other kill lands just after this process committed a file, in the next file's write or commit.
+                while (committedFiles("/crash/all_types") == committedBefore) {
+                    assertThat(p.isAlive()).as("converter died: %s", Files.readString(log)).isTrue();
+                    assertThat(System.nanoTime()).as("converter committed nothing: %s", Files.readString(log)).isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                Thread.sleep(random.nextInt(200));
+            } else {
+                Thread.sleep(100 + random.nextInt(600));
+            }
             p.destroyForcibly(); // SIGKILL, mid-write on HDFS
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(kills).isEqualTo(5);
+        long beforeFinal = committedFiles("/crash/all_types");
+        assertThat(beforeFinal).as("files the killed converters committed (three kills wait for one each)").isGreaterThanOrEqualTo(3);
         Process last = ChildJvm.start(dir.resolve("final.log"), "-Xmx384m", ConverterChild.class, cfg.toString(), "--until-idle");
         assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(Files.readString(dir.resolve("final.log"))).isZero();
