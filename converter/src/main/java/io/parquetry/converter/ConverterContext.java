@@ -93,6 +93,7 @@ final class ConverterContext implements AutoCloseable {
         output = Output.open(config.output(), config.datasetOr(schema.name()), config.hadoop(),
                 config.commitMode() == ConverterConfig.CommitMode.DIRECT);
         layout = new DatasetPaths(output.datasetDir(), config.source(), queueId.id(), reader.cycleLengthMillis());
+        DatasetBinding.check(config.stateDir(), output.datasetDir().toString()); // a checkpoint counts for one dataset
         checkpoint = new Checkpoint(config.stateDir());
         commitLog = CommitLog.open(config.stateDir().resolve("commits.log"), config.commitLogEntries());
         quarantine = new Quarantine(config.stateDir(), schema.recordLength());

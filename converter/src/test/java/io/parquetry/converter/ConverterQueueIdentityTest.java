@@ -67,6 +67,32 @@ class ConverterQueueIdentityTest {
         assertThat(files).allMatch(f -> f.getFileName().toString().contains("-" + Datasets.footer(f).get(FooterKeys.QUEUE_ID) + "-"));
     }
 
+    /**
+     * A checkpoint counts for one dataset: the same queue and source pointed at a second output must not find its records
+     * "already committed" and write nothing with exit 0.
+     */
+    @Test
+    void stateDirectoryOfAnotherDatasetIsRefusedNamingBothAndItsOwnStateDirectoryConvertsEverything() throws Exception {
+        recordAllTypes(dir.resolve("queue"), 0, 2000);
+        ConverterService.run(config(""), true);
+        String second = "queue: " + dir.resolve("queue") + "\noutput: " + dir.resolve("out2") + "\nsource: h1\n";
+        Path stateDir = dir.resolve("queue/converter-h1");
+        assertThatThrownBy(() -> ConverterService.run(ConverterConfig.parse(second, "second.yaml", ConverterConfig.Overrides.none()), true))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("state directory " + stateDir)
+                .hasMessageContaining("dataset=file:" + dataset()).hasMessageContaining("dataset=file:" + dir.resolve("out2/all_types"))
+                .hasMessageContaining("--state-dir");
+        assertThat(!java.nio.file.Files.exists(dir.resolve("out2")) || Datasets.files(dir.resolve("out2"), ".parquet").isEmpty()).isTrue();
+        ConversionResult own = ConverterService.run(ConverterConfig.parse(second + "stateDir: " + dir.resolve("state2") + "\n", "second.yaml",
+                ConverterConfig.Overrides.none()), true);
+        assertThat(own.rowsWritten()).isEqualTo(2000);
+        ConverterFixtures.assertExactlyOnce(dir.resolve("out2/all_types"), 2000);
+        ConverterFixtures.assertExactlyOnce(dataset(), 2000);
+        // The first converter goes on as before in its own dataset.
+        recordAllTypes(dir.resolve("queue"), 2000, 2500);
+        assertThat(ConverterService.run(config(""), true).rowsWritten()).isEqualTo(500);
+        ConverterFixtures.assertExactlyOnce(dataset(), 2500);
+    }
+
     @Test
     void stateDirectoryOfAnotherQueueIsRefusedNamingBothQueues() throws Exception {
         String extra = "stateDir: " + dir.resolve("state") + "\n";
