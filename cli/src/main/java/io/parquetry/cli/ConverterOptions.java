@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options that say which converter a command is about: a config file, or the same settings on the command line,
- * which override the file's. {@code convert} runs that converter; {@code skip-damaged} acts on its state directory.
+ * which override the file's. {@code convert} runs that converter; {@code skip-damaged} acts on its state directory;
+ * {@code verify} checks its dataset against its checkpoint.
  */
 final class ConverterOptions {
 

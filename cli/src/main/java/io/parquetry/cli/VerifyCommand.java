@@ -6,9 +6,9 @@ import io.parquetry.converter.output.Output;
 import io.parquetry.converter.verify.DatasetVerifier;
 import io.parquetry.converter.verify.VerifyReport;
 import io.parquetry.recorder.QueueReader;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code parquetry verify}: checks a converter's dataset against its queue from the footers and the checkpoint. */
@@ -22,31 +22,15 @@ import picocli.CommandLine.Option;
             "2:usage error", "5:a problem was found (the first is named on stderr)"})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "The converter's config YAML. Options below override it.")
-    Path config;
-
-    @Option(names = "--queue", description = "Queue directory.")
-    Path queue;
-
-    @Option(names = "--output", description = "Output root: a path or Hadoop URI (file:, hdfs:, s3a:).")
-    String output;
-
-    @Option(names = "--dataset", description = "Dataset name (default: the schema's name).")
-    String dataset;
-
-    @Option(names = "--source", description = "The converter's source id (default: host name).")
-    String source;
-
-    @Option(names = "--state-dir", description = "The converter's state directory, for its checkpoint (default: <queue>/converter-<source>).")
-    Path stateDir;
+    @Mixin
+    ConverterOptions converter; // the converter whose dataset and checkpoint are verified (--compression and --table play no part)
 
     @Option(names = "--strict", description = "Files of other sources or queues, and in-progress files, are problems too.")
     boolean strict;
 
     @Override
     public Integer call() throws Exception {
-        ConverterConfig.Overrides o = new ConverterConfig.Overrides(queue, output, dataset, source, null, stateDir);
-        ConverterConfig cfg = config != null ? ConverterConfig.load(config, o) : ConverterConfig.fromOverrides(o);
+        ConverterConfig cfg = converter.load();
         VerifyReport report;
         try (QueueReader q = QueueReader.open(cfg.queue())) {
             Output out = Output.open(cfg.output(), cfg.datasetOr(q.schema().name()), cfg.hadoop(), false);
