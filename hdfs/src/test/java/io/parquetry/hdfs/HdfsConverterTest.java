@@ -21,12 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -41,35 +39,25 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class HdfsConverterTest {
 
-    private static MiniDFSCluster cluster;
+    private static MiniHdfs cluster;
     private static FileSystem hdfs;
     private static String uri;
-    private static Path base;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        base = Files.createTempDirectory("minidfs");
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-        conf.setInt("dfs.replication", 1);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = cluster.getFileSystem();
-        uri = hdfs.getUri().toString();
+        cluster = MiniHdfs.start("minidfs");
+        hdfs = cluster.fs();
+        uri = cluster.uri();
     }
 
     @AfterAll
     static void stopHdfs() throws Exception {
         if (cluster != null) {
-            cluster.shutdown(true);
+            cluster.close();
         }
-        if (!Files.exists(base)) {
-            return; // shutdown(true) deleted it
-        }
-        org.apache.commons.io.file.PathUtils.deleteDirectory(base);
     }
 
     private Path writeConfig(String output, String extra) throws Exception {

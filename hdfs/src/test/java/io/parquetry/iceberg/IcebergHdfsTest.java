@@ -9,11 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
+import io.parquetry.hdfs.MiniHdfs;
 import io.parquetry.recorder.AllTypes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -44,37 +42,24 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class IcebergHdfsTest {
 
-    private static MiniDFSCluster cluster;
+    private static MiniHdfs cluster;
     private static FileSystem hdfs;
     private static String uri;
-    private static Path base;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        base = Files.createTempDirectory("minidfs-iceberg");
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-        conf.setInt("dfs.replication", 1);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = cluster.getFileSystem();
-        uri = hdfs.getUri().toString();
+        cluster = MiniHdfs.start("minidfs-iceberg");
+        hdfs = cluster.fs();
+        uri = cluster.uri();
     }
 
     @AfterAll
     static void stopHdfs() throws Exception {
         if (cluster != null) {
-            cluster.shutdown(true);
-        }
-        if (Files.exists(base)) {
-            try (var s = Files.walk(base)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            cluster.close();
         }
     }
 
