@@ -2,13 +2,11 @@ package io.parquetry.converter;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Syncable;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
@@ -18,7 +16,7 @@ import org.apache.hadoop.util.Progressable;
  * (create, write, sync, rename, delete, mkdirs, status, list, open) fails with an IOException and counts it down, as an
  * HDFS or object-store outage does, then the file system works again.
  */
-public class FlakyFileSystem extends RawLocalFileSystem {
+public class FlakyFileSystem extends LocalSchemeFileSystem {
 
     /** Operations still to fail. */
     static final AtomicInteger FAIL_NEXT = new AtomicInteger();
@@ -44,30 +42,8 @@ public class FlakyFileSystem extends RawLocalFileSystem {
         }
     }
 
-    @Override
-    public String getScheme() {
-        return "flaky";
-    }
-
-    @Override
-    public URI getUri() {
-        return URI.create("flaky:///");
-    }
-
-    @Override
-    public void initialize(URI uri, org.apache.hadoop.conf.Configuration conf) throws IOException {
-        super.initialize(URI.create("file:///"), conf);
-        setConf(conf);
-    }
-
-    @Override
-    public Path makeQualified(Path path) {
-        return new Path("flaky", null, path.toUri().getPath());
-    }
-
-    @Override
-    public java.io.File pathToFile(Path path) {
-        return new java.io.File(path.toUri().getPath());
+    public FlakyFileSystem() {
+        super("flaky");
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.parquetry.converter;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -20,37 +18,15 @@ import org.apache.hadoop.util.Progressable;
  * upload), an aborted stream publishes nothing, and rename is a copy followed by a delete, not atomic. It counts
  * renames, and can be told to fail one upload part-way.
  */
-public class LocalObjectStoreFileSystem extends RawLocalFileSystem {
+public class LocalObjectStoreFileSystem extends LocalSchemeFileSystem {
 
     static final AtomicInteger RENAMES = new AtomicInteger();
     /** Uploads started so far, and the one (counting from 1) whose writes fail after 100 bytes; 0: none. */
     static final AtomicInteger UPLOADS = new AtomicInteger();
     static final AtomicInteger FAIL_UPLOAD = new AtomicInteger();
 
-    @Override
-    public String getScheme() {
-        return "objstore";
-    }
-
-    @Override
-    public URI getUri() {
-        return URI.create("objstore:///");
-    }
-
-    @Override
-    public void initialize(URI uri, org.apache.hadoop.conf.Configuration conf) throws IOException {
-        super.initialize(URI.create("file:///"), conf);
-        setConf(conf);
-    }
-
-    @Override
-    public Path makeQualified(Path path) {
-        return new Path("objstore", null, path.toUri().getPath());
-    }
-
-    @Override
-    public java.io.File pathToFile(Path path) {
-        return new java.io.File(path.toUri().getPath());
+    public LocalObjectStoreFileSystem() {
+        super("objstore");
     }
 
     @Override
