@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * The first {@code --warmup} rounds (default 1) run everything but are left out of the medians: they pay for the JIT
  * compilation of the converter's code in this JVM, once in a service's life, which DuckDB's native code does not.
  *
- * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 1] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]</pre>
+ * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 1] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]
+ * [--duckdb false]</pre> ({@code --duckdb false}: the converter alone, for a profiler; no ratios)
  */
 public final class ConvertBenchmark {
 
@@ -53,12 +54,14 @@ public final class ConvertBenchmark {
         int rounds = 3;
         int warmup = 1;
         String settings = "zstd:v2,zstd:v1,snappy:v2,snappy:v1";
+        boolean withDuckdb = true;
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
                 case "--records" -> records = Long.parseLong(args[a + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[a + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[a + 1]);
                 case "--settings" -> settings = args[a + 1];
+                case "--duckdb" -> withDuckdb = Boolean.parseBoolean(args[a + 1]);
                 default -> throw new IllegalArgumentException("unknown option: " + args[a]);
             }
         }
@@ -108,7 +111,10 @@ public final class ConvertBenchmark {
                     // Alternate which DuckDB setting goes first, so neither always meets a warmer or cooler machine.
                     Run duck1;
                     Run duck2;
-                    if (round % 2 == 0) {
+                    if (!withDuckdb) { // converter only, e.g. under a profiler: the ratios are then meaningless
+                        duck1 = new Run(Double.NaN, Double.NaN, 0);
+                        duck2 = duck1;
+                    } else if (round % 2 == 0) {
                         duck1 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 1);
                         duck2 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 2);
                     } else {

@@ -12,14 +12,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
  * Where a converter's dataset lives: a Hadoop {@link FileSystem} ({@code file:}, {@code hdfs:}, {@code s3a:}) and the
  * dataset directory in it, with the operations the commit protocol needs. Local output goes through the raw local file
- * system, so no {@code .crc} side files are written and {@code hsync} reaches the disk; a rename there is made durable
- * by syncing the directories it touched.
+ * system ({@link LocalOutputFileSystem}: no {@code chmod} processes), so no {@code .crc} side files are written and
+ * {@code hsync} reaches the disk; a rename there is made durable by syncing the directories it touched.
  */
 public final class Output {
 
@@ -61,10 +60,10 @@ public final class Output {
         return new Output(conf, fs, fs.makeQualified(new Path(root, dataset)), direct);
     }
 
-    /** Hadoop configuration for an output: local output through the raw file system, plus the given properties. */
+    /** Hadoop configuration for an output: local output through the raw file system (forking no process), plus the given properties. */
     public static Configuration hadoopConfiguration(Map<String, String> hadoop) {
         Configuration conf = new Configuration();
-        conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
+        conf.set("fs.file.impl", LocalOutputFileSystem.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
         conf.setInt("io.file.buffer.size", 1 << 20);
         hadoop.forEach(conf::set);
