@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * The first {@code --warmup} rounds (default 1) run everything but are left out of the medians: they pay for the JIT
  * compilation of the converter's code in this JVM, once in a service's life, which DuckDB's native code does not.
  *
- * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 1] [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict]
+ * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 1]
+ *     [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict,zstd:v2:encoderThreads=1]
  * [--duckdb false]</pre> ({@code --duckdb false}: the converter alone, for a profiler; no ratios)
  */
 public final class ConvertBenchmark {
@@ -91,13 +92,29 @@ public final class ConvertBenchmark {
                     String[] parts = setting.split(":");
                     String codec = parts[0];
                     String pages = parts[1];
-                    boolean dictionary = parts.length < 3 || !parts[2].equals("nodict");
-                    String tag = codec + "-" + pages + (dictionary ? "" : "-nodict") + "-" + round;
+                    boolean dictionary = true;
+                    StringBuilder extra = new StringBuilder(); // further parquet keys: zstd:v2:encoderThreads=1
+                    StringBuilder hadoop = new StringBuilder(); // Hadoop properties: zstd:v2:hadoop.fs.file.impl=...
+                    for (int p = 2; p < parts.length; p++) {
+                        if (parts[p].equals("nodict")) {
+                            dictionary = false;
+                        } else if (parts[p].matches("hadoop\\.[\\w.-]+=[\\w.$-]+")) {
+                            String[] kv = parts[p].substring("hadoop.".length()).split("=", 2);
+                            hadoop.append(hadoop.length() == 0 ? "" : ", ").append('"').append(kv[0]).append("\": \"").append(kv[1]).append('"');
+                        } else if (parts[p].matches("\\w+=[\\w.]+")) {
+                            extra.append(", ").append(parts[p].replace("=", ": "));
+                        } else {
+                            throw new IllegalArgumentException("setting part is neither nodict nor key=value: " + parts[p] + " in " + setting);
+                        }
+                    }
+                    String label = String.join(":", java.util.Arrays.copyOfRange(parts, 0, 1)) + (parts.length > 2
+                            ? ":" + String.join(":", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : "");
+                    String tag = setting.replaceAll("[^\\w]", "-") + "-" + round;
                     Path out = work.resolve("out-" + tag);
                     Path cfgFile = work.resolve("c.yaml");
                     Files.writeString(cfgFile, "queue: " + queue + "\noutput: " + out + "\nsource: bench\nstateDir: " + work.resolve("state-"
-                            + tag) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + "}\n"
-                            + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n");
+                            + tag) + "\nparquet: {compression: " + codec + ", pageVersion: " + pages + ", dictionary: " + dictionary + extra + "}\n"
+                            + "rotation: {maxRows: 100000000, maxBytes: 8GiB}\n" + (hadoop.length() == 0 ? "" : "hadoop: {" + hadoop + "}\n"));
                     ConverterConfig cfg = ConverterConfig.load(cfgFile, ConverterConfig.Overrides.none());
                     BenchQueues.settle(queue); // the queue's write-back would compete with the converter's fsync
                     BenchQueues.warm(queue); // as DuckDB's in-memory table is in memory (BenchQueues.warm says why)
@@ -121,7 +138,6 @@ public final class ConvertBenchmark {
                         duck2 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 2);
                         duck1 = duckdb(out, work.resolve("duck-" + tag + ".parquet"), codec, pages, 1);
                     }
-                    String label = codec + (dictionary ? "" : "/nodict");
                     if (measured) {
                         results.computeIfAbsent(String.format(Locale.ROOT, "%-10s %5s", label, pages), k -> new ArrayList<>())
                                 .add(new Run[] {conv, duck1, duck2});

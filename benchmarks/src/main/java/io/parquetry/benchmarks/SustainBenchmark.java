@@ -88,6 +88,8 @@ public final class SustainBenchmark {
      * 2.2-3.4 s instead of 1.2 s (docs/BENCHMARKS.md).
      */
     private static final int NICE = Integer.getInteger("bench.converterNice", 0);
+    /** Further converter settings under {@code parquet:} ({@code -Dbench.converterParquet="encoderThreads: 1"}), default none. */
+    private static final String PARQUET = System.getProperty("bench.converterParquet", "");
 
     private SustainBenchmark() {
     }
@@ -141,7 +143,7 @@ public final class SustainBenchmark {
             try (Recorder recorder = Recorder.open(queue, md.schema, RecorderOptions.defaults())) {
                 Path cfg = work.resolve("converter.yaml");
                 Files.writeString(cfg, "queue: " + queue + "\noutput: " + work.resolve("out") + "\nsource: sustain\nrotation: {maxAge: " + maxAge
-                        + ", maxRows: 100000000, maxBytes: 8GiB}\n");
+                        + ", maxRows: 100000000, maxBytes: 8GiB}\n" + (PARQUET.isEmpty() ? "" : "parquet: {" + PARQUET + "}\n"));
                 converter = startConverter(cfg, work.resolve("converter.log"));
                 Path status = queue.resolve("converter-sustain/converter.status");
 
