@@ -46,6 +46,14 @@ public final class QueueReader implements AutoCloseable {
     private final ReadVerifier verifier;
     private final CycleCounts counts;
     private final RecordReader reader;
+    private final int recordLength;
+    /**
+     * The tailer's mapping of the last excerpt it read, while the tailer has not been used since (it holds the mapping):
+     * records after it in the same mapping are read straight from it, see {@link #read}. Null when there is none.
+     */
+    private net.openhft.chronicle.bytes.BytesStore<?, ?> mapping;
+    /** Records were handed on from {@link #mapping} since the tailer last read: the tailer is behind the reader. */
+    private boolean tailerBehind;
 
     private QueueReader(Path queueDir) {
         if (!Files.isDirectory(queueDir)) {
@@ -65,6 +73,7 @@ public final class QueueReader implements AutoCloseable {
         }
         this.queue = builder.build();
         this.reader = new RecordReader(schema);
+        this.recordLength = schema.recordLength();
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, schema.recordLength(), queue::lastCycle);
         this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
@@ -149,6 +158,7 @@ public final class QueueReader implements AutoCloseable {
      * @throws QueueDamagedException when the first cycle file is damaged before its first record (kept: reads throw it)
      */
     public void toStart() {
+        forgetMapping();
         verifier.positioned(-1);
         try {
             verifier.preflight();
@@ -171,6 +181,7 @@ public final class QueueReader implements AutoCloseable {
      *     it)
      */
     public boolean moveTo(long index) {
+        forgetMapping();
         verifier.positioned(index);
         try {
             verifier.preflight();
@@ -194,6 +205,43 @@ public final class QueueReader implements AutoCloseable {
         }
     }
 
+    /** The tailer is about to be positioned anew: what it lagged behind no longer matters. */
+    private void forgetMapping() {
+        mapping = null;
+        tailerBehind = false;
+    }
+
+    /**
+     * Brings the tailer up to the reader after records were handed on straight from its mapping: it is positioned
+     * after the last record handed on, as if it had read them all. When the index entry before that record leads to it
+     * (checked header by header, as for any move), Chronicle's moveToIndex goes there; otherwise the tailer reads on
+     * from where it stopped, over those records.
+     */
+    private void catchUpTailer() {
+        long last = verifier.lastIndex();
+        mapping = null;
+        tailerBehind = false;
+        try {
+            if (verifier.indexLeadsToLast() && !moveTailer(tailer, last)) {
+                throw new IllegalStateException("Chronicle cannot position at a record read before: index=" + last);
+            }
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent() || dc.index() > last) {
+                        dc.rollbackOnClose();
+                        throw new IllegalStateException("the tailer does not find a record read before: index=" + last + ", found="
+                                + (dc.isPresent() ? dc.index() : -1));
+                    }
+                    if (dc.index() == last) {
+                        return;
+                    }
+                }
+            }
+        } catch (InternalError | RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
     /**
      * Reads at most {@code max} records, handing each to {@code consumer}. When damage stops the reading after some
      * records were handed on in this call, it returns their number and the next call throws.
@@ -211,6 +259,32 @@ public final class QueueReader implements AutoCloseable {
         int n = 0;
         try {
             while (n < max && !verifier.stopped()) {
+                // The record after the last one the tailer read, when its header says it is one of the schema's and it lies in
+                // the tailer's mapping: read it from there, past Chronicle's tailer, checked exactly as the tailer's excerpts.
+                long p = mapping == null ? -1 : verifier.nextInMapping(mapping);
+                if (p >= 0) {
+                    long index = verifier.nextIndex();
+                    try {
+                        if (!verifier.accept(index, p, recordLength, mapping)) {
+                            break;
+                        }
+                    } catch (InternalError | RuntimeException e) {
+                        throw failed(e);
+                    }
+                    tailerBehind = true;
+                    reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, recordLength);
+                    try {
+                        consumer.accept(index, reader);
+                    } catch (InternalError e) {
+                        throw failed(e); // the file was cut short under the record after it was checked
+                    }
+                    n++;
+                    continue;
+                }
+                if (tailerBehind) {
+                    catchUpTailer();
+                }
+                mapping = null;
                 DocumentContext dc;
                 try {
                     dc = tailer.readingDocument();
@@ -239,6 +313,7 @@ public final class QueueReader implements AutoCloseable {
                         // A fault of the mapping surfaces at the thread's next safepoint, so possibly here, not in the tailer.
                         throw failed(e);
                     }
+                    mapping = b.bytesStore();
                     reader.wrap(b, pos, len);
                     try {
                         consumer.accept(index, reader);
@@ -319,6 +394,7 @@ public final class QueueReader implements AutoCloseable {
         }
         long skipped = counts.recordsBetween(fromIndex, resume);
         DamagedRange range = new DamagedRange(d.file(), d.lastGoodIndex(), fromIndex, resume, skipped, d.position(), d.found());
+        forgetMapping();
         verifier.positioned(resume);
         boolean found;
         try {

@@ -116,6 +116,7 @@ final class ReadVerifier implements AutoCloseable {
         lastPosition = -1;
         lastEnd = -1;
         nextIndex = index;
+        successor = 0;
         endCheckedCycle = NO_CYCLE;
         preflightedCycle = NO_CYCLE;
     }
@@ -247,6 +248,7 @@ final class ReadVerifier implements AutoCloseable {
      */
     boolean accept(long index, long position, long length, BytesStore<?, ?> mapped) {
         long next = (position + HEADER_LENGTH + length + 3) & ~3L;
+        successor = 0; // set again by checkSuccessor: a stale one must not lead nextInMapping anywhere
         DamageFound after;
         try {
             int c = rollCycle.toCycle(index);
@@ -286,6 +288,56 @@ final class ReadVerifier implements AutoCloseable {
             damage(after, null); // the record is intact: hand it on, and stop after it
         }
         return true;
+    }
+
+    /**
+     * Where the next record starts when it can be taken straight from {@code mapped} (the tailer's mapping of the last
+     * record it read) instead of through the tailer: the header after the last record accepted, as {@link #accept} read
+     * it, is a complete data header of the schema's length in the same cycle, and the record's bytes lie in that mapping.
+     * The record is then exactly what the tailer would find next (index {@link #nextIndex()}, that position, that length),
+     * and must still go through {@link #accept} like any other.
+     *
+     * @return the position of its header, or -1 when the tailer must read it
+     */
+    long nextInMapping(BytesStore<?, ?> mapped) {
+        int h = successor;
+        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || (h & CycleFileDescriptor.LENGTH_MASK) != recordLength
+                || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + recordLength)) {
+            return -1;
+        }
+        // The header was read plainly: order the reads of the record's bytes after it, as the tailer's volatile read does.
+        java.lang.invoke.VarHandle.acquireFence();
+        return expectedNext;
+    }
+
+    /** The index the next record should have. */
+    long nextIndex() {
+        return nextIndex;
+    }
+
+    /** The index of the last record accepted, or -1. */
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    /**
+     * True when the index entry at or before the last record accepted leads, header by header, to that record with the
+     * right count: Chronicle's moveToIndex starts there. False when it does not or cannot be read (nothing is judged).
+     */
+    boolean indexLeadsToLast() {
+        if (cycle == NO_CYCLE || lastIndex < 0 || lastPosition < 0 || rollCycle.toCycle(lastIndex) != cycle) {
+            return false;
+        }
+        try {
+            long seq = rollCycle.toSequenceNumber(lastIndex);
+            long fromSeq = file.anchorAtOrBefore(seq);
+            long from = fromSeq < 0 ? 0 : file.indexedPosition(fromSeq);
+            long count = seq - Math.max(fromSeq, 0);
+            file.walk(from, lastPosition, count, walk);
+            return walk.outcome == CycleFile.LANDED && walk.data == count;
+        } catch (DamageFound | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**
