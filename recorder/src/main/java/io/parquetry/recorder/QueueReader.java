@@ -21,6 +21,12 @@ import net.openhft.chronicle.wire.DocumentContext;
  * never moves past records it cannot read. It throws {@link QueueDamagedException} instead, naming the file and the
  * last good index, and keeps throwing it until it is repositioned or {@link #skipDamagedRange(long)} moves past the
  * damage, which the caller records.
+ *
+ * <p>Most records do not go through the tailer: after an excerpt the tailer read, the verifier has already read the
+ * header that follows it; when that is a complete data header of the schema's length and the record lies in the
+ * mapping the tailer holds (it holds it until it is used again), the record is handed on from there, checked by the
+ * verifier like any other, and so on. The tailer catches up before it is used again. The tailer's own bookkeeping per
+ * excerpt was about half the converter's reading thread (docs/BENCHMARKS.md §5).
  */
 public final class QueueReader implements AutoCloseable {
 
@@ -54,6 +60,8 @@ public final class QueueReader implements AutoCloseable {
     private net.openhft.chronicle.bytes.BytesStore<?, ?> mapping;
     /** Records were handed on from {@link #mapping} since the tailer last read: the tailer is behind the reader. */
     private boolean tailerBehind;
+    /** Records handed on straight from {@link #mapping} (for tests: the fast way must be the common one). */
+    private long readFromMapping;
 
     private QueueReader(Path queueDir) {
         if (!Files.isDirectory(queueDir)) {
@@ -272,6 +280,7 @@ public final class QueueReader implements AutoCloseable {
                         throw failed(e);
                     }
                     tailerBehind = true;
+                    readFromMapping++;
                     reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, recordLength);
                     try {
                         consumer.accept(index, reader);
@@ -456,6 +465,11 @@ public final class QueueReader implements AutoCloseable {
      */
     public long recordsInCycle(int cycle) {
         return counts.recordsInCycle(cycle);
+    }
+
+    /** Records handed on straight from the tailer's mapping, not through the tailer (for tests). */
+    long readFromMapping() {
+        return readFromMapping;
     }
 
     @Override
