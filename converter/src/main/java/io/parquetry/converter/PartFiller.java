@@ -3,20 +3,23 @@ package io.parquetry.converter;
 import io.parquetry.converter.output.CommittedFile;
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.converter.output.Part;
+import io.parquetry.converter.parquet.RecordSource;
 import io.parquetry.recorder.RecordReader;
 import io.parquetry.status.RotationCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The current part and the records on their way into it: records read from the queue are copied into a batch and
- * handed to the part a batch at a time; a part is opened for the first record of a cycle and committed when it holds
- * {@code rotation.maxRows} rows or about {@code rotation.maxBytes}, when the cycle changes, or when asked. A record
- * whose length is not the schema's is quarantined and stays inside the part's index range.
+ * The current part and the records on their way into it: each record read from the queue is copied straight from the
+ * queue's mapping into the part's row group; a part is opened for the first record of a cycle and committed when it
+ * holds {@code rotation.maxRows} rows or about {@code rotation.maxBytes} (checked after each batch read), when the cycle
+ * changes, or when asked. A record whose length is not the schema's is quarantined and stays inside the part's index
+ * range.
  */
 final class PartFiller {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartFiller.class);
+    /** Records read at a time; the part's size is checked against {@code rotation.maxBytes} after each batch. */
     static final int BATCH_RECORDS = 4096;
     /** A quarantined excerpt keeps at most this many of its bytes (a garbage length must not allocate gigabytes). */
     private static final int QUARANTINE_MAX_BYTES = 1 << 20;
@@ -32,9 +35,8 @@ final class PartFiller {
     private final Counters counters;
     private final Committed listener;
     private final int recordLength;
-    private final byte[] batch;
-    private int batched;
-    private long batchLastIndex;
+    /** The record being taken, as the part's {@link RecordSource}: one instance, so nothing is allocated per record. */
+    private final Source source = new Source();
     private Part part;
 
     PartFiller(ConverterContext ctx, CommitProtocol commits, Counters counters, Committed listener) {
@@ -44,7 +46,6 @@ final class PartFiller {
         this.counters = counters;
         this.listener = listener;
         this.recordLength = ctx.schema.recordLength();
-        this.batch = new byte[BATCH_RECORDS * recordLength];
     }
 
     /** The part being filled, or null. */
@@ -62,23 +63,18 @@ final class PartFiller {
             part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
         }
         if (rec.matchesSchema()) {
-            rec.copyTo(batch, batched * recordLength, recordLength);
-            batched++;
-            batchLastIndex = index;
-            if (batched == BATCH_RECORDS) {
-                endOfBatch();
-            }
+            source.rec = rec;
+            part.append(source, index);
         } else {
             quarantine(index, rec);
         }
-        if (part != null && part.rows() + batched >= config.maxRows()) {
+        if (part != null && part.rows() >= config.maxRows()) {
             commit(RotationCause.ROWS);
         }
     }
 
-    /** Hands the batch to the part, then rotates by size: the part's size estimate is only as fresh as its last batch. */
+    /** Rotates by size, after a batch: the part's size estimate is only as fresh as its last row group. */
     void endOfBatch() throws OutputFailure {
-        flushBatch();
         if (part != null && part.estimatedBytes() >= config.maxBytes()) {
             commit(RotationCause.BYTES);
         }
@@ -101,7 +97,6 @@ final class PartFiller {
     }
 
     private void commit(RotationCause cause) throws OutputFailure {
-        flushBatch();
         Part p = part;
         part = null; // committed or aborted, it is not ours any more
         CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
@@ -109,9 +104,8 @@ final class PartFiller {
         listener.committed(f, cause);
     }
 
-    /** Gives up the part and the batch (an output failure, or a stop without commit). */
+    /** Gives up the part (an output failure, or a stop without commit). */
     void abort() {
-        batched = 0;
         if (part != null) {
             part.abort();
             part = null;
@@ -119,7 +113,6 @@ final class PartFiller {
     }
 
     private void quarantine(long index, RecordReader rec) throws OutputFailure {
-        flushBatch();
         byte[] bytes = new byte[Math.min(rec.length(), QUARANTINE_MAX_BYTES)];
         rec.copyTo(bytes, 0, bytes.length);
         ctx.quarantine.add(index, bytes, bytes.length);
@@ -129,11 +122,13 @@ final class PartFiller {
                 recordLength, ctx.quarantine.log());
     }
 
-    private void flushBatch() throws OutputFailure {
-        if (batched > 0) {
-            int n = batched;
-            batched = 0;
-            part.append(batch, 0, n, batchLastIndex);
+    /** The record being taken, handed to the part, which copies it into its row group. */
+    private static final class Source implements RecordSource {
+        RecordReader rec;
+
+        @Override
+        public void copyTo(byte[] dst, int offset, int length) {
+            rec.copyTo(dst, offset, length);
         }
     }
 }

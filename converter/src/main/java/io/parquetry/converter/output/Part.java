@@ -2,6 +2,7 @@ package io.parquetry.converter.output;
 
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.converter.parquet.ParquetPartFile;
+import io.parquetry.converter.parquet.RecordSource;
 import io.parquetry.converter.parquet.RowGroupEncoders;
 import io.parquetry.converter.parquet.SyncedOutputFile;
 import io.parquetry.schema.Schema;
@@ -73,6 +74,18 @@ public final class Part {
             throw new OutputFailure("cannot write Parquet", writingPath, e);
         }
         this.lastIndex = lastIndex;
+    }
+
+    /** Appends the record at queue index {@code index}, copied by {@code record} straight into the file's row group. */
+    public void append(RecordSource record, long index) throws OutputFailure {
+        checkOpen();
+        try {
+            file.append(record);
+        } catch (IOException | FSError e) {
+            abort();
+            throw new OutputFailure("cannot write Parquet", writingPath, e);
+        }
+        this.lastIndex = index;
     }
 
     /** A record at {@code index} that belongs to this part's range but is not a row (it was quarantined). */

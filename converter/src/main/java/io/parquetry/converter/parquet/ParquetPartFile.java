@@ -99,6 +99,22 @@ public final class ParquetPartFile {
     }
 
     /**
+     * Appends one record, copied by {@code record} straight into the row group being filled (no copy in between); as
+     * {@link #append(byte[], int, int)} otherwise.
+     */
+    public void append(RecordSource record) throws IOException {
+        checkOpen();
+        if (filling == null) {
+            filling = new RawRowGroup(chunks, rowGroupRecords);
+        }
+        filling.add(record);
+        rows++;
+        if (filling.full()) {
+            submitFilling();
+        }
+    }
+
+    /**
      * Copies {@code count} records of {@code schema.recordLength()} bytes starting at {@code offset}. Blocks while the
      * pool holds this file's limit of row groups; writes finished row groups.
      */

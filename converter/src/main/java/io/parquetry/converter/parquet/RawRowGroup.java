@@ -56,6 +56,10 @@ final class RawRowGroup {
     private final Pool pool;
     private byte[][] chunks;
     private int count;
+    /** The chunk {@link #add(RecordSource)} copies into, and where in it; cursor == cursorEnd: find the next one. */
+    private byte[] current;
+    private int cursor;
+    private int cursorEnd;
 
     RawRowGroup(Pool pool, int capacity) {
         this.pool = pool;
@@ -63,6 +67,22 @@ final class RawRowGroup {
         this.chunkRecords = pool.chunkRecords;
         this.capacity = capacity;
         this.chunks = new byte[(capacity + chunkRecords - 1) / chunkRecords][];
+    }
+
+    /** Copies one record from {@code src} into the next free slot; the row group must not be {@link #full}. */
+    void add(RecordSource src) {
+        if (cursor == cursorEnd) {
+            int c = count / chunkRecords;
+            if (chunks[c] == null) {
+                chunks[c] = pool.take();
+            }
+            current = chunks[c];
+            cursor = (count - c * chunkRecords) * recordLength;
+            cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * recordLength;
+        }
+        src.copyTo(current, cursor, recordLength);
+        cursor += recordLength;
+        count++;
     }
 
     /** Copies up to {@code n} records from {@code src} at {@code off}; returns how many fitted. */
@@ -79,6 +99,7 @@ final class RawRowGroup {
             done += k;
             count += k;
         }
+        cursor = cursorEnd; // one-record adds find their slot anew
         return done;
     }
 
@@ -107,6 +128,7 @@ final class RawRowGroup {
     void release() {
         byte[][] cs = chunks;
         chunks = new byte[0][];
+        current = null;
         for (byte[] c : cs) {
             if (c != null) {
                 pool.give(c);
