@@ -25,6 +25,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * stateDir     &lt;queue&gt;/converter-&lt;source&gt;   checkpoint, commit log, quarantine, lock
  * statusFile   &lt;stateDir&gt;/converter.status
  * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
+ * parquet.compressionLevel default  zstd 1..22 (default 3), gzip 1..9 (default 6); not for the others
  * parquet.pageVersion   v2       v1 | v2
  * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
@@ -32,6 +33,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * parquet.encoderThreads auto    threads encoding row groups (auto: one per available processor)
  * parquet.bloomFilters  []       columns with a bloom filter per row group
  * parquet.timestampUnit (schema) nanos | micros | millis: convert finer timestamps to this unit
+ * parquet.byteStreamSplit false  BYTE_STREAM_SPLIT for float columns where it pays (v2 pages)
  * rotation.maxRows      50000000
  * rotation.maxBytes     256MiB   estimated file size
  * rotation.maxAge       60s      an idle queue's records become visible within this
@@ -157,9 +159,10 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         java.util.List<String> bloom = p.nameList("bloomFilters", COLUMN, "column name");
         FieldType.TimeUnit unit = timestampUnit(p);
         boolean byteStreamSplit = p.bool("byteStreamSplit", false);
+        int level = compressionLevel(p, codec);
         p.checkNoUnknownKeys();
         ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit,
-                byteStreamSplit);
+                byteStreamSplit, level);
 
         YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);
@@ -190,6 +193,25 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         y.checkNoUnknownKeys();
         return new ConverterConfig(queue, output, dataset, source, stateDir, statusFile, parquet, maxRows, maxBytes, maxAge, retention,
                 keep, poll, commitLog, Map.copyOf(hadoop), Map.copyOf(table), commit, y.source());
+    }
+
+    /** {@code parquet.compressionLevel}: unset or {@code default} is 0, the codec's own default. */
+    private static int compressionLevel(YamlMapping p, CompressionCodecName codec) {
+        String text = p.string("compressionLevel", "default").trim().toLowerCase(Locale.ROOT);
+        if (text.equals("default")) {
+            return 0;
+        }
+        int level;
+        try {
+            level = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            level = -1;
+        }
+        int max = ParquetOptions.maxCompressionLevel(codec);
+        if (level < 1 || level > max) {
+            throw p.error("compressionLevel", text, ParquetOptions.compressionLevelRule(codec));
+        }
+        return level;
     }
 
     private static int encoderThreads(YamlMapping p) {

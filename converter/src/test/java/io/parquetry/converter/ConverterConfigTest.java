@@ -106,6 +106,19 @@ class ConverterConfigTest {
     }
 
     @Test
+    void compressionLevelIsTheCodecsOwnAndRefusedWhereItMeansNothing() {
+        assertThat(parse(BASE).parquet().compressionLevel()).as("default").isZero();
+        assertThat(parse(BASE + "parquet: {compressionLevel: default}\n").parquet().compressionLevel()).isZero();
+        assertThat(parse(BASE + "parquet: {compressionLevel: 2}\n").parquet().compressionLevel()).isEqualTo(2);
+        assertThat(parse(BASE + "parquet: {compression: gzip, compressionLevel: 9}\n").parquet().compressionLevel()).isEqualTo(9);
+        rejects(BASE + "parquet:\n  compressionLevel: 23\n", "conv.yaml:4", "parquet.compressionLevel=23", "zstd must be 1..22");
+        rejects(BASE + "parquet: {compressionLevel: 0}\n", "parquet.compressionLevel=0", "1..22");
+        rejects(BASE + "parquet: {compressionLevel: fast}\n", "parquet.compressionLevel=fast");
+        rejects(BASE + "parquet: {compression: gzip, compressionLevel: 10}\n", "parquet.compressionLevel=10", "gzip must be 1..9");
+        rejects(BASE + "parquet: {compression: snappy, compressionLevel: 1}\n", "parquet.compressionLevel=1", "not to snappy");
+    }
+
+    @Test
     void rejectsBadEncoderValuesNamingFileLineKeyAndValue() {
         rejects(BASE + "parquet:\n  encoderThreads: many\n", "conv.yaml:4", "parquet.encoderThreads=many", "auto or 1..256");
         rejects(BASE + "parquet: {encoderThreads: 0}\n", "parquet.encoderThreads=0");

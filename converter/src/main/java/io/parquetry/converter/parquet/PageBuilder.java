@@ -25,8 +25,17 @@ final class PageBuilder implements AutoCloseable {
     private PageCompressor compressor;
     private boolean v2;
 
-    void configure(CompressionCodecName codec, boolean pageV2) {
-        compressor = compressors.computeIfAbsent(codec, PageCompressor::create);
+    /** @param level the codec's level, 0 for its default */
+    void configure(CompressionCodecName codec, int level, boolean pageV2) {
+        PageCompressor c = compressors.get(codec);
+        if (c == null || c.level != level) {
+            if (c != null) {
+                c.close();
+            }
+            c = PageCompressor.create(codec, level);
+            compressors.put(codec, c);
+        }
+        compressor = c;
         v2 = pageV2;
     }
 

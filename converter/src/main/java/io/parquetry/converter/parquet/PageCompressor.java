@@ -19,28 +19,63 @@ abstract class PageCompressor implements AutoCloseable {
 
     /** parquet-hadoop's {@code parquet.compression.codec.zstd.level} default, and DuckDB's. */
     static final int ZSTD_LEVEL = 3;
+    /** zlib's default level, which {@link Deflater#DEFAULT_COMPRESSION} stands for. */
+    static final int GZIP_LEVEL = 6;
 
+    /** The level asked for, 0 for the codec's default. */
+    final int level;
     private byte[] scratch = new byte[1 << 16];
 
-    /** Refuses the codecs this encoder does not write (LZO, BROTLI, the framed LZ4). */
-    static void check(CompressionCodecName codec) {
+    PageCompressor(int level) {
+        this.level = level;
+    }
+
+    /**
+     * Refuses the codecs this encoder does not write (LZO, BROTLI, the framed LZ4), and a level the codec does not take.
+     *
+     * @param level zstd 1..22, gzip 1..9, or 0 for the codec's default
+     */
+    static void check(CompressionCodecName codec, int level) {
         switch (codec) {
             case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> {
             }
             default -> throw unsupported(codec);
         }
+        int max = maxLevel(codec);
+        if (level < 0 || level > max || (max == 0 && level != 0)) {
+            throw new IllegalArgumentException(levelRule(codec) + ": compression=" + codec.name().toLowerCase(java.util.Locale.ROOT)
+                    + ", compressionLevel=" + level);
+        }
+    }
+
+    /** The highest level {@code codec} takes; 0 when it has no levels. */
+    static int maxLevel(CompressionCodecName codec) {
+        return switch (codec) {
+            case ZSTD -> 22;
+            case GZIP -> 9;
+            default -> 0;
+        };
+    }
+
+    /** What the level of {@code codec} may be, for error messages. */
+    static String levelRule(CompressionCodecName codec) {
+        int max = maxLevel(codec);
+        return max == 0 ? "compression level applies to zstd (1..22) and gzip (1..9) only, not to " + codec.name().toLowerCase(java.util.Locale.ROOT)
+                : "compression level of " + codec.name().toLowerCase(java.util.Locale.ROOT) + " must be 1.." + max + " (or unset for its default)";
     }
 
     private static IllegalArgumentException unsupported(CompressionCodecName codec) {
         return new IllegalArgumentException("unsupported compression: codec=" + codec + " (snappy, zstd, gzip, lz4_raw, uncompressed)");
     }
 
-    static PageCompressor create(CompressionCodecName codec) {
+    /** @param level the codec's level (checked by {@link #check}), 0 for its default */
+    static PageCompressor create(CompressionCodecName codec, int level) {
+        check(codec, level);
         return switch (codec) {
             case UNCOMPRESSED -> new None();
             case SNAPPY -> new SnappyPages();
-            case ZSTD -> new ZstdPages();
-            case GZIP -> new GzipPages();
+            case ZSTD -> new ZstdPages(level);
+            case GZIP -> new GzipPages(level);
             case LZ4_RAW -> new Lz4RawPages();
             default -> throw unsupported(codec);
         };
@@ -74,6 +109,10 @@ abstract class PageCompressor implements AutoCloseable {
     }
 
     private static final class None extends PageCompressor {
+        None() {
+            super(0);
+        }
+
         @Override
         int maxCompressedLength(int len) {
             return len;
@@ -87,6 +126,10 @@ abstract class PageCompressor implements AutoCloseable {
     }
 
     private static final class SnappyPages extends PageCompressor {
+        SnappyPages() {
+            super(0);
+        }
+
         @Override
         int maxCompressedLength(int len) {
             return Snappy.maxCompressedLength(len);
@@ -103,7 +146,12 @@ abstract class PageCompressor implements AutoCloseable {
     }
 
     private static final class ZstdPages extends PageCompressor {
-        private final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        private final ZstdCompressCtx ctx;
+
+        ZstdPages(int level) {
+            super(level);
+            ctx = new ZstdCompressCtx().setLevel(level == 0 ? ZSTD_LEVEL : level);
+        }
 
         @Override
         int maxCompressedLength(int len) {
@@ -122,6 +170,10 @@ abstract class PageCompressor implements AutoCloseable {
     }
 
     private static final class Lz4RawPages extends PageCompressor {
+        Lz4RawPages() {
+            super(0);
+        }
+
         private final Lz4Compressor lz4 = new Lz4Compressor();
 
         @Override
@@ -138,8 +190,13 @@ abstract class PageCompressor implements AutoCloseable {
     /** One gzip member (RFC 1952), as Hadoop's GzipCodec writes: header, raw deflate, CRC-32 and length. */
     private static final class GzipPages extends PageCompressor {
         private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
-        private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        private final Deflater deflater;
         private final CRC32 crc = new CRC32();
+
+        GzipPages(int level) {
+            super(level);
+            deflater = new Deflater(level == 0 ? Deflater.DEFAULT_COMPRESSION : level, true);
+        }
 
         @Override
         int maxCompressedLength(int len) {

@@ -22,9 +22,11 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param byteStreamSplit BYTE_STREAM_SPLIT allowed for float columns on v2 pages (chosen when a sample compresses
  *     smaller that way). Off by default: Spark's vectorized Parquet reader (4.1) refuses the encoding ("Unsupported
  *     encoding: BYTE_STREAM_SPLIT"); DuckDB, pyarrow, Trino and parquet-java read it
+ * @param compressionLevel the codec's level: zstd 1..22, gzip 1..9; 0 for the codec's default (zstd 3, gzip 6), the
+ *     only value the other codecs take
  */
 public record ParquetOptions(CompressionCodecName compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
-        int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit, boolean byteStreamSplit) {
+        int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit, boolean byteStreamSplit, int compressionLevel) {
 
     /** Default raw bytes per row group (measured: docs/BENCHMARKS.md, "Row group size"). */
     public static final long DEFAULT_ROW_GROUP_BYTES = 16L << 20;
@@ -36,7 +38,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         if (compression == null) {
             throw new IllegalArgumentException("compression must be set: compression=null");
         }
-        PageCompressor.check(compression);
+        PageCompressor.check(compression, compressionLevel);
         if (rowGroupBytes < 1 || rowGroupBytes > MAX_ROW_GROUP_BYTES) {
             throw new IllegalArgumentException("row group size out of range 1.." + MAX_ROW_GROUP_BYTES + ": rowGroupBytes=" + rowGroupBytes);
         }
@@ -49,8 +51,18 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         bloomFilterColumns = bloomFilterColumns == null ? List.of() : List.copyOf(bloomFilterColumns);
     }
 
+    /** The highest {@code compressionLevel} of {@code codec}; 0 when it has none. */
+    public static int maxCompressionLevel(CompressionCodecName codec) {
+        return PageCompressor.maxLevel(codec);
+    }
+
+    /** What {@code compressionLevel} may be with {@code codec}, for error messages. */
+    public static String compressionLevelRule(CompressionCodecName codec) {
+        return PageCompressor.levelRule(codec);
+    }
+
     public static ParquetOptions defaults() {
-        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false);
+        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false, 0);
     }
 
     /**
@@ -88,39 +100,53 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         return (int) Math.max(1, Math.min(processors, fit));
     }
 
+    /** Another codec, at its default level. */
     public ParquetOptions withCompression(CompressionCodecName codec) {
-        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit, 0);
+    }
+
+    public ParquetOptions withCompressionLevel(int level) {
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, level);
     }
 
     public ParquetOptions withPageV2(boolean v2) {
-        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, compressionLevel);
     }
 
     public ParquetOptions withRowGroupBytes(long bytes) {
-        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, compressionLevel);
     }
 
     public ParquetOptions withPageBytes(int bytes) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, compressionLevel);
     }
 
     public ParquetOptions withDictionary(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, compressionLevel);
     }
 
     public ParquetOptions withEncoderThreads(int threads) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit,
+                byteStreamSplit, compressionLevel);
     }
 
     public ParquetOptions withBloomFilterColumns(List<String> columns) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit, byteStreamSplit,
+                compressionLevel);
     }
 
     public ParquetOptions withByteStreamSplit(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, on);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, on,
+                compressionLevel);
     }
 
     public ParquetOptions withTimestampUnit(FieldType.TimeUnit unit) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit, byteStreamSplit);
+        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit,
+                byteStreamSplit, compressionLevel);
     }
 }

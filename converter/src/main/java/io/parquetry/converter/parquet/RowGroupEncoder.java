@@ -35,7 +35,7 @@ final class RowGroupEncoder implements AutoCloseable {
         vectors.load(raw, cols);
         raw.release(); // the records live on as vectors: their chunks can take the next row group
         int rows = vectors.rows;
-        pages.configure(opt.compression(), opt.pageV2());
+        pages.configure(opt.compression(), opt.compressionLevel(), opt.pageV2());
         EncodedRowGroup.Chunk[] chunks = new EncodedRowGroup.Chunk[cols.length];
         for (int c = 0; c < cols.length; c++) {
             if (abandoned.getAsBoolean()) {

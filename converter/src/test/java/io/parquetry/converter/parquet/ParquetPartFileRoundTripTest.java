@@ -83,6 +83,8 @@ class ParquetPartFileRoundTripTest {
         ParquetOptions options = ParquetOptions.defaults().withCompression(CODECS[r.nextInt(CODECS.length)]).withPageV2(r.nextBoolean())
                 .withDictionary(r.nextInt(5) != 0).withPageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)])
                 .withRowGroupBytes((long) groupRows * schema.recordLength()).withTimestampUnit(unit).withByteStreamSplit(r.nextBoolean());
+        int maxLevel = ParquetOptions.maxCompressionLevel(options.compression());
+        options = options.withCompressionLevel(maxLevel == 0 || r.nextBoolean() ? 0 : 1 + r.nextInt(Math.min(maxLevel, 9)));
         RandomRecords data = RandomRecords.generate(schema, rows, groupRows, unit, r);
         Path file = dir.resolve("case-" + seed + ".parquet");
         ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
