@@ -41,9 +41,9 @@ public final class SustainBenchmark {
     /** What one rate did. */
     record Result(long rate, double offered, List<Sample> samples, double drainSeconds, double behindMaxMs) {
 
-        /** The producer kept up when it never fell more than 100 ms behind its schedule. */
+        /** The producer kept up when it never fell {@value SustainBenchmark#KEPT_UP_MS} ms or more behind its schedule. */
         boolean producerKeptUp() {
-            return behindMaxMs < 100;
+            return behindMaxMs < KEPT_UP_MS;
         }
 
 
@@ -88,6 +88,8 @@ public final class SustainBenchmark {
      * 2.2-3.4 s instead of 1.2 s (docs/BENCHMARKS.md).
      */
     private static final int NICE = Integer.getInteger("bench.converterNice", 0);
+    /** How far behind its schedule the producer may fall and still have kept up. */
+    static final int KEPT_UP_MS = 100;
     /** Further converter settings under {@code parquet:} ({@code -Dbench.converterParquet="encoderThreads: 1"}), default none. */
     private static final String PARQUET = System.getProperty("bench.converterParquet", "");
 
@@ -126,8 +128,15 @@ public final class SustainBenchmark {
                     r.producerKeptUp() ? "yes" : "NO",
                     r.bounded() ? "yes" : "NO");
         }
-        long best = results.stream().filter(r -> r.bounded() && r.producerKeptUp()).mapToLong(Result::rate).max().orElse(0);
-        System.out.printf(Locale.ROOT, "highest offered rate with bounded lag: %,d records/s%n", best);
+        // Two questions, answered apart: does the converter keep up (bounded lag), and did the producer keep its schedule
+        // (a shared two-core machine may not give it the CPU; then it appends behind schedule and the rate tried is not
+        // the rate offered: the appended rate is printed beside it).
+        Result best = results.stream().filter(Result::bounded).max(java.util.Comparator.comparingDouble(Result::offered)).orElse(null);
+        System.out.printf(Locale.ROOT, "highest rate with bounded lag: %s%n",
+                best == null ? "none" : String.format(Locale.ROOT, "%,.0f records/s appended (%,d tried)", best.offered(), best.rate()));
+        long kept = results.stream().filter(Result::producerKeptUp).mapToLong(Result::rate).max().orElse(0);
+        System.out.printf(Locale.ROOT, "highest rate the producer kept to its schedule (never %d ms behind): %s%n", KEPT_UP_MS,
+                kept == 0 ? "none" : String.format(Locale.ROOT, "%,d records/s", kept));
         if (png != null) {
             SustainChart.write(png, results);
             System.out.println("chart: " + png);
