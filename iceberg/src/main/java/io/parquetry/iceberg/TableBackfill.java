@@ -1,6 +1,7 @@
 package io.parquetry.iceberg;
 
 import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.converter.output.Output;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
@@ -50,9 +51,7 @@ public final class TableBackfill {
             }
             settings.put(kv[0].startsWith("table.") ? kv[0].substring(6) : kv[0], kv[1]);
         }
-        Configuration conf = new Configuration();
-        conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
-        conf.setBoolean("fs.file.impl.disable.cache", true);
+        Configuration conf = Output.hadoopConfiguration(Map.of()); // the converter's own: raw local file system, no forks
         Result r = run(Path.of(args[0]), args[1], args[2], settings, conf);
         System.out.println("appended " + r.appended() + " files of queue " + r.queueId() + " (" + r.otherQueues()
                 + " files of source " + args[2] + " from other queues left out)");
