@@ -2,6 +2,7 @@ package io.parquetry.recorder;
 
 import java.io.IOException;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -44,6 +45,12 @@ final class Pretoucher {
 
     private int cycle = -1;
     private SingleChronicleQueueStore store;
+    /**
+     * The store's mapped file, kept alive by the store while it is held. Taken once per store: each call of
+     * {@code store.bytes()} makes a new view that reserves the file until it is released, and one such view a pass
+     * kept every cycle file the recorder had touched open, and its disk space allocated after it was deleted.
+     */
+    private MappedFile file;
     private MappedBytesStore chunk;
     /** The chunks the writers are in, held so that their unmapping happens here once the writers have moved on. */
     private final MappedBytesStore[] held = new MappedBytesStore[2];
@@ -95,12 +102,14 @@ final class Pretoucher {
             if (store == null) {
                 return 0;
             }
+            MappedBytes view = store.bytes();
+            file = view.mappedFile();
+            view.releaseLast(); // the store holds the file; the view's own reservation would keep it open for good
             touchedCycle = c;
         }
         if (store == null) {
             return 0;
         }
-        MappedFile file = store.bytes().mappedFile();
         holdWritersChunks(file, p);
         long limit = Math.min(p + ahead, reserver.reservedUpTo(c)) & ~(PAGE - 1);
         long page = Math.max(touched, (p | (PAGE - 1)) + 1);
@@ -178,6 +187,7 @@ final class Pretoucher {
         }
         touchedCycle = -1;
         cycle = -1;
+        file = null;
         if (store != null) {
             queue.closeStore(store);
             store = null;

@@ -4,6 +4,7 @@ import io.parquetry.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -478,5 +479,6 @@ public final class QueueReader implements AutoCloseable {
         verifier.close();
         counts.close();
         queue.close();
+        BackgroundResourceReleaser.releasePendingResources(); // Chronicle closes files on its own thread: see Recorder.close
     }
 }

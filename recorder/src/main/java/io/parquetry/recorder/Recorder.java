@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -335,5 +336,8 @@ public final class Recorder implements AutoCloseable {
         reserver.stop();
         housekeeper.stop();
         queue.close();
+        // Chronicle unmaps and closes the queue's files on its background thread: wait for it, so that the files are
+        // closed when close returns (a caller may delete them, unmount, or check, at once).
+        BackgroundResourceReleaser.releasePendingResources();
     }
 }
