@@ -1,5 +1,6 @@
 package io.parquetry.benchmarks;
 
+import io.parquetry.converter.parquet.BlackHoleOutputFile;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.RowGroupEncoders;
@@ -70,7 +71,7 @@ public class EncodeBenchmark {
     @OperationsPerInvocation(ROWS)
     public long encode() throws Exception {
         int len = md.schema.recordLength();
-        ParquetPartFile f = ParquetPartFile.create(md.schema, options, new BlackHoleOutputFile(), pool);
+        ParquetPartFile f = ParquetPartFile.create(md.schema, options, new BlackHoleOutputFile("black-hole"), pool);
         for (int i = 0; i < md.count; i += 4096) {
             f.append(md.records, i * len, Math.min(4096, md.count - i));
         }

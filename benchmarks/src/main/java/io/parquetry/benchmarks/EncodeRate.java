@@ -1,5 +1,6 @@
 package io.parquetry.benchmarks;
 
+import io.parquetry.converter.parquet.BlackHoleOutputFile;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.RowGroupEncoders;
@@ -83,7 +84,7 @@ public final class EncodeRate {
         try (RowGroupEncoders pool = new RowGroupEncoders(threads, "bench-encoder")) {
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            ParquetPartFile f = ParquetPartFile.create(md.schema, o, new BlackHoleOutputFile(), pool);
+            ParquetPartFile f = ParquetPartFile.create(md.schema, o, new BlackHoleOutputFile("black-hole"), pool);
             for (int i = 0; i < md.count; i += 4096) {
                 f.append(md.records, i * len, Math.min(4096, md.count - i));
             }

@@ -4,8 +4,6 @@ import io.parquetry.schema.Schema;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /** The file {@link RowGroupEncoders#warmUp} writes: every value kind, nullable, both page versions, to a black hole. */
 final class WarmUp {
@@ -27,53 +25,9 @@ final class WarmUp {
         }
         for (boolean v2 : new boolean[] {true, false}) {
             ParquetOptions options = ParquetOptions.defaults().withCompression(codec).withPageV2(v2).withRowGroupBytes(ROWS / 2L * len);
-            ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHole(), pool);
+            ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHoleOutputFile("warm-up"), pool);
             f.append(records, 0, ROWS);
             f.end(Map.of());
-        }
-    }
-
-    private static final class BlackHole implements OutputFile {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                private long pos;
-
-                @Override
-                public long getPos() {
-                    return pos;
-                }
-
-                @Override
-                public void write(int b) {
-                    pos++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    pos += len;
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
-        }
-
-        @Override
-        public String getPath() {
-            return "warm-up";
         }
     }
 }

@@ -1,10 +1,20 @@
-package io.parquetry.benchmarks;
+package io.parquetry.converter.parquet;
 
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
-/** An output file that keeps nothing but its length: measures encoding without the disk. */
-final class BlackHoleOutputFile implements OutputFile {
+/**
+ * An output file that keeps nothing but its length: the converter's warm-up writes to it ({@link WarmUp}), and the
+ * encoder benchmarks measure encoding without the disk with it.
+ */
+public final class BlackHoleOutputFile implements OutputFile {
+
+    private final String name;
+
+    /** @param name what {@link #getPath()} says, for messages */
+    public BlackHoleOutputFile(String name) {
+        this.name = name;
+    }
 
     @Override
     public PositionOutputStream create(long blockSizeHint) {
@@ -45,6 +55,6 @@ final class BlackHoleOutputFile implements OutputFile {
 
     @Override
     public String getPath() {
-        return "black-hole";
+        return name;
     }
 }
