@@ -53,6 +53,7 @@ final class ReadVerifier implements AutoCloseable {
     private final int recordLength;
     private final IntSupplier lastCycle;
     private final CycleFile.Walk walk = new CycleFile.Walk();
+    private final ResumePoints resumePoints;
 
     /** The file of {@link #cycle}, or of the cycle the reader was positioned in; null before that. */
     private CycleFile file;
@@ -80,6 +81,7 @@ final class ReadVerifier implements AutoCloseable {
         this.queueDir = queueDir;
         this.rollCycle = rollCycle;
         this.cycleFiles = cycleFiles;
+        this.resumePoints = new ResumePoints(rollCycle, cycleFiles);
         this.recordLength = recordLength;
         this.lastCycle = lastCycle;
     }
@@ -668,65 +670,15 @@ final class ReadVerifier implements AutoCloseable {
         } else {
             from = rollCycle.toIndex(f.cycle(), 0);
         }
-        long readable = resumeIndex(f, from);
+        long readable = resumePoints.after(f, from);
         damage = new QueueDamagedException(queueDir, f.file(), lastIndex, from, f.position(), f.found(), readable, indexText(lastIndex),
                 cause);
         return damage;
     }
 
-    // -------------------------------------------------------------------------------------------------------- resuming
-
-    /**
-     * The first index after damage at {@code f} where the tailer can resume without reading through it: the first index
-     * entry after the damage whose headers lead to the next entry (or the write position), else the start of the next
-     * cycle file; -1 when there is none yet. Chronicle positions a tailer exactly only at index entries, so intact records
-     * between the damage and that entry are skipped with it.
-     */
-    private long resumeIndex(DamageFound f, long from) {
-        try (CycleFile g = CycleFile.open(f.file(), f.cycle())) {
-            long inCycle = resumeInCycle(g, f.position(), from);
-            if (inCycle >= 0) {
-                return inCycle;
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("no resume point in the damaged cycle file {}: {}", f.file(), e.toString());
-        }
-        TreeMap<Integer, Path> later = cycleFiles.between(f.cycle(), Integer.MAX_VALUE);
-        return later.isEmpty() ? -1 : rollCycle.toIndex(later.firstKey(), 0);
-    }
-
-    private long resumeInCycle(CycleFile g, long damagedAt, long from) {
-        g.checkHeader();
-        long spacing = g.indexSpacing();
-        long wp = g.writePosition();
-        long seqW = g.sequenceAt(wp);
-        if (seqW < 0) {
-            return -1;
-        }
-        long fromSeq = rollCycle.toCycle(from) == g.cycle() ? rollCycle.toSequenceNumber(from) : 0;
-        CycleFile.Walk w = new CycleFile.Walk();
-        for (long k = fromSeq / spacing + 1; k * spacing <= seqW; k++) {
-            long p = g.indexedPosition(k * spacing);
-            if (p <= damagedAt) {
-                continue;
-            }
-            long nextSeq = Math.min((k + 1) * spacing, seqW);
-            long next = nextSeq == seqW ? wp : g.indexedPosition(nextSeq);
-            if (next == 0) {
-                next = wp;
-                nextSeq = seqW;
-            }
-            g.walk(p, next, nextSeq - k * spacing, w);
-            if (w.outcome == CycleFile.LANDED && w.data == nextSeq - k * spacing) {
-                return rollCycle.toIndex(g.cycle(), k * spacing);
-            }
-        }
-        return -1;
-    }
-
     /** The resume point after the damage found last, looked for again (the queue may have grown since). */
     long resumeAgain() {
-        return finding == null ? -1 : resumeIndex(finding, damage.damagedFromIndex());
+        return finding == null ? -1 : resumePoints.after(finding, damage.damagedFromIndex());
     }
 
     String indexText(long index) {
