@@ -107,8 +107,7 @@ public final class ConvertBenchmark {
                             throw new IllegalArgumentException("setting part is neither nodict nor key=value: " + parts[p] + " in " + setting);
                         }
                     }
-                    String label = String.join(":", java.util.Arrays.copyOfRange(parts, 0, 1)) + (parts.length > 2
-                            ? ":" + String.join(":", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : "");
+                    String label = codec + (parts.length > 2 ? ":" + String.join(":", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : "");
                     String tag = setting.replaceAll("[^\\w]", "-") + "-" + round;
                     Path out = work.resolve("out-" + tag);
                     Path cfgFile = work.resolve("c.yaml");

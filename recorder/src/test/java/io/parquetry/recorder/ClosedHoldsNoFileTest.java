@@ -2,10 +2,7 @@ package io.parquetry.recorder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +25,7 @@ class ClosedHoldsNoFileTest {
                     md.write(w, round * 1_000L + i);
                 }
             }
-            assertThat(openFilesUnder(queue)).as("round %d: files open after the recorder closed", round).isEmpty();
+            assertThat(OpenFiles.under(queue)).as("round %d: files open after the recorder closed", round).isEmpty();
             try (QueueReader reader = QueueReader.open(queue)) {
                 reader.toStart();
                 long[] n = {0};
@@ -37,21 +34,7 @@ class ClosedHoldsNoFileTest {
                 }
                 assertThat(n[0]).isEqualTo((round + 1) * 1_000L);
             }
-            assertThat(openFilesUnder(queue)).as("round %d: files open after the reader closed", round).isEmpty();
-        }
-    }
-
-    /** This process's open file descriptors that point under {@code root} (Linux /proc). */
-    private static List<Path> openFilesUnder(Path root) throws Exception {
-        Path real = root.toRealPath();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.map(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd);
-                } catch (Exception gone) {
-                    return null;
-                }
-            }).filter(p -> p != null && p.startsWith(real)).toList();
+            assertThat(OpenFiles.under(queue)).as("round %d: files open after the reader closed", round).isEmpty();
         }
     }
 }
