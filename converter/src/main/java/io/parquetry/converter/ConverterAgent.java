@@ -6,6 +6,7 @@ import io.parquetry.recorder.DamagedRange;
 import io.parquetry.recorder.QueueDamagedException;
 import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.RecordReader;
+import io.parquetry.recorder.RecordRun;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.RotationCause;
 import java.io.IOException;
@@ -39,7 +40,17 @@ final class ConverterAgent implements Commands.Target {
     private final StatusPublisher publisher;
     private final Counters counters = new Counters();
     private final PartFiller filler;
-    private final QueueReader.Consumer consumer = this::onRecord;
+    private final QueueReader.Consumer consumer = new QueueReader.Consumer() {
+        @Override
+        public void accept(long index, RecordReader record) {
+            onRecord(index, record);
+        }
+
+        @Override
+        public void acceptRun(long firstIndex, RecordRun run) {
+            onRun(firstIndex, run);
+        }
+    };
     private ConverterState state = ConverterState.STARTING;
     private boolean caughtUp;
     private long caughtUpMs;
@@ -183,6 +194,16 @@ final class ConverterAgent implements Commands.Target {
         counters.lastRead = index;
         try {
             filler.accept(index, rec);
+        } catch (OutputFailure f) {
+            throw new OutputFailureInRead(f);
+        }
+    }
+
+    private void onRun(long firstIndex, RecordRun run) {
+        counters.recordsRead += run.count();
+        counters.lastRead = firstIndex + run.count() - 1;
+        try {
+            filler.acceptRun(firstIndex, run);
         } catch (OutputFailure f) {
             throw new OutputFailureInRead(f);
         }

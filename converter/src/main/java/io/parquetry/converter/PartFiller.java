@@ -5,6 +5,7 @@ import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.converter.output.Part;
 import io.parquetry.converter.parquet.RecordSource;
 import io.parquetry.recorder.RecordReader;
+import io.parquetry.recorder.RecordRun;
 import io.parquetry.status.RotationCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ final class PartFiller {
     private final int recordLength;
     /** The record being taken, as the part's {@link RecordSource}: one instance, so nothing is allocated per record. */
     private final Source source = new Source();
+    /** The run being taken, record after record. */
+    private final RunSource runSource = new RunSource();
     private Part part;
 
     PartFiller(ConverterContext ctx, CommitProtocol commits, Counters counters, Committed listener) {
@@ -64,12 +67,37 @@ final class PartFiller {
         }
         if (rec.matchesSchema()) {
             source.rec = rec;
-            part.append(source, index);
+            part.append(source, 1, index);
         } else {
             quarantine(index, rec);
         }
         if (part != null && part.rows() >= config.maxRows()) {
             commit(RotationCause.ROWS);
+        }
+    }
+
+    /**
+     * Takes records that follow one another in the queue, all of the schema's length (so none is quarantined): copied
+     * straight into the part's row groups, split where the part rotates by rows or by cycle.
+     */
+    void acceptRun(long firstIndex, RecordRun run) throws OutputFailure {
+        int count = run.count();
+        runSource.run = run;
+        runSource.next = 0;
+        while (runSource.next < count) {
+            long index = firstIndex + runSource.next;
+            int cycle = ctx.reader.cycleOf(index);
+            if (part != null && cycle != part.cycle()) {
+                commit(RotationCause.CYCLE);
+            }
+            if (part == null) {
+                part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
+            }
+            int take = (int) Math.min(count - runSource.next, Math.max(1, config.maxRows() - part.rows()));
+            part.append(runSource, take, index + take - 1);
+            if (part.rows() >= config.maxRows()) {
+                commit(RotationCause.ROWS);
+            }
         }
     }
 
@@ -129,6 +157,17 @@ final class PartFiller {
         @Override
         public void copyTo(byte[] dst, int offset, int length) {
             rec.copyTo(dst, offset, length);
+        }
+    }
+
+    /** The records of a run, one after the other, handed to the part, which copies them into its row groups. */
+    private static final class RunSource implements RecordSource {
+        RecordRun run;
+        int next;
+
+        @Override
+        public void copyTo(byte[] dst, int offset, int length) {
+            run.copyTo(next++, dst, offset, length);
         }
     }
 }

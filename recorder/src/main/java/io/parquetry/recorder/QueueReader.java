@@ -26,7 +26,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Most records do not go through the tailer: after an excerpt the tailer read, the verifier has already read the
  * header that follows it; when that is a complete data header of the schema's length and the record lies in the
  * mapping the tailer holds (it holds it until it is used again), the record is handed on from there, checked by the
- * verifier like any other, and so on. The tailer catches up before it is used again. The tailer's own bookkeeping per
+ * verifier like any other, and so on; records each followed by a complete data header go to the consumer together, as
+ * a {@link RecordRun}. The tailer catches up before it is used again. The tailer's own bookkeeping per
  * excerpt was about half the converter's reading thread (docs/BENCHMARKS.md §5).
  */
 public final class QueueReader implements AutoCloseable {
@@ -39,6 +40,17 @@ public final class QueueReader implements AutoCloseable {
          * @param record the decoder, pointed at the excerpt (see {@link RecordReader#matchesSchema()})
          */
         void accept(long index, RecordReader record);
+
+        /**
+         * Receives records that follow one another in the queue, {@code firstIndex} and on, all of the schema's length;
+         * {@code run} is valid only during the call. By default each goes to {@link #accept} in turn; a consumer that
+         * copies records can take the run at once.
+         */
+        default void acceptRun(long firstIndex, RecordRun run) {
+            for (int i = 0; i < run.count(); i++) {
+                accept(firstIndex + i, run.record(i));
+            }
+        }
     }
 
     /** The file in a queue directory that holds its schema and identity. */
@@ -53,6 +65,7 @@ public final class QueueReader implements AutoCloseable {
     private final ReadVerifier verifier;
     private final CycleCounts counts;
     private final RecordReader reader;
+    private final RecordRun run;
     private final int recordLength;
     /**
      * The tailer's mapping of the last excerpt it read, while the tailer has not been used since (it holds the mapping):
@@ -82,6 +95,7 @@ public final class QueueReader implements AutoCloseable {
         }
         this.queue = builder.build();
         this.reader = new RecordReader(schema);
+        this.run = new RecordRun(reader, schema.recordLength());
         this.recordLength = schema.recordLength();
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, schema.recordLength(), queue::lastCycle);
@@ -273,6 +287,20 @@ public final class QueueReader implements AutoCloseable {
                 long p = mapping == null ? -1 : verifier.nextInMapping(mapping);
                 if (p >= 0) {
                     long index = verifier.nextIndex();
+                    // Records followed by complete data headers need nothing but bookkeeping: hand them on together.
+                    int k = verifier.acceptRun(index, p, max - n, mapping);
+                    if (k > 0) {
+                        tailerBehind = true;
+                        readFromMapping += k;
+                        run.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, k, verifier.recordStride());
+                        try {
+                            consumer.acceptRun(index, run);
+                        } catch (InternalError e) {
+                            throw failed(e); // the file was cut short under a record after it was checked
+                        }
+                        n += k;
+                        continue;
+                    }
                     try {
                         if (!verifier.accept(index, p, recordLength, mapping)) {
                             break;

@@ -51,6 +51,8 @@ final class ReadVerifier implements AutoCloseable {
     private final RollCycle rollCycle;
     private final CycleFiles cycleFiles;
     private final int recordLength;
+    /** Header to header, for records of the schema's length (excerpts are 4-byte aligned). */
+    private final int recordStride;
     private final IntSupplier lastCycle;
     private final CycleFile.Walk walk = new CycleFile.Walk();
     private final ResumePoints resumePoints;
@@ -83,6 +85,7 @@ final class ReadVerifier implements AutoCloseable {
         this.cycleFiles = cycleFiles;
         this.resumePoints = new ResumePoints(rollCycle, cycleFiles);
         this.recordLength = recordLength;
+        this.recordStride = (HEADER_LENGTH + recordLength + 3) & ~3;
         this.lastCycle = lastCycle;
     }
 
@@ -310,6 +313,54 @@ final class ReadVerifier implements AutoCloseable {
         // The header was read plainly: order the reads of the record's bytes after it, as the tailer's volatile read does.
         java.lang.invoke.VarHandle.acquireFence();
         return expectedNext;
+    }
+
+    /**
+     * Accepts, from the record {@link #nextInMapping} found at {@code position} (index {@code index}) on, up to
+     * {@code max} records of the schema's length each followed by a complete data header, all in {@code mapped} and in
+     * the file. For such a record {@link #accept} has nothing to find (same cycle, where expected, inside the file, its
+     * successor complete), so the bookkeeping is all there is. The run ends before the first record whose successor is
+     * not such a header, not in the mapping or not yet in the file: that one goes through {@link #accept}.
+     *
+     * @return how many records were accepted (0: the record at {@code position} needs {@link #accept})
+     */
+    int acceptRun(long index, long position, int max, BytesStore<?, ?> mapped) {
+        int k = 0;
+        long p = position;
+        int h = successor;
+        while (k < max) {
+            long next = p + recordStride;
+            if (!file.contains(next, HEADER_LENGTH) || !mapped.inside(next, HEADER_LENGTH)) {
+                break;
+            }
+            int n = mapped.readInt(next);
+            if (!isComplete(n) || !isData(n)) {
+                break;
+            }
+            k++; // the record at p: its successor is a complete data header
+            p = next;
+            h = n;
+            if ((n & CycleFileDescriptor.LENGTH_MASK) != recordLength || !mapped.inside(next, HEADER_LENGTH + recordLength)
+                    || rollCycle.toCycle(index + k) != cycle) {
+                break; // the record at next is not one of the run's kind
+            }
+        }
+        if (k > 0) {
+            successor = h;
+            lastIndex = index + k - 1;
+            lastPosition = p - recordStride;
+            lastEnd = lastPosition + HEADER_LENGTH + recordLength;
+            expectedNext = p;
+            nextIndex = index + k;
+            // The headers were read plainly: order the reads of the records' bytes after them (see nextInMapping).
+            java.lang.invoke.VarHandle.acquireFence();
+        }
+        return k;
+    }
+
+    /** Bytes from one record's header to the next one's, for records of the schema's length. */
+    int recordStride() {
+        return recordStride;
     }
 
     /** The index the next record should have. */

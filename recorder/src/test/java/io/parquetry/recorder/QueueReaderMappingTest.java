@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Most records are read straight from the tailer's mapping, past Chronicle's tailer: each record still comes once, in
  * order, with its own index, across mapping chunks (1 MiB blocks), index arrays between records and moves of the reader,
- * and the tailer, used again after such a run, carries on from the right record.
+ * and the tailer, used again after such a run, carries on from the right record. Records that follow one another there
+ * are handed on as runs to a consumer that takes them.
  */
 class QueueReaderMappingTest {
 
@@ -70,5 +71,75 @@ class QueueReaderMappingTest {
                 assertThat(expect[0]).as("read on from record %d", at).isEqualTo(Math.min(records, at + (long) want));
             }
         }
+    }
+
+    /**
+     * A consumer that takes runs gets most records in runs of consecutive indexes, never more than it asked for, each
+     * record's bytes (copied) the same as its fields (read); and the records that do not fit a run come one at a time,
+     * in their place.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"LARGE_HOURLY_SPARSE, 120000", "TEST4_DAILY, 4000"})
+    void runsHoldConsecutiveRecordsAndNeverMoreThanAskedFor(String rollCycle, int records) {
+        Path queue = dir.resolve("q");
+        MarketData md = new MarketData();
+        try (Recorder r = Recorder.open(queue, md.schema, RecorderOptions.defaults().rollCycle(rollCycle).blockSize(1 << 20));
+                RecordWriter w = r.newWriter()) {
+            for (long i = 0; i < records; i++) {
+                assertThat(md.write(w, i)).isEqualTo(RecordWriter.OK);
+            }
+        }
+        int length = md.schema.recordLength();
+        long[] state = new long[3]; // records seen, records in runs, the index the next record must have
+        state[2] = -1;
+        byte[] copy = new byte[length + 1];
+        try (QueueReader reader = QueueReader.open(queue)) {
+            reader.toStart();
+            SplittableRandom rnd = new SplittableRandom(11);
+            int max = 1;
+            QueueReader.Consumer consumer = new QueueReader.Consumer() {
+                @Override
+                public void accept(long index, RecordReader rec) {
+                    take(index, rec);
+                }
+
+                @Override
+                public void acceptRun(long firstIndex, RecordRun run) {
+                    assertThat(run.count()).isPositive();
+                    for (int i = 0; i < run.count(); i++) {
+                        copy[length] = 42;
+                        run.copyTo(i, copy, 0, length);
+                        RecordReader rec = run.record(i);
+                        assertThat(rec.matchesSchema()).isTrue();
+                        byte[] fields = new byte[length];
+                        rec.copyTo(fields, 0, length);
+                        assertThat(java.util.Arrays.copyOf(copy, length)).as("record %d of the run", i).isEqualTo(fields);
+                        assertThat(copy[length]).as("bytes after the record").isEqualTo((byte) 42);
+                        take(firstIndex + i, rec);
+                    }
+                    state[1] += run.count();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.copyTo(run.count(), copy, 0, length))
+                            .isInstanceOf(IndexOutOfBoundsException.class);
+                }
+
+                private void take(long index, RecordReader rec) {
+                    assertThat(rec.getLong(md.orderId)).as("record at index %d", index).isEqualTo(state[0]);
+                    if (state[2] >= 0) {
+                        assertThat(index).as("index of record %d", state[0]).isEqualTo(state[2]);
+                    }
+                    state[0]++;
+                    state[2] = index + 1;
+                }
+            };
+            int n;
+            do {
+                max = 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 5_000);
+                long before = state[0];
+                n = reader.read(consumer, max);
+                assertThat(n).isLessThanOrEqualTo(max).isEqualTo((int) (state[0] - before));
+            } while (n > 0);
+        }
+        assertThat(state[0]).isEqualTo(records);
+        assertThat(state[1]).as("records handed on in runs").isGreaterThan(records * 8L / 10);
     }
 }

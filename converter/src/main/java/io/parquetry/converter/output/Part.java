@@ -76,16 +76,19 @@ public final class Part {
         this.lastIndex = lastIndex;
     }
 
-    /** Appends the record at queue index {@code index}, copied by {@code record} straight into the file's row group. */
-    public void append(RecordSource record, long index) throws OutputFailure {
+    /**
+     * Appends the next {@code count} records of {@code records}, copied straight into the file's row groups; the last
+     * of them has queue index {@code lastIndex}.
+     */
+    public void append(RecordSource records, int count, long lastIndex) throws OutputFailure {
         checkOpen();
         try {
-            file.append(record);
+            file.append(records, count);
         } catch (IOException | FSError e) {
             abort();
             throw new OutputFailure("cannot write Parquet", writingPath, e);
         }
-        this.lastIndex = index;
+        this.lastIndex = lastIndex;
     }
 
     /** A record at {@code index} that belongs to this part's range but is not a row (it was quarantined). */

@@ -99,18 +99,24 @@ public final class ParquetPartFile {
     }
 
     /**
-     * Appends one record, copied by {@code record} straight into the row group being filled (no copy in between); as
-     * {@link #append(byte[], int, int)} otherwise.
+     * Appends the next {@code count} records of {@code records}, copied one after the other straight into the row groups
+     * (no copy in between); as {@link #append(byte[], int, int)} otherwise.
      */
-    public void append(RecordSource record) throws IOException {
+    public void append(RecordSource records, int count) throws IOException {
         checkOpen();
-        if (filling == null) {
-            filling = new RawRowGroup(chunks, rowGroupRecords);
+        if (count < 0) {
+            throw new IllegalArgumentException("negative record count: " + count);
         }
-        filling.add(record);
-        rows++;
-        if (filling.full()) {
-            submitFilling();
+        while (count > 0) {
+            if (filling == null) {
+                filling = new RawRowGroup(chunks, rowGroupRecords);
+            }
+            int k = filling.add(records, count);
+            rows += k;
+            count -= k;
+            if (filling.full()) {
+                submitFilling();
+            }
         }
     }
 

@@ -56,7 +56,7 @@ final class RawRowGroup {
     private final Pool pool;
     private byte[][] chunks;
     private int count;
-    /** The chunk {@link #add(RecordSource)} copies into, and where in it; cursor == cursorEnd: find the next one. */
+    /** The chunk {@link #add(RecordSource, int)} copies into, and where in it; cursor == cursorEnd: find the next one. */
     private byte[] current;
     private int cursor;
     private int cursorEnd;
@@ -69,20 +69,35 @@ final class RawRowGroup {
         this.chunks = new byte[(capacity + chunkRecords - 1) / chunkRecords][];
     }
 
-    /** Copies one record from {@code src} into the next free slot; the row group must not be {@link #full}. */
-    void add(RecordSource src) {
-        if (cursor == cursorEnd) {
-            int c = count / chunkRecords;
-            if (chunks[c] == null) {
-                chunks[c] = pool.take();
+    /** Copies up to {@code n} next records of {@code src}, one after the other; returns how many fitted. */
+    int add(RecordSource src, int n) {
+        int done = 0;
+        while (done < n && count < capacity) {
+            if (cursor == cursorEnd) {
+                nextChunk();
             }
-            current = chunks[c];
-            cursor = (count - c * chunkRecords) * recordLength;
-            cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * recordLength;
+            int k = Math.min(n - done, (cursorEnd - cursor) / recordLength);
+            byte[] dst = current;
+            int at = cursor;
+            for (int i = 0; i < k; i++, at += recordLength) {
+                src.copyTo(dst, at, recordLength);
+            }
+            cursor = at;
+            count += k;
+            done += k;
         }
-        src.copyTo(current, cursor, recordLength);
-        cursor += recordLength;
-        count++;
+        return done;
+    }
+
+    /** Points the cursor at the free slots of the chunk that holds record {@link #count}. */
+    private void nextChunk() {
+        int c = count / chunkRecords;
+        if (chunks[c] == null) {
+            chunks[c] = pool.take();
+        }
+        current = chunks[c];
+        cursor = (count - c * chunkRecords) * recordLength;
+        cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * recordLength;
     }
 
     /** Copies up to {@code n} records from {@code src} at {@code off}; returns how many fitted. */

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Records added one at a time (straight from the queue) and in runs land in order, across chunks, up to capacity. */
+/**
+ * Records added one at a time (straight from the queue), from a source of several and from an array land in order,
+ * across chunks, up to capacity.
+ */
 class RawRowGroupTest {
 
     @Test
@@ -19,9 +22,17 @@ class RawRowGroupTest {
                 SplittableRandom rnd = new SplittableRandom(capacity);
                 int next = 0;
                 while (!g.full()) {
-                    if (rnd.nextBoolean()) {
+                    int how = rnd.nextInt(3);
+                    if (how == 0) {
                         int tag = next++;
-                        g.add((dst, off, n) -> fill(dst, off, n, tag));
+                        assertThat(g.add((dst, off, n) -> fill(dst, off, n, tag), 1)).isOne();
+                    } else if (how == 1) {
+                        // a source of records one after the other (a run from the queue), more than may fit
+                        int[] tag = {next};
+                        int k = 1 + rnd.nextInt(4);
+                        int added = g.add((dst, off, n) -> fill(dst, off, n, tag[0]++), k);
+                        assertThat(added).isEqualTo(Math.min(k, capacity - next)).isEqualTo(tag[0] - next);
+                        next += added;
                     } else {
                         int k = 1 + rnd.nextInt(3);
                         byte[] run = new byte[k * len];

@@ -1,0 +1,52 @@
+package io.parquetry.recorder;
+
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * Records of the schema's length that follow one another in a cycle file, handed on together by a {@link QueueReader}
+ * (see {@link QueueReader.Consumer#acceptRun}). Valid only during that call; reusable, allocates nothing.
+ */
+public final class RecordRun {
+
+    private final RecordReader reader;
+    private final int recordLength;
+    private BytesStore<?, ?> store;
+    private long base;
+    private int stride;
+    private int count;
+
+    RecordRun(RecordReader reader, int recordLength) {
+        this.reader = reader;
+        this.recordLength = recordLength;
+    }
+
+    /** Points the run at {@code count} records, the first one's bytes at {@code base}, each {@code stride} bytes after the last. */
+    void wrap(BytesStore<?, ?> store, long base, int count, int stride) {
+        this.store = store;
+        this.base = base;
+        this.count = count;
+        this.stride = stride;
+    }
+
+    /** The number of records in the run. */
+    public int count() {
+        return count;
+    }
+
+    /** Copies record {@code i}'s {@code length} bytes (at most the schema's record length) into {@code dst} at {@code offset}. */
+    public void copyTo(int i, byte[] dst, int offset, int length) {
+        if (i < 0 || i >= count || length < 0 || length > recordLength) {
+            throw new IndexOutOfBoundsException("record " + i + " of a run of " + count + ", " + length + " of " + recordLength + " bytes");
+        }
+        store.read(base + (long) i * stride, dst, offset, length);
+    }
+
+    /** The reader pointed at record {@code i}; valid until the next call. */
+    public RecordReader record(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("record " + i + " of a run of " + count);
+        }
+        reader.wrap(store, base + (long) i * stride, recordLength);
+        return reader;
+    }
+}
