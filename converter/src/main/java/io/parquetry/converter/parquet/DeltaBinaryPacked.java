@@ -7,6 +7,11 @@ import org.apache.parquet.column.values.bitpacking.Packer;
  * DELTA_BINARY_PACKED for INT32 and INT64 values: blocks of 128 deltas in four miniblocks of 32, each miniblock
  * bit-packed at its own width after subtracting the block's smallest delta. INT32 deltas use 32-bit wrap-around
  * arithmetic, so a width never exceeds 32 (readers of INT32 pages unpack at most 32 bits).
+ *
+ * <p>A width may be any at least as wide as the values need. <em>Aligned</em>, each is rounded up to whole bytes: a
+ * little larger before compression, but deltas that need, say, 31 bits then start on byte boundaries, and their
+ * repeats become repeats of bytes a compressor finds (a price's deltas: a quarter smaller after zstd, at the same
+ * speed; docs/BENCHMARKS.md §6).
  */
 final class DeltaBinaryPacked {
 
@@ -23,8 +28,8 @@ final class DeltaBinaryPacked {
 
     private final long[] deltas = new long[BLOCK];
 
-    /** Encodes {@code v[from, to)} as one page's values. */
-    void encode(long[] v, int from, int to, boolean int32, ByteSink out) {
+    /** Encodes {@code v[from, to)} as one page's values; {@code aligned}: widths rounded up to whole bytes. */
+    void encode(long[] v, int from, int to, boolean int32, boolean aligned, ByteSink out) {
         int count = to - from;
         out.putVarLong(BLOCK);
         out.putVarLong(MINIBLOCKS);
@@ -47,7 +52,7 @@ final class DeltaBinaryPacked {
                 for (int k = lo; k < lo + MINI; k++) {
                     or |= d[k];
                 }
-                int w = 64 - Long.numberOfLeadingZeros(or);
+                int w = width(or, aligned);
                 out.buf[widthsAt + mb] = (byte) w;
                 int p = out.reserve(4 * w);
                 PACKERS[w].pack32Values(d, lo, out.buf, p);
@@ -57,7 +62,7 @@ final class DeltaBinaryPacked {
     }
 
     /** The exact size {@link #encode} would write for {@code v[from, to)}. */
-    long size(long[] v, int from, int to, boolean int32) {
+    long size(long[] v, int from, int to, boolean int32, boolean aligned) {
         int count = to - from;
         long bytes = 3 + ByteSink.varLongSize(count) + ByteSink.varLongSize(zigzag(count == 0 ? 0 : v[from]));
         long[] d = deltas;
@@ -70,7 +75,7 @@ final class DeltaBinaryPacked {
                 for (int k = lo; k < lo + MINI; k++) {
                     or |= d[k];
                 }
-                bytes += 4L * (64 - Long.numberOfLeadingZeros(or));
+                bytes += 4L * width(or, aligned);
             }
         }
         return bytes;
@@ -106,6 +111,12 @@ final class DeltaBinaryPacked {
             d[k] = 0;
         }
         return min;
+    }
+
+    /** The width of a miniblock whose deltas OR to {@code or}: the bits they need, or whole bytes (never above 64). */
+    private static int width(long or, boolean aligned) {
+        int w = 64 - Long.numberOfLeadingZeros(or);
+        return aligned ? (w + 7) & ~7 : w;
     }
 
     private static long zigzag(long v) {

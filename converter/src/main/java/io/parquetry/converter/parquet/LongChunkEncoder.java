@@ -17,13 +17,16 @@ import org.apache.parquet.io.api.Binary;
  * data: the dictionary when it is the smallest, else DELTA_BINARY_PACKED for integers on v2 pages when it beats PLAIN,
  * else (when {@link ParquetOptions#byteStreamSplit()}) BYTE_STREAM_SPLIT for floats on v2 pages when a sample compresses
  * smaller that way, else PLAIN. Sizes are
- * compared before compression, except the byte-stream-split trial. One instance per encoder thread.
+ * compared before compression, except the byte-stream-split trial, and the trial of DELTA_BINARY_PACKED widths rounded
+ * up to whole bytes (taken when a sample compresses smaller that way). One instance per encoder thread.
  */
 final class LongChunkEncoder {
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int BSS_SAMPLE = 8192;
+    /** Values in the sample that decides whether byte-aligned delta widths pay. */
+    private static final int ALIGN_SAMPLE = 8192;
     private static final int DELTA_WINDOWS = 16;
     private static final int DELTA_WINDOW = 1024;
     static final double BLOOM_FPP = 0.01;
@@ -86,6 +89,8 @@ final class LongChunkEncoder {
                 && opt.compression() != CompressionCodecName.UNCOMPRESSED && splitPays(kind, v, n, pb)) {
             choice = Choice.BYTE_STREAM_SPLIT;
         }
+        boolean aligned = choice == Choice.DELTA && opt.compression() != CompressionCodecName.UNCOMPRESSED
+                && alignedPays(v, n, kind == Values.I32, pb);
         int bitWidth = haveDict ? RleHybrid.bitWidth(dict.size - 1) : 0;
         int rowsPerPage = PageBuilder.rowsPerPage(rows, choice == Choice.DICTIONARY ? best - dictBytes : best, opt.pageBytes());
         Encoding encoding = switch (choice) {
@@ -107,7 +112,7 @@ final class LongChunkEncoder {
                     out.put(bitWidth);
                     pb.rle().encode(ids, vi, vi + count, bitWidth, out);
                 }
-                case DELTA -> delta.encode(v, vi, vi + count, kind == Values.I32, out);
+                case DELTA -> delta.encode(v, vi, vi + count, kind == Values.I32, aligned, out);
                 case BYTE_STREAM_SPLIT -> split(kind.plainWidth, v, vi, vi + count, out);
                 default -> plain(kind, v, vi, vi + count, out);
             }
@@ -140,15 +145,36 @@ final class LongChunkEncoder {
      */
     private long deltaSize(long[] v, int n, boolean int32) {
         if (n <= DELTA_WINDOWS * DELTA_WINDOW) {
-            return delta.size(v, 0, n, int32);
+            return delta.size(v, 0, n, int32, false);
         }
         long sampled = 0;
         long step = (n - DELTA_WINDOW) / (DELTA_WINDOWS - 1);
         for (int k = 0; k < DELTA_WINDOWS; k++) {
             int from = (int) (k * step);
-            sampled += delta.size(v, from, from + DELTA_WINDOW, int32);
+            sampled += delta.size(v, from, from + DELTA_WINDOW, int32, false);
         }
         return sampled * n / ((long) DELTA_WINDOWS * DELTA_WINDOW);
+    }
+
+    /**
+     * Whether DELTA_BINARY_PACKED with widths rounded up to whole bytes compresses a sample of the chunk at least 2%
+     * smaller than with the tightest widths. Not tried when rounding changes nothing, or adds more than a quarter before
+     * compression (narrow deltas: the compressor would have to win all of it back).
+     */
+    private boolean alignedPays(long[] v, int n, boolean int32, PageBuilder pb) {
+        int m = Math.min(n, ALIGN_SAMPLE);
+        long tightSize = delta.size(v, 0, m, int32, false);
+        long alignedSize = delta.size(v, 0, m, int32, true);
+        if (alignedSize == tightSize || alignedSize > tightSize * 5 / 4) {
+            return false;
+        }
+        scratch.reset();
+        delta.encode(v, 0, m, int32, false, scratch);
+        int tight = pb.compressedLength(scratch.buf, scratch.size);
+        scratch.reset();
+        delta.encode(v, 0, m, int32, true, scratch);
+        int aligned = pb.compressedLength(scratch.buf, scratch.size);
+        return aligned < tight * 0.98;
     }
 
     private static Statistics<?> integerStatistics(ColumnLayout col, int nulls, long min, long max) {

@@ -159,6 +159,81 @@ class ParquetPartFileRoundTripTest {
         }
     }
 
+    /**
+     * Deltas that need 31 bits and repeat (a price that jumps back) compress smaller packed at 32: with a compressing
+     * codec their miniblocks get whole-byte widths, uncompressed the tightest; either way every value reads back through
+     * parquet-hadoop and DuckDB, with its statistics and page indexes.
+     */
+    @Test
+    void deltaWidthsRoundUpToWholeBytesWhereThatCompressesSmaller() throws Exception {
+        Schema schema = Schema.parse("name: prices\nversion: 1\nfields:\n  - {name: seq, type: int64}\n  - {name: p, type: int64}\n"
+                + "  - {name: q, type: int32, nullable: true}\n", "test");
+        int rows = 60_000;
+        int len = schema.recordLength();
+        byte[] recs = new byte[rows * len];
+        Object[][] expected = new Object[rows][];
+        ByteBuffer b = ByteBuffer.wrap(recs).order(ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(3);
+        int offSeq = schema.field("seq").offset();
+        int offP = schema.field("p").offset();
+        int offQ = schema.field("q").offset();
+        for (int i = 0; i < rows; i++) {
+            long p = 10_000_000_000L + (i * 7919L % 2000 - 1000) * 1_000_000L + r.nextInt(1000) * 10_000L;
+            Long q = r.nextInt(10) == 0 ? null : (long) (int) (i * 7919L % 2000 * 100_000L + r.nextInt(1000) * 10);
+            b.putLong(i * len + offSeq, i);
+            b.putLong(i * len + offP, p);
+            if (q == null) {
+                recs[i * len + io.parquetry.schema.RecordLayout.nullByte(schema.field("q").nullBit())] |=
+                        (byte) io.parquetry.schema.RecordLayout.nullMask(schema.field("q").nullBit());
+            } else {
+                b.putInt(i * len + offQ, (int) (long) q);
+            }
+            expected[i] = new Object[] {(long) i, p, q};
+        }
+        RandomRecords data = RandomRecords.of(schema, recs, expected);
+        for (CompressionCodecName codec : new CompressionCodecName[] {CompressionCodecName.ZSTD, CompressionCodecName.UNCOMPRESSED}) {
+            Path file = dir.resolve("prices-" + codec + ".parquet");
+            ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.defaults().withCompression(codec), new LocalOutputFile(file), pool);
+            f.append(recs, 0, rows);
+            f.end(Map.of());
+            for (String column : new String[] {"p", "q"}) {
+                int[] widths = firstDeltaBlockWidths(file, column);
+                if (codec == CompressionCodecName.UNCOMPRESSED) {
+                    assertThat(widths).as("%s, %s: the tightest widths", codec, column).contains(column.equals("p") ? 31 : 28);
+                } else {
+                    assertThat(java.util.Arrays.stream(widths).boxed().toList()).as("%s, %s: whole bytes", codec, column).contains(32)
+                            .allMatch(w -> w % 8 == 0);
+                }
+            }
+            ParquetReadBack.checkValuesWithParquetHadoop(file, data);
+            ParquetReadBack.checkValuesWithDuckDb(file, data, null);
+            ParquetReadBack.checkMetadata(file, data);
+        }
+    }
+
+    /** The miniblock widths of the first block of the first DELTA_BINARY_PACKED page of {@code column}. */
+    private static int[] firstDeltaBlockWidths(Path file, String column) throws Exception {
+        try (ParquetFileReader reader = ParquetReadBack.open(file)) {
+            org.apache.parquet.column.ColumnDescriptor col = reader.getFileMetaData().getSchema().getColumnDescription(new String[] {column});
+            org.apache.parquet.column.page.DataPage page = reader.readNextRowGroup().getPageReader(col).readPage();
+            assertThat(page).isInstanceOf(org.apache.parquet.column.page.DataPageV2.class);
+            org.apache.parquet.column.page.DataPageV2 v2 = (org.apache.parquet.column.page.DataPageV2) page;
+            assertThat(v2.getDataEncoding()).isEqualTo(Encoding.DELTA_BINARY_PACKED);
+            java.io.InputStream in = v2.getData().toInputStream();
+            int blockSize = org.apache.parquet.bytes.BytesUtils.readUnsignedVarInt(in);
+            int miniblocks = org.apache.parquet.bytes.BytesUtils.readUnsignedVarInt(in);
+            org.apache.parquet.bytes.BytesUtils.readUnsignedVarInt(in); // value count
+            org.apache.parquet.bytes.BytesUtils.readUnsignedVarLong(in); // first value
+            org.apache.parquet.bytes.BytesUtils.readUnsignedVarLong(in); // the block's smallest delta
+            assertThat(blockSize).isEqualTo(DeltaBinaryPacked.BLOCK);
+            int[] widths = new int[miniblocks];
+            for (int i = 0; i < miniblocks; i++) {
+                widths[i] = in.read();
+            }
+            return widths;
+        }
+    }
+
     @Test
     void duckDbSkipsRowGroupsByTheirTimestampStatistics() throws Exception {
         Schema schema = Schema.parse("name: ticks\nversion: 1\nfields:\n  - {name: ts, type: timestamp(ns)}\n  - {name: v, type: int64}\n", "test");

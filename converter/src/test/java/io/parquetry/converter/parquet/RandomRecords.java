@@ -15,7 +15,7 @@ import java.util.Random;
 /**
  * Random schemas and records for encoder tests: every type, nullable or not, and per segment of rows (one segment per
  * row group) a random null pattern (none, all, random, runs) and value pattern (constant, low or high cardinality,
- * sequence, small range, extremes). {@link #expected} holds each value as a reader should return it (timestamps
+ * sequence, small range, sawtooth, extremes). {@link #expected} holds each value as a reader should return it (timestamps
  * already converted to the written unit), null for a null.
  */
 final class RandomRecords {
@@ -31,6 +31,11 @@ final class RandomRecords {
         this.rows = rows;
         this.records = records;
         this.expected = expected;
+    }
+
+    /** Records made by a test itself, with the values a reader should return ({@code expected[row][field]}, null for null). */
+    static RandomRecords of(Schema schema, byte[] records, Object[][] expected) {
+        return new RandomRecords(schema, expected.length, records, expected);
     }
 
     /** A schema whose first field is {@code seq int64} (the row number), then 4 to 16 random fields. */
@@ -209,6 +214,14 @@ final class RandomRecords {
                 };
             }
             case 4 -> {
+                if (r.nextBoolean()) {
+                    // A sawtooth with noise, as a price that jumps back: wide deltas that repeat (byte-aligned widths pay).
+                    int period = 2 + r.nextInt(3000);
+                    int step = 1 + r.nextInt(period);
+                    long unit = Math.max(1, (hi / 2 - lo / 2) / (2L * period) >> r.nextInt(40));
+                    int noise = 1 + r.nextInt(1000);
+                    return (i, rr) -> Math.max(lo, Math.min(hi, lo / 2 + (long) i * step % period * unit + rr.nextInt(noise)));
+                }
                 long base = uniform(r, lo / 2, hi / 2);
                 int range = 1 + r.nextInt(3000);
                 return (i, rr) -> Math.max(lo, Math.min(hi, base + rr.nextInt(range)));
