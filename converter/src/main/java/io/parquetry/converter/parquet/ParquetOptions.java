@@ -22,7 +22,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param byteStreamSplit BYTE_STREAM_SPLIT allowed for float columns on v2 pages (chosen when a sample compresses
  *     smaller that way). Off by default: Spark's vectorized Parquet reader (4.1) refuses the encoding ("Unsupported
  *     encoding: BYTE_STREAM_SPLIT"); DuckDB, pyarrow, Trino and parquet-java read it
- * @param compressionLevel the codec's level: zstd 1..22, gzip 1..9; 0 for the codec's default (zstd 3, gzip 6), the
+ * @param compressionLevel the codec's level: zstd 1..22, gzip 1..9; 0 for the codec's default (zstd 2, gzip 6), the
  *     only value the other codecs take
  */
 public record ParquetOptions(CompressionCodecName compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
