@@ -288,7 +288,12 @@ public final class QueueReader implements AutoCloseable {
                 if (p >= 0) {
                     long index = verifier.nextIndex();
                     // Records followed by complete data headers need nothing but bookkeeping: hand them on together.
-                    int k = verifier.acceptRun(index, p, max - n, mapping);
+                    int k;
+                    try {
+                        k = verifier.acceptRun(index, p, max - n, mapping);
+                    } catch (InternalError | RuntimeException e) {
+                        throw failed(e); // the file was cut short under a header it had held
+                    }
                     if (k > 0) {
                         tailerBehind = true;
                         readFromMapping += k;
