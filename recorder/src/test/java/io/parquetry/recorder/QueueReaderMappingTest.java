@@ -24,14 +24,8 @@ class QueueReaderMappingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"LARGE_HOURLY_SPARSE, 120000", "TEST4_DAILY, 4000"}) // TEST4_DAILY: an index array every 128 records, 4,096 at most
     void everyRecordOnceInOrderWithItsIndexMostlyFromTheMapping(String rollCycle, int records) {
-        Path queue = dir.resolve("q");
         MarketData md = new MarketData();
-        try (Recorder r = Recorder.open(queue, md.schema, RecorderOptions.defaults().rollCycle(rollCycle).blockSize(1 << 20));
-                RecordWriter w = r.newWriter()) {
-            for (long i = 0; i < records; i++) {
-                assertThat(md.write(w, i)).isEqualTo(RecordWriter.OK);
-            }
-        }
+        Path queue = record(md, rollCycle, records);
         List<Long> indexes = new ArrayList<>();
         try (QueueReader reader = QueueReader.open(queue)) {
             reader.toStart();
@@ -73,6 +67,18 @@ class QueueReaderMappingTest {
         }
     }
 
+    /** A queue of {@code records} market-data records (order id = record number) in 1 MiB mapping blocks. */
+    private Path record(MarketData md, String rollCycle, int records) {
+        Path queue = dir.resolve("q");
+        try (Recorder r = Recorder.open(queue, md.schema, RecorderOptions.defaults().rollCycle(rollCycle).blockSize(1 << 20));
+                RecordWriter w = r.newWriter()) {
+            for (long i = 0; i < records; i++) {
+                assertThat(md.write(w, i)).isEqualTo(RecordWriter.OK);
+            }
+        }
+        return queue;
+    }
+
     /**
      * A consumer that takes runs gets most records in runs of consecutive indexes, never more than it asked for, each
      * record's bytes (copied) the same as its fields (read); and the records that do not fit a run come one at a time,
@@ -81,14 +87,8 @@ class QueueReaderMappingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"LARGE_HOURLY_SPARSE, 120000", "TEST4_DAILY, 4000"})
     void runsHoldConsecutiveRecordsAndNeverMoreThanAskedFor(String rollCycle, int records) {
-        Path queue = dir.resolve("q");
         MarketData md = new MarketData();
-        try (Recorder r = Recorder.open(queue, md.schema, RecorderOptions.defaults().rollCycle(rollCycle).blockSize(1 << 20));
-                RecordWriter w = r.newWriter()) {
-            for (long i = 0; i < records; i++) {
-                assertThat(md.write(w, i)).isEqualTo(RecordWriter.OK);
-            }
-        }
+        Path queue = record(md, rollCycle, records);
         int length = md.schema.recordLength();
         long[] state = new long[3]; // records seen, records in runs, the index the next record must have
         state[2] = -1;
