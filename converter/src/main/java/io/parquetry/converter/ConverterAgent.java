@@ -56,6 +56,12 @@ final class ConverterAgent implements Commands.Target {
     private long caughtUpMs;
     private long head = -1;
     private long outputFailures;
+    /**
+     * Output failures since the last file committed: the back-off grows with it. An output that can be prepared again
+     * but not written (a full disk) is not healthy; counting from the last retry instead kept the back-off at its first
+     * 100 ms, re-reading and aborting a file ten times a second for as long as the disk stayed full.
+     */
+    private long failuresSinceCommit;
     private long nextRetryMs;
     private String lastError = "";
     private String lastFlushFile = "";
@@ -68,7 +74,10 @@ final class ConverterAgent implements Commands.Target {
         this.retention = new Retention(config, reader);
         this.commands = new Commands(ctx.status, config.stateDir());
         this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween, reader::cycleOf, Version.current());
-        this.filler = new PartFiller(ctx, new CommitProtocol(ctx), counters, (file, cause) -> publish(System.currentTimeMillis()));
+        this.filler = new PartFiller(ctx, new CommitProtocol(ctx), counters, (file, cause) -> {
+            failuresSinceCommit = 0;
+            publish(System.currentTimeMillis());
+        });
     }
 
     /**
@@ -279,17 +288,18 @@ final class ConverterAgent implements Commands.Target {
         counters.errors++;
         counters.outputFailures++;
         outputFailures++;
-        long backoff = retryDelayMs(outputFailures);
+        failuresSinceCommit++;
+        long backoff = retryDelayMs(failuresSinceCommit);
         nextRetryMs = nowMs + backoff;
         lastError = f.getMessage();
         state = ConverterState.RETRYING;
-        LOG.warn("output failed, the current file is aborted; retrying from the checkpoint in {} ms (failure {} in a row): {}", backoff,
-                outputFailures, f.getMessage());
+        LOG.warn("output failed, the current file is aborted; retrying from the checkpoint in {} ms (failure {} since the last commit): {}",
+                backoff, failuresSinceCommit, f.getMessage());
         LOG.debug("output failure", f);
         publish(nowMs);
     }
 
-    /** Back-off before the retry after the {@code failuresInARow}-th failure in a row: 100 ms, doubling, at most 30 s. */
+    /** Back-off before the retry after the {@code failuresInARow}-th failure since a file last committed: 100 ms, doubling, at most 30 s. */
     static long retryDelayMs(long failuresInARow) {
         return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(20, Math.max(0, failuresInARow - 1)));
     }

@@ -44,9 +44,14 @@ class ConverterFullDiskTest {
                 StatusSnapshot full = awaitStatus(cfg.statusFile(), "retrying on a full disk",
                         s -> ConverterState.decode(s.value(STATE)) == ConverterState.RETRYING);
                 assertThat(full.text(TEXT_LAST_ERROR)).contains("No space left on device");
-                Thread.sleep(1000);
-                assertThat(runner.isAlive()).as("the converter waits; it does not die").isTrue();
+                // Each retry prepares the output again (that works) and fails writing: the back-off must still grow, to
+                // more than the first 100 ms (it stayed there, a retry ten times a second). Between two attempts nothing is
+                // in progress: the aborted part was deleted. Checked at once, while the next attempt is over a second away.
+                StatusSnapshot waiting = awaitStatus(cfg.statusFile(), "a back-off above 1 s",
+                        s -> ConverterState.decode(s.value(STATE)) == ConverterState.RETRYING && s.value(NEXT_RETRY_MS) - System.currentTimeMillis() > 1000);
                 assertThat(Datasets.files(small.path(), ".inprogress")).as("aborted parts are deleted").isEmpty();
+                assertThat(System.currentTimeMillis()).as("checked before the next attempt").isLessThan(waiting.value(NEXT_RETRY_MS));
+                assertThat(runner.isAlive()).as("the converter waits; it does not die").isTrue();
 
                 Files.delete(filler); // space returns
                 awaitStatus(cfg.statusFile(), "running again", s -> ConverterState.decode(s.value(STATE)) == ConverterState.RUNNING);
@@ -59,7 +64,8 @@ class ConverterFullDiskTest {
                 runner.join(30_000);
                 c.close();
             }
-            assertThat(c.result().outputFailures()).isPositive();
+            assertThat(c.result().outputFailures()).isGreaterThanOrEqualTo(3);
+            assertThat(Datasets.files(small.path(), ".inprogress")).as("nothing left in progress").isEmpty();
             Path dataset = small.path().resolve("all_types");
             assertExactlyOnce(dataset, 100_000);
             assertFootersTileTheQueue(dir.resolve("queue"), dataset);
