@@ -63,7 +63,7 @@ final class PartFiller {
             commit(RotationCause.CYCLE);
         }
         if (part == null) {
-            part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
+            part = openPart(index, cycle);
         }
         if (rec.matchesSchema()) {
             source.rec = rec;
@@ -91,7 +91,7 @@ final class PartFiller {
                 commit(RotationCause.CYCLE);
             }
             if (part == null) {
-                part = Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, index, cycle);
+                part = openPart(index, cycle);
             }
             int take = (int) Math.min(count - runSource.next, Math.max(1, config.maxRows() - part.rows()));
             part.append(runSource, take, index + take - 1);
@@ -99,6 +99,11 @@ final class PartFiller {
                 commit(RotationCause.ROWS);
             }
         }
+    }
+
+    /** A part for records from {@code index} of {@code cycle}, its row groups laid out as the queue's records (a run is one copy). */
+    private Part openPart(long index, int cycle) throws OutputFailure {
+        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, ctx.reader.recordStride(), index, cycle);
     }
 
     /** Rotates by size, after a batch: the part's size estimate is only as fresh as its last row group. */
@@ -168,6 +173,16 @@ final class PartFiller {
         @Override
         public void copyTo(byte[] dst, int offset, int length) {
             run.copyTo(next++, dst, offset, length);
+        }
+
+        @Override
+        public void copyTo(byte[] dst, int offset, int n, int slot, int length) {
+            if (slot == run.stride()) {
+                run.copyRecords(next, n, dst, offset);
+                next += n;
+            } else {
+                RecordSource.super.copyTo(dst, offset, n, slot, length);
+            }
         }
     }
 }

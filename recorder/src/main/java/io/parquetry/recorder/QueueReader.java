@@ -148,6 +148,14 @@ public final class QueueReader implements AutoCloseable {
         return schema;
     }
 
+    /**
+     * Bytes from one record's start to the next one's in a cycle file (the record, padding to 4 bytes, the next header):
+     * the slot a consumer gives each record to copy a {@link RecordRun} in one piece ({@link RecordRun#copyRecords}).
+     */
+    public int recordStride() {
+        return verifier.recordStride();
+    }
+
     public Path queueDir() {
         return queueDir;
     }

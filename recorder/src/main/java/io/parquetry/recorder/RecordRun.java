@@ -41,6 +41,27 @@ public final class RecordRun {
         store.read(base + (long) i * stride, dst, offset, length);
     }
 
+    /**
+     * Bytes from one record of the run to the next: the record, then its padding and the next record's header
+     * ({@link QueueReader#recordStride()}).
+     */
+    public int stride() {
+        return stride;
+    }
+
+    /**
+     * Copies records {@code i .. i+n-1} as they lie in the queue, in one copy: {@code n} slots of {@link #stride()} bytes
+     * into {@code dst} at {@code offset}, record {@code i+j} at {@code offset + j * stride()}. The bytes of a slot after
+     * the record (padding, the next record's header) are copied too and mean nothing to the caller. They are in the file:
+     * every record of a run is followed by a complete header.
+     */
+    public void copyRecords(int i, int n, byte[] dst, int offset) {
+        if (i < 0 || n < 0 || i > count - n) {
+            throw new IndexOutOfBoundsException("records " + i + ".." + (i + n - 1) + " of a run of " + count);
+        }
+        store.read(base + (long) i * stride, dst, offset, Math.multiplyExact(n, stride));
+    }
+
     /** The reader pointed at record {@code i}; valid until the next call. */
     public RecordReader record(int i) {
         if (i < 0 || i >= count) {

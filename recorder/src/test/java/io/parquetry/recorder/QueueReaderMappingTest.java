@@ -117,8 +117,23 @@ class QueueReaderMappingTest {
                         assertThat(copy[length]).as("bytes after the record").isEqualTo((byte) 42);
                         take(firstIndex + i, rec);
                     }
+                    // The whole run in one copy: each record at its slot, as copied one by one; nothing past n slots
+                    assertThat(run.stride()).isEqualTo(reader.recordStride()).isGreaterThanOrEqualTo(length + 4);
+                    int from = rnd.nextInt(run.count());
+                    int n = run.count() - from;
+                    byte[] slots = new byte[n * run.stride() + 1];
+                    slots[slots.length - 1] = 42;
+                    run.copyRecords(from, n, slots, 0);
+                    assertThat(slots[slots.length - 1]).as("byte after the last slot").isEqualTo((byte) 42);
+                    for (int j = 0; j < n; j++) {
+                        run.copyTo(from + j, copy, 0, length);
+                        assertThat(java.util.Arrays.copyOfRange(slots, j * run.stride(), j * run.stride() + length))
+                                .as("record %d of the run, copied with the %d after it", from + j, n - j - 1).isEqualTo(java.util.Arrays.copyOf(copy, length));
+                    }
                     state[1] += run.count();
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.copyTo(run.count(), copy, 0, length))
+                            .isInstanceOf(IndexOutOfBoundsException.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.copyRecords(from, n + 1, new byte[(n + 1) * run.stride()], 0))
                             .isInstanceOf(IndexOutOfBoundsException.class);
                 }
 

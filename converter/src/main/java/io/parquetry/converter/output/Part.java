@@ -47,14 +47,19 @@ public final class Part {
         this.lastIndex = firstIndex;
     }
 
-    /** Starts the file that will hold records from {@code firstIndex} of {@code cycle}. */
+    /**
+     * Starts the file that will hold records from {@code firstIndex} of {@code cycle}.
+     *
+     * @param recordSlot bytes between records in the file's row groups: the queue's record stride, so that a run of records
+     *     is copied in one piece (see {@code RawRowGroup})
+     */
     public static Part open(Output output, DatasetPaths layout, Schema schema, ParquetOptions options, RowGroupEncoders encoders,
-            long firstIndex, int cycle) throws OutputFailure {
+            int recordSlot, long firstIndex, int cycle) throws OutputFailure {
         Path finalPath = layout.finalPath(cycle, firstIndex);
         Path writing = output.direct() ? finalPath : layout.inProgressPath(cycle, firstIndex);
         try {
             output.fs().mkdirs(writing.getParent());
-            ParquetPartFile f = ParquetPartFile.create(schema, options, new SyncedOutputFile(output.fs(), writing), encoders);
+            ParquetPartFile f = ParquetPartFile.create(schema, options, new SyncedOutputFile(output.fs(), writing), encoders, recordSlot);
             return new Part(output, finalPath, writing, firstIndex, cycle, f);
         } catch (IOException | FSError e) {
             throw new OutputFailure("cannot start a Parquet file", writing, e);

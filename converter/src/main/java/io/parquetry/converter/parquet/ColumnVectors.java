@@ -31,12 +31,12 @@ final class ColumnVectors {
         Arrays.fill(max, 0, cols.length, Long.MIN_VALUE);
         truncated = 0;
         rows = 0;
-        int len = raw.recordLength;
+        int stride = raw.slot; // bytes from one record to the next
         for (int c = 0; c < raw.chunkCount(); c++) {
             byte[] chunk = raw.chunk(c);
             int k = raw.recordsIn(c);
             for (int i = 0; i < cols.length; i++) {
-                extract(cols[i], i, chunk, k, len);
+                extract(cols[i], i, chunk, k, stride);
             }
             rows += k;
         }
@@ -72,11 +72,11 @@ final class ColumnVectors {
         return a != null && a.length >= n ? a : new byte[n];
     }
 
-    private void extract(ColumnLayout col, int i, byte[] chunk, int k, int len) {
+    private void extract(ColumnLayout col, int i, byte[] chunk, int k, int stride) {
         int from = valueCount[i];
         int out;
         if (col.nullable()) {
-            out = extractNullable(col, i, chunk, k, len);
+            out = extractNullable(col, i, chunk, k, stride);
         } else {
             // The common case gets a loop per type: no null test, no type switch per value.
             int at = col.offset;
@@ -89,7 +89,7 @@ final class ColumnVectors {
                         // min/max in the same loop: the values are in registers once
                         long mn = min[i];
                         long mx = max[i];
-                        for (int r = 0, p = at; r < k; r++, p += len) {
+                        for (int r = 0, p = at; r < k; r++, p += stride) {
                             long x = RecordLayout.getLong(chunk, p);
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
@@ -100,12 +100,12 @@ final class ColumnVectors {
                         valueCount[i] = out;
                         return;
                     }
-                    for (int r = 0, p = at; r < k; r++, p += len) {
+                    for (int r = 0, p = at; r < k; r++, p += stride) {
                         lv[out++] = RecordLayout.getLong(chunk, p);
                     }
                 }
                 case F64 -> {
-                    for (int r = 0, p = at; r < k; r++, p += len) {
+                    for (int r = 0, p = at; r < k; r++, p += stride) {
                         lv[out++] = RecordLayout.getLong(chunk, p);
                     }
                 }
@@ -113,14 +113,14 @@ final class ColumnVectors {
                     long mn = min[i];
                     long mx = max[i];
                     if (w == 4) {
-                        for (int r = 0, p = at; r < k; r++, p += len) {
+                        for (int r = 0, p = at; r < k; r++, p += stride) {
                             long x = RecordLayout.getInt(chunk, p);
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
                             mx = x > mx ? x : mx;
                         }
                     } else {
-                        for (int r = 0, p = at; r < k; r++, p += len) {
+                        for (int r = 0, p = at; r < k; r++, p += stride) {
                             long x = w == 2 ? RecordLayout.getShort(chunk, p) : chunk[p];
                             lv[out++] = x;
                             mn = x < mn ? x : mn;
@@ -133,30 +133,30 @@ final class ColumnVectors {
                     return;
                 }
                 case F32 -> {
-                    for (int r = 0, p = at; r < k; r++, p += len) {
+                    for (int r = 0, p = at; r < k; r++, p += stride) {
                         lv[out++] = RecordLayout.getInt(chunk, p);
                     }
                 }
                 case CHAR_KEY -> {
                     if (w == 8) {
-                        for (int r = 0, p = at; r < k; r++, p += len) {
+                        for (int r = 0, p = at; r < k; r++, p += stride) {
                             lv[out++] = RecordLayout.getLong(chunk, p);
                         }
                     } else {
-                        for (int r = 0, p = at; r < k; r++, p += len) {
+                        for (int r = 0, p = at; r < k; r++, p += stride) {
                             lv[out++] = key(chunk, p, w);
                         }
                     }
                 }
                 case BOOL -> {
                     byte[] bv = bytes[i];
-                    for (int r = 0, p = at; r < k; r++, p += len) {
+                    for (int r = 0, p = at; r < k; r++, p += stride) {
                         bv[out++] = chunk[p] != 0 ? (byte) 1 : (byte) 0;
                     }
                 }
                 default -> {
                     byte[] bv = bytes[i];
-                    for (int r = 0, p = at; r < k; r++, p += len) {
+                    for (int r = 0, p = at; r < k; r++, p += stride) {
                         System.arraycopy(chunk, p, bv, (out++) * w, w);
                     }
                 }
@@ -180,7 +180,7 @@ final class ColumnVectors {
         valueCount[i] = out;
     }
 
-    private int extractNullable(ColumnLayout col, int i, byte[] chunk, int k, int len) {
+    private int extractNullable(ColumnLayout col, int i, byte[] chunk, int k, int stride) {
         int bit = col.nullBit;
         int bitByte = RecordLayout.nullByte(bit);
         int bitMask = RecordLayout.nullMask(bit);
@@ -191,7 +191,7 @@ final class ColumnVectors {
         long[] lv = longs[i];
         byte[] bv = bytes[i];
         int w = col.width;
-        for (int r = 0, base = 0; r < k; r++, base += len) {
+        for (int r = 0, base = 0; r < k; r++, base += stride) {
             boolean isNull = (chunk[base + bitByte] & bitMask) != 0;
             flags[row + r] = isNull ? (byte) 0 : (byte) 1;
             if (isNull) {

@@ -61,8 +61,8 @@ public final class ParquetPartFile {
     private long truncated;
     private ParquetMetadata footer;
 
-    private ParquetPartFile(FilePlan plan, MessageType messageType, int recordLength, OutputFile out, RowGroupEncoders pool)
-            throws IOException {
+    private ParquetPartFile(FilePlan plan, MessageType messageType, int recordLength, int recordSlot, OutputFile out,
+            RowGroupEncoders pool) throws IOException {
         this.plan = plan;
         this.pool = pool;
         this.out = out;
@@ -71,7 +71,7 @@ public final class ParquetPartFile {
         this.v2 = o.pageV2();
         this.recordLength = recordLength;
         this.rowGroupRecords = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, o.rowGroupBytes() / recordLength));
-        this.chunks = new RawRowGroup.Pool(recordLength, rowGroupRecords, pool);
+        this.chunks = new RawRowGroup.Pool(recordLength, recordSlot, rowGroupRecords, pool);
         this.writer = new PartFileWriter(out, messageType, o.rowGroupBytes());
         try {
             writer.start();
@@ -88,14 +88,31 @@ public final class ParquetPartFile {
      * @throws IllegalArgumentException naming a bloom filter column the schema lacks (before anything is created)
      */
     public static ParquetPartFile create(Schema schema, ParquetOptions options, OutputFile out, RowGroupEncoders pool) throws IOException {
-        return create(schema, options, out, pool, FilePlan.ColumnHook.NONE);
+        return create(schema, options, out, pool, schema.recordLength(), FilePlan.ColumnHook.NONE);
+    }
+
+    /**
+     * As {@link #create(Schema, ParquetOptions, OutputFile, RowGroupEncoders)}, with records kept {@code recordSlot} bytes
+     * apart in the row groups: a {@link RecordSource} whose records lie that far apart (a run in a queue's cycle file)
+     * is then copied in one piece.
+     *
+     * @param recordSlot at least the schema's record length
+     */
+    public static ParquetPartFile create(Schema schema, ParquetOptions options, OutputFile out, RowGroupEncoders pool, int recordSlot)
+            throws IOException {
+        return create(schema, options, out, pool, recordSlot, FilePlan.ColumnHook.NONE);
     }
 
     static ParquetPartFile create(Schema schema, ParquetOptions options, OutputFile out, RowGroupEncoders pool, FilePlan.ColumnHook hook)
             throws IOException {
+        return create(schema, options, out, pool, schema.recordLength(), hook);
+    }
+
+    private static ParquetPartFile create(Schema schema, ParquetOptions options, OutputFile out, RowGroupEncoders pool, int recordSlot,
+            FilePlan.ColumnHook hook) throws IOException {
         MessageType messageType = ParquetSchemas.toParquet(schema, options.timestampUnit());
         FilePlan plan = new FilePlan(ColumnLayout.of(schema, messageType, options), options, hook);
-        return new ParquetPartFile(plan, messageType, schema.recordLength(), out, pool);
+        return new ParquetPartFile(plan, messageType, schema.recordLength(), recordSlot, out, pool);
     }
 
     /**

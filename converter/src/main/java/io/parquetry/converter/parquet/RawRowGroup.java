@@ -4,9 +4,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The raw records of one row group, copied in schema layout into fixed-size chunks. A chunk (about 256 KiB) is also the
- * slab the encoder transposes at a time, so the records are read from memory once and the column extraction runs in
- * cache. Chunks come from, and go back to, their file's {@link Pool} as soon as the row group is transposed.
+ * The raw records of one row group, copied in schema layout into fixed-size chunks, one record every {@code slot} bytes.
+ * The slot is the record length, or, for records from a queue, the distance between records in its cycle files
+ * ({@code QueueReader.recordStride()}: the record, padding, the next header), so that a run of records is copied in one
+ * piece. A chunk (about 256 KiB) is also the slab the encoder transposes at a time, so the records are read from memory
+ * once and the column extraction runs in cache. Chunks come from, and go back to, their file's {@link Pool} as soon as
+ * the row group is transposed.
  */
 final class RawRowGroup {
 
@@ -18,6 +21,7 @@ final class RawRowGroup {
      */
     static final class Pool {
         final int recordLength;
+        final int slot;
         final int chunkRecords;
         private final ConcurrentLinkedQueue<byte[]> free;
         /** Chunks taken and not given back: this file's raw records in memory. */
@@ -26,15 +30,24 @@ final class RawRowGroup {
         private int maxInUse;
 
         Pool(int recordLength, int rowGroupRecords, RowGroupEncoders encoders) {
+            this(recordLength, recordLength, rowGroupRecords, encoders);
+        }
+
+        /** @param slot bytes from one record's start to the next in a chunk, at least {@code recordLength} */
+        Pool(int recordLength, int slot, int rowGroupRecords, RowGroupEncoders encoders) {
+            if (slot < recordLength) {
+                throw new IllegalArgumentException("record slot shorter than the record: slot=" + slot + ", recordLength=" + recordLength);
+            }
             this.recordLength = recordLength;
-            this.chunkRecords = Math.max(1, Math.min(rowGroupRecords, CHUNK_BYTES / recordLength));
-            this.free = encoders.freeChunks(chunkRecords * recordLength);
+            this.slot = slot;
+            this.chunkRecords = Math.max(1, Math.min(rowGroupRecords, CHUNK_BYTES / slot));
+            this.free = encoders.freeChunks(Math.multiplyExact(chunkRecords, slot));
         }
 
         byte[] take() {
             byte[] b = free.poll();
             if (b == null) {
-                b = new byte[chunkRecords * recordLength];
+                b = new byte[chunkRecords * slot];
             }
             maxInUse = Math.max(maxInUse, inUse.incrementAndGet());
             return b;
@@ -51,6 +64,8 @@ final class RawRowGroup {
     }
 
     final int recordLength;
+    /** Bytes from one record's start to the next in a chunk. */
+    final int slot;
     final int chunkRecords;
     final int capacity;
     private final Pool pool;
@@ -64,6 +79,7 @@ final class RawRowGroup {
     RawRowGroup(Pool pool, int capacity) {
         this.pool = pool;
         this.recordLength = pool.recordLength;
+        this.slot = pool.slot;
         this.chunkRecords = pool.chunkRecords;
         this.capacity = capacity;
         this.chunks = new byte[(capacity + chunkRecords - 1) / chunkRecords][];
@@ -76,13 +92,9 @@ final class RawRowGroup {
             if (cursor == cursorEnd) {
                 nextChunk();
             }
-            int k = Math.min(n - done, (cursorEnd - cursor) / recordLength);
-            byte[] dst = current;
-            int at = cursor;
-            for (int i = 0; i < k; i++, at += recordLength) {
-                src.copyTo(dst, at, recordLength);
-            }
-            cursor = at;
+            int k = Math.min(n - done, (cursorEnd - cursor) / slot);
+            src.copyTo(current, cursor, k, slot, recordLength);
+            cursor += k * slot;
             count += k;
             done += k;
         }
@@ -96,8 +108,8 @@ final class RawRowGroup {
             chunks[c] = pool.take();
         }
         current = chunks[c];
-        cursor = (count - c * chunkRecords) * recordLength;
-        cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * recordLength;
+        cursor = (count - c * chunkRecords) * slot;
+        cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * slot;
     }
 
     /** Copies up to {@code n} records from {@code src} at {@code off}; returns how many fitted. */
@@ -110,7 +122,13 @@ final class RawRowGroup {
                 chunks[c] = pool.take();
             }
             int k = Math.min(Math.min(n - done, chunkRecords - at), capacity - count);
-            System.arraycopy(src, off + done * recordLength, chunks[c], at * recordLength, k * recordLength);
+            if (slot == recordLength) {
+                System.arraycopy(src, off + done * recordLength, chunks[c], at * recordLength, k * recordLength);
+            } else {
+                for (int i = 0; i < k; i++) {
+                    System.arraycopy(src, off + (done + i) * recordLength, chunks[c], (at + i) * slot, recordLength);
+                }
+            }
             done += k;
             count += k;
         }
