@@ -34,10 +34,13 @@ import java.util.stream.Stream;
  * rate as a ratio of each DuckDB rate. DuckDB's {@code COPY} does not fsync its file. The machine is shared: treat one
  * run's figures as indicative.
  *
- * The first {@code --warmup} rounds (default 1) run everything but are left out of the medians: they pay for the JIT
- * compilation of the converter's code in this JVM, once in a service's life, which DuckDB's native code does not.
+ * The first {@code --warmup} rounds (default 5, at most 10) run everything but are left out of the medians: they pay
+ * for the JIT compilation of the converter's code in this JVM, once in a service's life, which DuckDB's native code does
+ * not. Five because a conversion of 10 M records lasts about 0.4 s, and the JIT compiles the methods called once a row
+ * group or a page with C2 only after several hundred calls: the converter's rate rises over the first four conversions
+ * of a JVM and is flat from the fifth on (docs/BENCHMARKS.md §3 gives the rates of ten conversions in a row).
  *
- * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 1]
+ * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 5]
  *     [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict,zstd:v2:encoderThreads=1]
  * [--duckdb false]</pre> ({@code --duckdb false}: the converter alone, for a profiler; no ratios)
  */
@@ -53,7 +56,7 @@ public final class ConvertBenchmark {
     public static void main(String[] args) throws Exception {
         long records = 10_000_000;
         int rounds = 3;
-        int warmup = 1;
+        int warmup = 5;
         String settings = "zstd:v2,zstd:v1,snappy:v2,snappy:v1";
         boolean withDuckdb = true;
         for (int a = 0; a < args.length; a += 2) {
@@ -66,8 +69,8 @@ public final class ConvertBenchmark {
                 default -> throw new IllegalArgumentException("unknown option: " + args[a]);
             }
         }
-        if (records < 1 || records > 100_000_000 || rounds < 1 || rounds > 10 || warmup < 0 || warmup > 3) {
-            throw new IllegalArgumentException("records must be 1..1e8, rounds 1..10 and warmup 0..3: records=" + records + ", rounds=" + rounds
+        if (records < 1 || records > 100_000_000 || rounds < 1 || rounds > 10 || warmup < 0 || warmup > 10) {
+            throw new IllegalArgumentException("records must be 1..1e8, rounds 1..10 and warmup 0..10: records=" + records + ", rounds=" + rounds
                     + ", warmup=" + warmup);
         }
         Path work = BenchQueues.create("bench-convert");
