@@ -126,4 +126,39 @@ class DistributionIT {
                     System.getProperty("parquetry.version"));
         }
     }
+
+    /**
+     * {@code parquetry cds-archive FILE} makes a class-data archive; with {@code PARQUETRY_CDS=FILE} a command loads the
+     * converter's classes from it; a missing archive is named on stderr and the command runs without it.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void aClassDataArchiveMadeByTheLauncherIsWhereItsCommandsLoadTheirClassesFrom(@TempDir Path dir) throws Exception {
+        String launcher = Dist.home().resolve("bin/parquetry").toString();
+        Path archive = dir.resolve("parquetry.jsa");
+        Dist.Result made = Dist.run(Dist.cleanEnv("PARQUETRY_HEAP=-Xmx512m", launcher, "cds-archive", archive.toString()), 180);
+        assertThat(made.code()).as(made.out()).isZero();
+        assertThat(made.out()).contains("class-data archive written: " + archive);
+        assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+
+        Path loaded = dir.resolve("loaded.log");
+        Dist.Result withIt = Dist.run(Dist.cleanEnv("PARQUETRY_HEAP=-Xmx512m", "PARQUETRY_CDS=" + archive, "PARQUETRY_OPTS=-Xlog:class+load=info:file="
+                + loaded, launcher, "demo", "--work", dir.resolve("with").toString(), "--count", "20000"), 120);
+        assertThat(withIt.code()).as(withIt.out()).isZero();
+        assertThat(withIt.out()).contains("converted 20,000 records").doesNotContain("warning");
+        assertThat(Files.readString(loaded)).containsPattern("io\\.parquetry\\.converter\\.ConverterAgent source: shared objects file \\(top\\)")
+                .containsPattern("org\\.apache\\.parquet\\.hadoop\\.ParquetFileWriter source: shared objects file \\(top\\)");
+
+        Path missing = dir.resolve("missing.jsa");
+        Dist.Result without = Dist.run(Dist.cleanEnv("PARQUETRY_HEAP=-Xmx512m", "PARQUETRY_CDS=" + missing, "PARQUETRY_OPTS=-Xlog:class+load=info:file="
+                + loaded, launcher, "demo", "--work", dir.resolve("without").toString(), "--count", "20000"), 120);
+        assertThat(without.code()).as(without.out()).isZero();
+        assertThat(without.out()).contains("PARQUETRY_CDS=" + missing + ": no such file, starting without it").contains("converted 20,000 records");
+        assertThat(Files.readString(loaded)).doesNotContain("shared objects file (top)")
+                .containsPattern("io\\.parquetry\\.converter\\.ConverterAgent source: (file|jar):");
+
+        Dist.Result usage = Dist.run(Dist.cleanEnv(launcher, "cds-archive"), 30);
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.out()).contains("usage: parquetry cds-archive FILE");
+    }
 }
