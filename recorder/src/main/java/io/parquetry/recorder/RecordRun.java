@@ -38,7 +38,7 @@ public final class RecordRun {
         if (i < 0 || i >= count || length < 0 || length > recordLength) {
             throw new IndexOutOfBoundsException("record " + i + " of a run of " + count + ", " + length + " of " + recordLength + " bytes");
         }
-        store.read(base + (long) i * stride, dst, offset, length);
+        copy(base + (long) i * stride, dst, offset, length);
     }
 
     /**
@@ -59,7 +59,16 @@ public final class RecordRun {
         if (i < 0 || n < 0 || i > count - n) {
             throw new IndexOutOfBoundsException("records " + i + ".." + (i + n - 1) + " of a run of " + count);
         }
-        store.read(base + (long) i * stride, dst, offset, Math.multiplyExact(n, stride));
+        copy(base + (long) i * stride, dst, offset, Math.multiplyExact(n, stride));
+    }
+
+    /** Chronicle's read stops short, silently, at the store's read limit: stale bytes must never pass for records. */
+    private void copy(long from, byte[] dst, int offset, int length) {
+        long read = store.read(from, dst, offset, length);
+        if (read != length) {
+            throw new IllegalStateException("read " + read + " of " + length + " bytes of a run at position " + from + ": the mapping ends at "
+                    + store.readLimit());
+        }
     }
 
     /** The reader pointed at record {@code i}; valid until the next call. */
