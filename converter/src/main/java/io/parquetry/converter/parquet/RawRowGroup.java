@@ -29,10 +29,6 @@ final class RawRowGroup {
         /** The most ever in use (read by the file's own thread, for tests of the memory bound). */
         private int maxInUse;
 
-        Pool(int recordLength, int rowGroupRecords, RowGroupEncoders encoders) {
-            this(recordLength, recordLength, rowGroupRecords, encoders);
-        }
-
         /** @param slot bytes from one record's start to the next in a chunk, at least {@code recordLength} */
         Pool(int recordLength, int slot, int rowGroupRecords, RowGroupEncoders encoders) {
             if (slot < recordLength) {
