@@ -52,6 +52,31 @@ public final class DurableFiles {
         return true;
     }
 
+    /**
+     * Creates {@code dir} and any missing parent, each new one made durable: a directory created without syncing its
+     * parent may vanish in a power cut, with every file later synced inside it.
+     */
+    public static void createDirectories(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(abs);
+        } catch (FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(abs)) {
+                throw raced;
+            }
+        }
+        if (parent != null) {
+            syncDirectory(parent);
+        }
+    }
+
     /** fsync of a directory, so that a rename or a new entry in it survives an OS crash. */
     public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -61,7 +86,7 @@ public final class DurableFiles {
 
     private static Path writeAside(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {

@@ -445,14 +445,23 @@ final class CycleFile implements AutoCloseable {
 
     private byte[] read(long position, int length) {
         byte[] b = new byte[length];
+        read(position, b, 0, length);
+        return b;
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code position} into {@code dst}; the file must hold them ({@link #contains}).
+     *
+     * @throws DamageFound when the file shrank under the read
+     */
+    void read(long position, byte[] dst, int offset, int length) {
         try {
             for (int i = 0; i < length; i++) {
-                b[i] = bytes.readVolatileByte(position + i);
+                dst[offset + i] = bytes.readVolatileByte(position + i);
             }
         } catch (InternalError e) {
             throw shrunk(position, e);
         }
-        return b;
     }
 
     private static boolean startsWithEvent(byte[] doc, String name) {

@@ -66,7 +66,7 @@ public final class QueueReader implements AutoCloseable {
     private final CycleCounts counts;
     private final RecordReader reader;
     private final RecordRun run;
-    private final int recordLength;
+    private final ExcerptFormat format;
     /**
      * The tailer's mapping of the last excerpt it read, while the tailer has not been used since (it holds the mapping):
      * records after it in the same mapping are read straight from it, see {@link #read}. Null when there is none.
@@ -94,11 +94,11 @@ public final class QueueReader implements AutoCloseable {
             builder.rollCycle(RollCycleNames.resolve(rollCycle));
         }
         this.queue = builder.build();
-        this.reader = new RecordReader(schema);
-        this.run = new RecordRun(reader, schema.recordLength());
-        this.recordLength = schema.recordLength();
+        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema.recordLength());
+        this.reader = new RecordReader(schema, format.excerptLength());
+        this.run = new RecordRun(reader, schema.recordLength(), format.excerptLength());
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
-        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, schema.recordLength(), queue::lastCycle);
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, format, queue::lastCycle);
         this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
         // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
         try {
@@ -154,6 +154,11 @@ public final class QueueReader implements AutoCloseable {
      */
     public int recordStride() {
         return verifier.recordStride();
+    }
+
+    /** How the queue's records lie in their excerpts (its layout version). */
+    public ExcerptFormat format() {
+        return format;
     }
 
     public Path queueDir() {
@@ -315,7 +320,7 @@ public final class QueueReader implements AutoCloseable {
                         continue;
                     }
                     try {
-                        if (!verifier.accept(index, p, recordLength, mapping)) {
+                        if (!verifier.accept(index, p, format.excerptLength(), mapping)) {
                             break;
                         }
                     } catch (InternalError | RuntimeException e) {
@@ -323,7 +328,7 @@ public final class QueueReader implements AutoCloseable {
                     }
                     tailerBehind = true;
                     readFromMapping++;
-                    reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, recordLength);
+                    reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, format.excerptLength());
                     try {
                         consumer.accept(index, reader);
                     } catch (InternalError e) {

@@ -48,14 +48,16 @@ final class QueueSchemaStore {
     /**
      * Stores {@code schema} in a new queue, or checks it against the one already stored.
      *
+     * @param layoutVersion the {@link ExcerptFormat} version of a new queue (an existing queue keeps its own)
      * @return the queue's identity (given now for a new queue, or for one created before identities)
      * @throws IllegalStateException naming both schemas when the queue holds records of another schema
      */
-    static QueueIdentity storeOrCheck(Path queueDir, Schema schema, String rollCycle) {
+    static QueueIdentity storeOrCheck(Path queueDir, Schema schema, String rollCycle, int layoutVersion) {
         Path target = file(queueDir);
         try {
-            Files.createDirectories(queueDir);
-            DurableFiles.createIfAbsent(target, render(schema, rollCycle, QueueIdentity.newId(), Instant.now()).getBytes(StandardCharsets.UTF_8));
+            DurableFiles.createDirectories(queueDir);
+            DurableFiles.createIfAbsent(target, render(schema, rollCycle, layoutVersion, QueueIdentity.newId(), Instant.now())
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the schema in the queue directory: queue=" + queueDir + ": " + e, e);
         }
@@ -76,15 +78,7 @@ final class QueueSchemaStore {
     static Schema read(Path queueDir) {
         Path f = file(queueDir);
         String text = readText(f);
-        Matcher layout = LAYOUT.matcher(text);
-        if (!layout.find()) {
-            throw new IllegalStateException("queue schema file has no layout version header: file=" + f);
-        }
-        int version = Integer.parseInt(layout.group(1));
-        if (version != Schema.LAYOUT_VERSION) {
-            throw new IllegalStateException("queue was written with an unknown record layout version: file=" + f + ", layoutVersion="
-                    + version + ", supported=" + Schema.LAYOUT_VERSION);
-        }
+        layoutVersion(f, text);
         Schema schema;
         try {
             schema = Schema.parse(text, f.toString());
@@ -97,6 +91,29 @@ final class QueueSchemaStore {
                     + fp.group(1) + ", content fingerprint=" + schema.fingerprintHex());
         }
         return schema;
+    }
+
+    /**
+     * The queue's layout version ({@link ExcerptFormat}).
+     *
+     * @throws IllegalStateException when the schema file has none, or one this code does not know
+     */
+    static int layoutVersion(Path queueDir) {
+        Path f = file(queueDir);
+        return layoutVersion(f, readText(f));
+    }
+
+    private static int layoutVersion(Path f, String text) {
+        Matcher layout = LAYOUT.matcher(text);
+        if (!layout.find()) {
+            throw new IllegalStateException("queue schema file has no layout version header: file=" + f);
+        }
+        int version = Integer.parseInt(layout.group(1));
+        if (version != ExcerptFormat.RECORD_ONLY && version != ExcerptFormat.CHECKSUMMED) {
+            throw new IllegalStateException("queue was written with an unknown record layout version: file=" + f + ", layoutVersion="
+                    + version + ", supported=" + ExcerptFormat.RECORD_ONLY + ".." + ExcerptFormat.CHECKSUMMED);
+        }
+        return version;
     }
 
     /**
@@ -166,9 +183,9 @@ final class QueueSchemaStore {
         }
     }
 
-    static String render(Schema schema, String rollCycle, String queueId, Instant created) {
+    static String render(Schema schema, String rollCycle, int layoutVersion, String queueId, Instant created) {
         return "# Parquetry queue schema: every record in this directory has this layout. Do not edit.\n"
-                + "# layout-version: " + Schema.LAYOUT_VERSION + "\n"
+                + "# layout-version: " + layoutVersion + "\n"
                 + "# roll-cycle: " + rollCycle + "\n"
                 + "# fingerprint: " + schema.fingerprintHex() + "\n"
                 + "# queue-id: " + queueId + "\n"

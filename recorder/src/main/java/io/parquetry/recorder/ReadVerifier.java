@@ -6,11 +6,13 @@ import static io.parquetry.recorder.CycleFileDescriptor.describeHeader;
 import static io.parquetry.recorder.CycleFileDescriptor.isComplete;
 import static io.parquetry.recorder.CycleFileDescriptor.isData;
 
+import io.parquetry.schema.RecordLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.RollCycle;
 
@@ -50,9 +52,14 @@ final class ReadVerifier implements AutoCloseable {
     private final Path queueDir;
     private final RollCycle rollCycle;
     private final CycleFiles cycleFiles;
-    private final int recordLength;
+    /** How the queue's records lie in their excerpts; an excerpt of a record is {@link #excerptLength} bytes. */
+    private final ExcerptFormat format;
+    private final int excerptLength;
     /** Header to header, for records of the schema's length (excerpts are 4-byte aligned). */
     private final int recordStride;
+    /** Scratch for checking a record's checksum. */
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch;
     private final IntSupplier lastCycle;
     private final CycleFile.Walk walk = new CycleFile.Walk();
     private final ResumePoints resumePoints;
@@ -79,13 +86,15 @@ final class ReadVerifier implements AutoCloseable {
     private QueueDamagedException damage;
     private DamageFound finding;
 
-    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, int recordLength, IntSupplier lastCycle) {
+    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, ExcerptFormat format, IntSupplier lastCycle) {
         this.queueDir = queueDir;
         this.rollCycle = rollCycle;
         this.cycleFiles = cycleFiles;
         this.resumePoints = new ResumePoints(rollCycle, cycleFiles);
-        this.recordLength = recordLength;
-        this.recordStride = (HEADER_LENGTH + recordLength + 3) & ~3;
+        this.format = format;
+        this.excerptLength = format.excerptLength();
+        this.recordStride = format.stride();
+        this.scratch = new byte[excerptLength];
         this.lastCycle = lastCycle;
     }
 
@@ -264,12 +273,15 @@ final class ReadVerifier implements AutoCloseable {
             }
             if (!file.contains(position, HEADER_LENGTH + length)) {
                 throw new DamageFound(file, position, "a record of " + length + " bytes at position " + position
-                        + " that runs past the end of the file at " + file.size() + " bytes" + (length == recordLength ? " (truncated)" : ""));
+                        + " that runs past the end of the file at " + file.size() + " bytes" + (length == excerptLength ? " (truncated)" : ""));
             }
-            if (length != recordLength && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
+            if (length != excerptLength && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
                 return false;
             }
             after = checkSuccessor(position, next, mapped);
+            if (length == excerptLength && format.checksummed() && !checksumMatches(position, mapped)) {
+                throw tornRecord(position);
+            }
         } catch (DamageFound f) {
             throw damage(f, null);
         }
@@ -306,8 +318,8 @@ final class ReadVerifier implements AutoCloseable {
      */
     long nextInMapping(BytesStore<?, ?> mapped) {
         int h = successor;
-        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || (h & CycleFileDescriptor.LENGTH_MASK) != recordLength
-                || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + recordLength)) {
+        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || (h & CycleFileDescriptor.LENGTH_MASK) != excerptLength
+                || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + excerptLength)) {
             return -1;
         }
         // The header was read plainly: order the reads of the record's bytes after it, as the tailer's volatile read does.
@@ -337,10 +349,13 @@ final class ReadVerifier implements AutoCloseable {
             if (!isComplete(n) || !isData(n)) {
                 break;
             }
+            if (format.checksummed() && !checksumMatches(p, mapped)) {
+                break; // torn or overwritten: accept finds it and stops there
+            }
             k++; // the record at p: its successor is a complete data header
             p = next;
             h = n;
-            if ((n & CycleFileDescriptor.LENGTH_MASK) != recordLength || !mapped.inside(next, HEADER_LENGTH + recordLength)
+            if ((n & CycleFileDescriptor.LENGTH_MASK) != excerptLength || !mapped.inside(next, HEADER_LENGTH + excerptLength)
                     || rollCycle.toCycle(index + k) != cycle) {
                 break; // the record at next is not one of the run's kind
             }
@@ -349,7 +364,7 @@ final class ReadVerifier implements AutoCloseable {
             successor = h;
             lastIndex = index + k - 1;
             lastPosition = p - recordStride;
-            lastEnd = lastPosition + HEADER_LENGTH + recordLength;
+            lastEnd = lastPosition + HEADER_LENGTH + excerptLength;
             expectedNext = p;
             nextIndex = index + k;
             // The headers were read plainly: order the reads of the records' bytes after them (see nextInMapping).
@@ -361,6 +376,32 @@ final class ReadVerifier implements AutoCloseable {
     /** Bytes from one record's header to the next one's, for records of the schema's length. */
     int recordStride() {
         return recordStride;
+    }
+
+    /**
+     * True when the record in the excerpt whose header is at {@code position} matches the CRC32C stored after it (layout
+     * version 2): read from {@code mapped} when it holds the excerpt, else from the file.
+     */
+    private boolean checksumMatches(long position, BytesStore<?, ?> mapped) {
+        long from = position + HEADER_LENGTH;
+        if (mapped == null || !mapped.inside(from, excerptLength) || mapped.read(from, scratch, 0, excerptLength) != excerptLength) {
+            file.read(from, scratch, 0, excerptLength);
+        }
+        int recordLength = format.recordLength();
+        return ExcerptFormat.checksum(crc, scratch, 0, recordLength) == RecordLayout.getInt(scratch, recordLength);
+    }
+
+    /** The record at {@code position} does not match its checksum: what was read into the scratch says how. */
+    private DamageFound tornRecord(long position) {
+        int recordLength = format.recordLength();
+        return new DamageFound(file, position, "a record at position " + position + " whose CRC32C does not match its bytes (stored 0x"
+                + Integer.toHexString(RecordLayout.getInt(scratch, recordLength)) + ", computed 0x"
+                + Integer.toHexString(ExcerptFormat.checksum(crc, scratch, 0, recordLength)) + "): torn by a power cut, or overwritten");
+    }
+
+    /** How the excerpts of the schema's records are described in messages. */
+    private String lengthText() {
+        return excerptLength + " bytes" + (format.checksummed() ? " with their checksum" : "");
     }
 
     /** The index the next record should have. */
@@ -654,17 +695,17 @@ final class ReadVerifier implements AutoCloseable {
         if (walk.outcome != CycleFile.LANDED || (count != Long.MAX_VALUE && walk.data != count)) {
             String what = walk.outcome == CycleFile.LANDED ? "it after " + walk.data + " records instead of " + count : file.describe(walk);
             throw new DamageFound(file, position, "a data header of " + length + " bytes at position " + position + " (records of the schema are "
-                    + recordLength + " bytes) from which the headers do not lead to " + targetText + " but to " + what + " (garbage header)");
+                    + lengthText() + ") from which the headers do not lead to " + targetText + " but to " + what + " (garbage header)");
         }
         // A garbage length can lead back onto the real headers with the same count (100 then 2 instead of 52 and 52). An
         // appender never leaves two chains: if records of the schema's length lead from where this header's record would
         // have ended to the same place, this header was overwritten.
-        long alternative = position + ((HEADER_LENGTH + recordLength + 3) & ~3L);
-        if (alternative < target && file.contains(alternative, HEADER_LENGTH) && file.header(alternative) == recordLength) {
+        long alternative = position + recordStride;
+        if (alternative < target && file.contains(alternative, HEADER_LENGTH) && file.header(alternative) == excerptLength) {
             file.walk(alternative, target, count == Long.MAX_VALUE ? count : count - 1, walk);
             if (walk.outcome == CycleFile.LANDED && (count == Long.MAX_VALUE || walk.data == count - 1)) {
                 throw new DamageFound(file, position, "a data header of " + length + " bytes at position " + position + " (records of the schema are "
-                        + recordLength + " bytes) where records of the schema's length also lead to " + targetText + " (garbage header)");
+                        + lengthText() + ") where records of the schema's length also lead to " + targetText + " (garbage header)");
             }
         }
         verifiedTo = target;

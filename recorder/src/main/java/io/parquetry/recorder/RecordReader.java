@@ -18,13 +18,22 @@ public final class RecordReader {
 
     private final Schema schema;
     private final int recordLength;
+    /** The length of an excerpt that holds one record of the schema: the record, and its checksum when the queue has them. */
+    private final int excerptLength;
     private BytesStore<?, ?> store;
     private long base;
     private int length;
 
+    /** A reader of excerpts that hold the record alone (layout version 1). */
     public RecordReader(Schema schema) {
+        this(schema, schema.recordLength());
+    }
+
+    /** A reader of excerpts of {@code excerptLength} bytes that start with a record of {@code schema} ({@link ExcerptFormat}). */
+    public RecordReader(Schema schema, int excerptLength) {
         this.schema = schema;
         this.recordLength = schema.recordLength();
+        this.excerptLength = excerptLength;
     }
 
     public Schema schema() {
@@ -38,9 +47,9 @@ public final class RecordReader {
         this.length = (int) Math.min(length, Integer.MAX_VALUE);
     }
 
-    /** True when the excerpt is one record of the schema (its length is the schema's record length). */
+    /** True when the excerpt is one record of the schema (its length is that of the queue's excerpts of a record). */
     public boolean matchesSchema() {
-        return length == recordLength;
+        return length == excerptLength;
     }
 
     /** The excerpt's length in bytes. */
@@ -57,8 +66,9 @@ public final class RecordReader {
     }
 
     private long at(Field f, Kind kind) {
-        if (length != recordLength) {
-            throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength);
+        if (length != excerptLength) {
+            throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength
+                    + ", excerpt length=" + excerptLength);
         }
         if (f.schema() != schema && f.schema().fingerprint() != schema.fingerprint()) { // same rule as the writer
             throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="

@@ -10,14 +10,16 @@ public final class RecordRun {
 
     private final RecordReader reader;
     private final int recordLength;
+    private final int excerptLength;
     private BytesStore<?, ?> store;
     private long base;
     private int stride;
     private int count;
 
-    RecordRun(RecordReader reader, int recordLength) {
+    RecordRun(RecordReader reader, int recordLength, int excerptLength) {
         this.reader = reader;
         this.recordLength = recordLength;
+        this.excerptLength = excerptLength;
     }
 
     /** Points the run at {@code count} records, the first one's bytes at {@code base}, each {@code stride} bytes after the last. */
@@ -76,7 +78,7 @@ public final class RecordRun {
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("record " + i + " of a run of " + count);
         }
-        reader.wrap(store, base + (long) i * stride, recordLength);
+        reader.wrap(store, base + (long) i * stride, excerptLength);
         return reader;
     }
 }

@@ -7,6 +7,7 @@ import io.parquetry.schema.Schema;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -87,6 +88,10 @@ public final class RecordWriter implements AutoCloseable {
     private final ExcerptAppender appender;
     private final Thread owner;
     private final int recordLength;
+    /** The record, then its CRC32C when the queue's layout has one: the bytes copied into the excerpt. */
+    private final int excerptLength;
+    private final boolean checksummed;
+    private final CRC32C crc = new CRC32C();
     private final int bitmapLength;
     private final byte[] initialBitmap;
     private final long[] requiredMask;
@@ -114,9 +119,11 @@ public final class RecordWriter implements AutoCloseable {
         this.appender = appender;
         this.owner = Thread.currentThread();
         this.recordLength = schema.recordLength();
+        this.excerptLength = recorder.format().excerptLength();
+        this.checksummed = recorder.format().checksummed();
         this.bitmapLength = schema.bitmapLength();
         this.initialBitmap = new byte[bitmapLength];
-        this.record = new byte[recordLength];
+        this.record = new byte[excerptLength];
         int words = (schema.fields().size() + 63) >>> 6;
         this.requiredMask = new long[words];
         this.setMask = new long[words];
@@ -157,7 +164,7 @@ public final class RecordWriter implements AutoCloseable {
         if (bitmapLength > 0) {
             // Unset nullable fields must read as zero and null. Without nullable fields every byte is written by a setter
             // (commit enforces that each field was set, and char/bytes setters pad), so zeroing would be wasted work.
-            Arrays.fill(record, (byte) 0);
+            Arrays.fill(record, 0, recordLength, (byte) 0);
             System.arraycopy(initialBitmap, 0, record, 0, bitmapLength);
         }
         for (int i = 0; i < setMask.length; i++) {
@@ -184,6 +191,9 @@ public final class RecordWriter implements AutoCloseable {
             }
         }
         state = IDLE;
+        if (checksummed) {
+            RecordLayout.putInt(record, recordLength, ExcerptFormat.checksum(crc, record, 0, recordLength));
+        }
         // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
         // the excerpt is rolled back rather than left to Chronicle's commit-on-close. The commit count is odd meanwhile:
         // Chronicle reads the queue's clock, and may roll into a new cycle file, under its write lock, taken by a
@@ -196,7 +206,7 @@ public final class RecordWriter implements AutoCloseable {
             DocumentContext dc = appender.writingDocument();
             try {
                 Bytes<?> bytes = dc.wire().bytes();
-                bytes.write(record, 0, recordLength);
+                bytes.write(record, 0, excerptLength);
                 end = bytes.writePosition();
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();

@@ -54,6 +54,7 @@ public final class Recorder implements AutoCloseable {
     private final Reserver reserver;
     private final String rollCycle;
     private final QueueIdentity identity;
+    private final ExcerptFormat format;
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
     private final StatusFile status;
     private final Housekeeper housekeeper;
@@ -73,7 +74,9 @@ public final class Recorder implements AutoCloseable {
             throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
         }
         Fallocate fallocate = Fallocate.load();
-        this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle());
+        this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle(),
+                options.recordChecksums() ? ExcerptFormat.CHECKSUMMED : ExcerptFormat.RECORD_ONLY);
+        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema.recordLength());
         // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
@@ -104,7 +107,7 @@ public final class Recorder implements AutoCloseable {
                         .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
             }
             LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
-            rs = new Reserver(this, queue, clock, fallocate, freeSpace, options, schema.recordLength());
+            rs = new Reserver(this, queue, clock, fallocate, freeSpace, options, format.excerptLength());
             rs.open(System.currentTimeMillis());
             hk = new Housekeeper(this, queue, st, options, freeSpace, rs);
         } catch (IOException | RuntimeException e) {
@@ -241,6 +244,11 @@ public final class Recorder implements AutoCloseable {
     /** The queue's identity, given when it was created (see {@link QueueIdentity}). */
     public QueueIdentity identity() {
         return identity;
+    }
+
+    /** How records lie in the queue's excerpts: the layout the queue was created with. */
+    public ExcerptFormat format() {
+        return format;
     }
 
     /** The queue's roll cycle: the one it was created with. */

@@ -49,6 +49,7 @@ public final class RecorderOptions {
     private long pretouchAhead = DEFAULT_PRETOUCH_AHEAD;
     private long reserveAhead = DEFAULT_RESERVE_AHEAD;
     private LongSupplier freeSpaceProbe;
+    private boolean recordChecksums = true;
 
     public static RecorderOptions defaults() {
         return new RecorderOptions();
@@ -86,6 +87,20 @@ public final class RecorderOptions {
     public RecorderOptions syncInterval(Duration d) {
         this.syncInterval = d == null ? null : positive("syncInterval", d);
         return this;
+    }
+
+    /**
+     * Whether a queue this recorder creates stores each record's CRC32C after it (layout version 2, {@link ExcerptFormat}),
+     * so that a record torn by a power cut is recognised as damage and never converted. On by default; a queue keeps the
+     * layout it was created with, so this matters only for a new queue.
+     */
+    public RecorderOptions recordChecksums(boolean on) {
+        this.recordChecksums = on;
+        return this;
+    }
+
+    public boolean recordChecksums() {
+        return recordChecksums;
     }
 
     public RecorderOptions statusInterval(Duration d) {

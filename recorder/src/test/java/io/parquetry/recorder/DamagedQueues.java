@@ -25,8 +25,13 @@ public final class DamagedQueues {
 
     /** Appends records {@code from .. to-1} (order_id = the number) to the queue in {@code dir}. */
     static void write(Path dir, String rollCycle, long from, long to) {
+        write(dir, options(rollCycle), from, to);
+    }
+
+    /** As {@link #write(Path, String, long, long)}, with the recorder's options given. */
+    static void write(Path dir, RecorderOptions options, long from, long to) {
         MarketData md = new MarketData();
-        try (Recorder rec = Recorder.open(dir, md.schema, options(rollCycle)); RecordWriter w = rec.newWriter()) {
+        try (Recorder rec = Recorder.open(dir, md.schema, options); RecordWriter w = rec.newWriter()) {
             for (long i = from; i < to; i++) {
                 assertThat(md.write(w, i)).isEqualTo(RecordWriter.OK);
             }
@@ -81,6 +86,11 @@ public final class DamagedQueues {
         return files;
     }
 
+    /** Header to header of the records of the queue in {@code dir}, by its layout version. */
+    static int stride(Path dir) {
+        return ExcerptFormat.of(QueueSchemaStore.layoutVersion(dir), QueueSchemaStore.read(dir).recordLength()).stride();
+    }
+
     static RecorderOptions options(String rollCycle) {
         return RecorderOptions.defaults().diskGuardMinFreeBytes(0).rollCycle(rollCycle);
     }
@@ -130,6 +140,27 @@ public final class DamagedQueues {
         write(file, from, b);
     }
 
+    /**
+     * Sets the store header's write position to {@code position}, the header of the record with sequence {@code sequence},
+     * as Chronicle leaves it after appending that record (what a power cut that lost the header's later updates leaves).
+     */
+    static void setWritePosition(Path file, long position, long sequence) {
+        try (CycleFile f = CycleFile.open(file, 0)) {
+            f.checkHeader();
+            int shift = CycleFileDescriptor.sequenceShift(f.indexCount(), f.indexSpacing());
+            putLong(file, f.writePositionOffset(), position);
+            putLong(file, f.writePositionOffset() + 8, (position << shift) + sequence);
+        }
+    }
+
+    static void putLong(Path file, long at, long value) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (value >>> (8 * i));
+        }
+        write(file, at, b);
+    }
+
     static void putInt(Path file, long at, int value) {
         write(file, at, new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});
     }
@@ -168,7 +199,7 @@ public final class DamagedQueues {
         MarketData md = new MarketData(r.schema());
         try {
             while (r.read((index, rec) -> {
-                assertThat(rec.length()).as("record length at index %d", index).isEqualTo(r.schema().recordLength());
+                assertThat(rec.length()).as("excerpt length at index %d", index).isEqualTo(r.format().excerptLength());
                 into.orderIds.add(rec.getLong(md.orderId));
                 into.indexes.add(index);
             }, batch) > 0) {

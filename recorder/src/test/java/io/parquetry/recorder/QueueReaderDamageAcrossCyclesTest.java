@@ -114,7 +114,7 @@ class QueueReaderDamageAcrossCyclesTest {
     @Test
     void missingEndOfCycleMarkerWithALaterCycleIsReportedAndSkippedWithoutLoss() throws Exception {
         writeTwoCycles();
-        long end = pos.get(A - 1) + 56;
+        long end = pos.get(A - 1) + DamagedQueues.stride(dir);
         assertThat(DamagedQueues.getInt(files.get(0), end)).isEqualTo(CycleFileDescriptor.END_OF_DATA);
         DamagedQueues.zero(files.get(0), end, end + 64);
         QueueDamagedException d = assertStopsInFirstCycle(A, "end-of-cycle marker should be");

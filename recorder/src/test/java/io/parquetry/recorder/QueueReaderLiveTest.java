@@ -107,7 +107,7 @@ class QueueReaderLiveTest {
             long lastRetention = System.nanoTime();
             while (true) {
                 int n = r.read((index, rec) -> {
-                    assertThat(rec.length()).isEqualTo(md.schema.recordLength());
+                    assertThat(rec.length()).isEqualTo(r.format().excerptLength());
                     long id = rec.getLong(md.orderId);
                     int t = (int) (id >>> 40);
                     long i = id & ((1L << 40) - 1);

@@ -18,7 +18,7 @@ class RecordRunTest {
         for (int i = 0; i < file.length; i++) {
             file[i] = (byte) (i + 1);
         }
-        RecordRun run = new RecordRun(new RecordReader(md.schema), length);
+        RecordRun run = new RecordRun(new RecordReader(md.schema), length, length);
         run.wrap(BytesStore.wrap(file), 0, 3, stride);
 
         byte[] two = new byte[2 * stride];

@@ -39,7 +39,7 @@ class RecorderTest {
             AllTypes t = new AllTypes(r.schema());
             r.toStart();
             while (r.read((index, rec) -> {
-                assertThat(rec.length()).isEqualTo(r.schema().recordLength());
+                assertThat(rec.length()).isEqualTo(r.format().excerptLength());
                 long s = rec.getLong(t.seq);
                 check(t, rec, s);
                 seqs.add(s);
@@ -89,6 +89,26 @@ class RecorderTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(seqs.get(i)).isEqualTo(i);
         }
+    }
+
+    @Test
+    void aQueueKeepsTheLayoutVersionItWasCreatedWith() {
+        AllTypes t = new AllTypes();
+        try (Recorder rec = Recorder.open(dir, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0).recordChecksums(false)); RecordWriter w = rec.newWriter()) {
+            assertThat(rec.format().checksummed()).isFalse();
+            assertThat(t.write(w, 0)).isEqualTo(RecordWriter.OK);
+        }
+        try (Recorder rec = Recorder.open(dir, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0)); RecordWriter w = rec.newWriter()) {
+            assertThat(rec.format().version()).as("reopened with checksums asked for").isEqualTo(ExcerptFormat.RECORD_ONLY);
+            assertThat(t.write(w, 1)).isEqualTo(RecordWriter.OK);
+        }
+        assertThat(QueueSchemaStore.layoutVersion(dir)).isEqualTo(ExcerptFormat.RECORD_ONLY);
+        assertThat(readAllChecked(dir)).containsExactly(0L, 1L);
+        Path other = dir.resolve("new");
+        try (Recorder rec = Recorder.open(other, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0))) {
+            assertThat(rec.format().excerptLength()).isEqualTo(t.schema.recordLength() + ExcerptFormat.CHECKSUM_LENGTH);
+        }
+        assertThat(QueueSchemaStore.layoutVersion(other)).isEqualTo(ExcerptFormat.CHECKSUMMED);
     }
 
     @Test
