@@ -94,7 +94,8 @@ class RecorderTest {
     @Test
     void aQueueKeepsTheLayoutVersionItWasCreatedWith() {
         AllTypes t = new AllTypes();
-        try (Recorder rec = Recorder.open(dir, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0).recordChecksums(false)); RecordWriter w = rec.newWriter()) {
+        RecorderOptions v1 = RecorderOptions.defaults().diskGuardMinFreeBytes(0).recordChecksums(false);
+        try (Recorder rec = Recorder.open(dir, t.schema, v1); RecordWriter w = rec.newWriter()) {
             assertThat(rec.format().checksummed()).isFalse();
             assertThat(t.write(w, 0)).isEqualTo(RecordWriter.OK);
         }
