@@ -11,26 +11,31 @@ import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
- * The index of the last committed record and the identity of the queue it belongs to, kept in a small file written
- * aside, synced, and renamed into place.
+ * The index of the last committed record, the identity of the queue it belongs to and a checksum of that record's
+ * bytes, kept in a small file written aside, synced, and renamed into place.
  *
  * <pre>
- *  version 2 (written by this version)
- *  0        4        8                16               24               32       36
- *  +--------+--------+----------------+----------------+----------------+--------+
- *  | magic  | version| last committed | committed at ms| queue id       | crc32  |
- *  +--------+--------+----------------+----------------+----------------+--------+
+ *  version 3 (written by this version)
+ *  0        4        8                16               24               32       36       40
+ *  +--------+--------+----------------+----------------+----------------+--------+--------+
+ *  | magic  | version| last committed | committed at ms| queue id       | record | crc32  |
+ *  |        |        | index          |                |                | crc32c |        |
+ *  +--------+--------+----------------+----------------+----------------+--------+--------+
+ *  version 2 (read only): the same without the record's CRC-32C, crc32 at 32, 36 bytes
  *  version 1 (read only; written before queue identities): the same without the queue id, crc32 at 24, 28 bytes
  * </pre>
  *
  * The converter writes it only after the file holding that record has been renamed to its final name and the directory
- * synced; recovery then checks the dataset for a file committed after it (a crash between rename and checkpoint).
+ * synced; recovery then checks the dataset for a file committed after it (a crash between rename and checkpoint). The
+ * record's CRC-32C ({@code RecordReader.recordChecksum}) lets recovery and {@code verify} tell whether the queue still
+ * holds the committed record at that index, or other bytes (lost in a power cut and replaced, or a queue restored).
  */
 public final class Checkpoint {
 
     static final int MAGIC = 0x4b435150; // "PQCK"
-    static final int VERSION = 2;
-    static final int LENGTH = 36;
+    static final int VERSION = 3;
+    static final int LENGTH = 40;
+    static final int V2_LENGTH = 36;
     static final int V1_LENGTH = 28;
     /** No record committed yet. */
     static final long NONE = -1;
@@ -40,8 +45,10 @@ public final class Checkpoint {
      *
      * @param lastCommitted the last committed index, or {@link #NONE}
      * @param queueId the queue's identity, or null for a version 1 file (written before queue identities)
+     * @param lastRecordChecksum CRC-32C of the last committed record's bytes (0 .. 2^32-1), or -1 when unknown (a file of
+     *     version 1 or 2, or no record committed)
      */
-    public record Saved(long lastCommitted, String queueId) {
+    public record Saved(long lastCommitted, String queueId, long lastRecordChecksum) {
     }
 
     /**
@@ -79,7 +86,7 @@ public final class Checkpoint {
                     + (b.length >= 4 ? ", magic=0x" + Integer.toHexString(bb.getInt(0)) : ""));
         }
         int version = bb.getInt(4);
-        int length = version == 1 ? V1_LENGTH : version == VERSION ? LENGTH : -1;
+        int length = version == 1 ? V1_LENGTH : version == 2 ? V2_LENGTH : version == VERSION ? LENGTH : -1;
         if (length < 0) {
             throw new IllegalStateException("checkpoint has an unknown version: file=" + file + ", version=" + version + ", supported=1.."
                     + VERSION);
@@ -94,18 +101,33 @@ public final class Checkpoint {
             throw new IllegalStateException("checkpoint is damaged (checksum mismatch): file=" + file);
         }
         String queueId = version == 1 ? null : HexFormat.of().toHexDigits(bb.getLong(24));
-        return new Saved(bb.getLong(8), queueId);
+        long checksum = version == VERSION && bb.getLong(8) != NONE ? Integer.toUnsignedLong(bb.getInt(32)) : -1;
+        return new Saved(bb.getLong(8), queueId, checksum);
     }
 
-    void write(long lastCommitted, String queueId) {
+    /**
+     * Records {@code lastCommitted} as the last committed index.
+     *
+     * @param lastRecordChecksum CRC-32C of that record's bytes, or -1 when unknown (a file adopted from an earlier version)
+     */
+    void write(long lastCommitted, String queueId, long lastRecordChecksum) {
         ByteBuffer bb = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        bb.putInt(0, MAGIC).putInt(4, VERSION).putLong(8, lastCommitted).putLong(16, System.currentTimeMillis())
+        bb.putInt(0, MAGIC).putInt(4, lastRecordChecksum < 0 ? 2 : VERSION).putLong(8, lastCommitted).putLong(16, System.currentTimeMillis())
                 .putLong(24, HexFormat.fromHexDigitsToLong(queueId));
+        if (lastRecordChecksum < 0) {
+            writeBytes(bb, V2_LENGTH, lastCommitted);
+            return;
+        }
+        bb.putInt(32, (int) lastRecordChecksum);
+        writeBytes(bb, LENGTH, lastCommitted);
+    }
+
+    private void writeBytes(ByteBuffer bb, int length, long lastCommitted) {
         CRC32 crc = new CRC32();
-        crc.update(bb.array(), 0, LENGTH - 4);
-        bb.putInt(LENGTH - 4, (int) crc.getValue());
+        crc.update(bb.array(), 0, length - 4);
+        bb.putInt(length - 4, (int) crc.getValue());
         try {
-            DurableFiles.replace(file, bb.array());
+            DurableFiles.replace(file, java.util.Arrays.copyOf(bb.array(), length));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint: file=" + file + ", index=" + lastCommitted + ": " + e, e);
         }

@@ -67,7 +67,8 @@ final class PartFiller {
         }
         if (rec.matchesSchema()) {
             source.rec = rec;
-            part.append(source, 1, index);
+            int checksum = rec.recordChecksum();
+            part.append(source, 1, index, checksum, checksum);
         } else {
             quarantine(index, rec);
         }
@@ -94,7 +95,10 @@ final class PartFiller {
                 part = openPart(index, cycle);
             }
             int take = (int) Math.min(count - runSource.next, Math.max(1, config.maxRows() - part.rows()));
-            part.append(runSource, take, index + take - 1);
+            // Only a part's first and last record are remembered (footer, checkpoint): two checksums a batch, not one a record.
+            int first = part.rows() == 0 ? run.record(runSource.next).recordChecksum() : 0;
+            int last = run.record(runSource.next + take - 1).recordChecksum();
+            part.append(runSource, take, index + take - 1, first, last);
             if (part.rows() >= config.maxRows()) {
                 commit(RotationCause.ROWS);
             }
@@ -150,7 +154,7 @@ final class PartFiller {
         rec.copyTo(bytes, 0, bytes.length);
         ctx.quarantine.add(index, bytes, bytes.length);
         counters.quarantined++;
-        part.skip(index);
+        part.skip(index, rec.recordChecksum());
         LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index, rec.length(),
                 recordLength, ctx.quarantine.log());
     }

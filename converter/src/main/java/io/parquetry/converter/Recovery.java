@@ -61,16 +61,23 @@ final class Recovery {
             }
             Checkpoint.Saved saved = readCheckpoint();
             long cp = checkpointOfThisQueue(saved);
+            long cpChecksum = saved == null ? -1 : saved.lastRecordChecksum();
+            String cpSays = "the checkpoint " + ctx.checkpoint.file();
             long inTable = ctx.table == null ? Long.MAX_VALUE : ctx.table.lastCommittedIndex();
             // With a table, walk from the lower of checkpoint and table: a file after either may be missing from the other.
             long walked = Math.min(cp, inTable);
             int adopted = 0;
+            if (walked == cp) {
+                positionAfter(cp, cpChecksum, cpSays);
+            } else {
+                positionAfter(walked, -1, "the table " + ctx.table.describe()); // its files' footers are checked as the walk adopts them
+            }
             while (true) {
-                positionAfter(walked);
-                long next = peekIndex();
-                if (next < 0) {
+                long[] peeked = peek();
+                if (peeked == null) {
                     break;
                 }
+                long next = peeked[0];
                 CommittedFile file = committedFor(next, saved);
                 if (file == null) {
                     if (next <= cp) {
@@ -80,22 +87,28 @@ final class Recovery {
                     }
                     break;
                 }
+                // The queue must hold the file's records, first and last, before anything relies on the file; this also
+                // positions the reader after it.
+                String footer = "the footer of " + file.path();
+                checkHolds(next, file.firstRecordChecksum(), peeked[1], footer);
+                positionAfter(file.lastIndex(), file.lastRecordChecksum(), footer);
                 if (file.lastIndex() > inTable && ctx.table != null) {
                     LOG.info("recovery: appending to the table a file committed before the last stop: file={}, lastIndex={}", file.path(),
                             file.lastIndex());
                     CommitProtocol.appendToTable(ctx, file);
                     inTable = file.lastIndex();
                 }
-                walked = file.lastIndex();
-                if (walked > cp) {
+                if (file.lastIndex() > cp) {
                     LOG.info("recovery: adopting a file of this queue committed after the last checkpoint: file={}, lastIndex={}", file.path(),
-                            walked);
-                    cp = walked;
-                    writeCheckpoint(cp);
+                            file.lastIndex());
+                    cp = file.lastIndex();
+                    cpChecksum = file.lastRecordChecksum();
+                    cpSays = footer;
+                    writeCheckpoint(cp, cpChecksum);
                     adopted++;
                 }
             }
-            positionAfter(cp);
+            positionAfter(cp, cpChecksum, cpSays);
             return new Result(cp, deleted, adopted);
         } catch (IOException | FSError e) {
             throw e instanceof OutputFailure of ? of : new OutputFailure("cannot recover from the output", ctx.output.datasetDir(), e);
@@ -110,9 +123,9 @@ final class Recovery {
         }
     }
 
-    private void writeCheckpoint(long index) throws OutputFailure {
+    private void writeCheckpoint(long index, long checksum) throws OutputFailure {
         try {
-            ctx.checkpoint.write(index, ctx.queueId.id());
+            ctx.checkpoint.write(index, ctx.queueId.id(), checksum);
         } catch (UncheckedIOException e) {
             throw new OutputFailure("cannot write the checkpoint", ctx.checkpoint.file(), e.getCause());
         }
@@ -192,19 +205,26 @@ final class Recovery {
         }
     }
 
-    /** Positions the reader so the next record read is the first after {@code last} (-1: the start). */
-    void positionAfter(long last) {
+    /**
+     * Positions the reader so the next record read is the first after {@code last} (-1: the start), and checks that the
+     * queue still holds there the record that was committed ({@code checksum}, from {@code says}; -1: not known).
+     */
+    void positionAfter(long last, long checksum, String says) {
         if (last == Checkpoint.NONE) {
             reader.toStart();
             return;
         }
         if (reader.moveTo(last)) {
-            long[] seen = {-1};
-            reader.read((index, rec) -> seen[0] = index, 1);
+            long[] seen = {-1, -1};
+            reader.read((index, rec) -> {
+                seen[0] = index;
+                seen[1] = Integer.toUnsignedLong(rec.recordChecksum());
+            }, 1);
             if (seen[0] != last) {
                 throw new IllegalStateException("checkpoint does not match the queue: checkpoint=" + last + ", record there=" + seen[0]
                         + ", queue=" + ctx.config.queue());
             }
+            checkHolds(last, checksum, seen[1], says);
             return;
         }
         long first = reader.firstIndex();
@@ -212,25 +232,43 @@ final class Recovery {
             reader.toStart(); // everything up to the checkpoint was removed by retention
             return;
         }
-        throw new IllegalStateException("checkpoint index is not in the queue: checkpoint=" + last + ", queue first=" + first
-                + ", queue last=" + reader.lastIndex() + ", queue=" + ctx.config.queue() + " (was the queue replaced?)");
+        throw new IllegalStateException("the queue no longer holds the record committed at index " + last + " (" + says + "): queue first="
+                + first + ", queue last=" + reader.lastIndex() + ", queue=" + ctx.config.queue() + ". The queue lost records the dataset holds"
+                + LOST);
+    }
+
+    private static final String LOST = " (a power cut took records the recorder had not synced, and a converter of an earlier version had"
+            + " committed them), or the queue was replaced. Nothing more is converted: bin/parquetry verify names the files holding records"
+            + " the queue lacks; move them and the checkpoint aside to convert the queue's records from there again (docs/OPERATIONS.md,"
+            + " \"After a power cut\")";
+
+    /** The queue's record at {@code index} must be the committed one: {@code expected} (-1: not known) is what {@code says} records. */
+    private void checkHolds(long index, long expected, long found, String says) {
+        if (expected >= 0 && found != expected) {
+            throw new IllegalStateException("the queue holds another record than the one committed at index " + index + ": queue="
+                    + ctx.config.queue() + ", committed CRC32C=" + FooterKeys.checksumText(expected) + " (" + says + "), the queue's record "
+                    + FooterKeys.checksumText(found) + ". The queue lost records the dataset holds and got others at the same indexes" + LOST);
+        }
     }
 
     /**
-     * The index of the next record, leaving the position unchanged; -1 when there is none, or when the queue is damaged
-     * there (no file can have been committed from a record that cannot be read; the reading that follows meets the
-     * damage and deals with it).
+     * The index of the next record and its bytes' CRC-32C, leaving the position unchanged; null when there is none, or
+     * when the queue is damaged there (no file can have been committed from a record that cannot be read; the reading
+     * that follows meets the damage and deals with it).
      */
-    private long peekIndex() {
-        long[] seen = {-1};
+    private long[] peek() {
+        long[] seen = {-1, -1};
         try {
-            if (reader.read((index, rec) -> seen[0] = index, 1) == 0) {
-                return -1;
+            if (reader.read((index, rec) -> {
+                seen[0] = index;
+                seen[1] = Integer.toUnsignedLong(rec.recordChecksum());
+            }, 1) == 0) {
+                return null;
             }
         } catch (QueueDamagedException damaged) {
-            return -1;
+            return null;
         }
         reader.moveTo(seen[0]);
-        return seen[0];
+        return seen;
     }
 }

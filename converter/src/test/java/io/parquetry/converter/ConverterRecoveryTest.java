@@ -34,7 +34,8 @@ class ConverterRecoveryTest {
         // Put back the checkpoint as it was after the first file: files two and three look "renamed, not checkpointed".
         ConverterConfig cfg = config(dir, "");
         long firstLast = Datasets.ranges(dataset()).get(0)[1];
-        new Checkpoint(cfg.stateDir()).write(firstLast, new Checkpoint(cfg.stateDir()).read().queueId());
+        new Checkpoint(cfg.stateDir()).write(firstLast, new Checkpoint(cfg.stateDir()).read().queueId(),
+                Datasets.lastRecordChecksum(dataset(), 0));
         recordAllTypes(dir.resolve("queue"), 3000, 3100);
         ConversionResult c = ConverterService.run(config(dir, "rotation: {maxRows: 1000}\n"), true);
         assertThat(c.rowsWritten()).isEqualTo(100);

@@ -82,6 +82,16 @@ public final class Datasets {
         }
     }
 
+    /** The last record's checksum in the footer of the {@code n}-th file by first index. */
+    public static long lastRecordChecksum(Path datasetDir, int n) {
+        List<Map<String, String>> footers = new ArrayList<>();
+        for (Path f : files(datasetDir, ".parquet")) {
+            footers.add(footer(f));
+        }
+        footers.sort((a, b) -> Long.compare(Long.parseLong(a.get(FooterKeys.FIRST_INDEX)), Long.parseLong(b.get(FooterKeys.FIRST_INDEX))));
+        return FooterKeys.checksum(footers.get(n), FooterKeys.LAST_RECORD_CRC32C);
+    }
+
     /** Footers' index ranges sorted by first index, each {first, last, count}. */
     public static List<long[]> ranges(Path datasetDir) {
         List<long[]> out = new ArrayList<>();

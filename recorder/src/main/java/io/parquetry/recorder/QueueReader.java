@@ -3,6 +3,7 @@ package io.parquetry.recorder;
 import io.parquetry.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -76,6 +77,9 @@ public final class QueueReader implements AutoCloseable {
     private boolean tailerBehind;
     /** Records handed on straight from {@link #mapping} (for tests: the fast way must be the common one). */
     private long readFromMapping;
+    /** The newest cycle whose file {@link #force} forced, and the newest whose name it made durable. */
+    private int forcedCycle = Integer.MIN_VALUE;
+    private int directoryForcedCycle = Integer.MIN_VALUE;
 
     private QueueReader(Path queueDir) {
         if (!Files.isDirectory(queueDir)) {
@@ -466,6 +470,41 @@ public final class QueueReader implements AutoCloseable {
             throw new IllegalStateException("cannot position after the damage: resumeIndex=" + resume + " not found, file=" + d.file());
         }
         return range;
+    }
+
+    /**
+     * Makes every record up to {@code index} durable: forces the cycle files that hold records after those forced before,
+     * up to {@code index}'s cycle file (fdatasync: whatever the recorder wrote to them, through the page cache that the
+     * reader's mapping shares), and, when one of them was not forced before, the queue directory and Chronicle's
+     * metadata file, so that a new cycle file's name survives too. A record a power cut can still take from the queue
+     * must not be committed downstream: the converter calls this before a commit makes records visible. The queue's
+     * files are only read (fsync needs no write access), never changed.
+     *
+     * @throws java.io.UncheckedIOException when a file cannot be forced (the records are then not known durable)
+     */
+    public void force(long index) {
+        int to = cycleOf(index);
+        java.util.SortedMap<Integer, Path> files = cycleFiles.between(forcedCycle == Integer.MIN_VALUE ? Integer.MIN_VALUE : forcedCycle - 1,
+                to + 1);
+        boolean newFile = false;
+        for (Map.Entry<Integer, Path> e : files.entrySet()) {
+            forceFile(e.getValue(), false);
+            newFile |= e.getKey() > directoryForcedCycle;
+        }
+        if (newFile) {
+            forceFile(queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), false);
+            forceFile(queueDir, true);
+            directoryForcedCycle = to;
+        }
+        forcedCycle = Math.max(forcedCycle, to);
+    }
+
+    private static void forceFile(Path p, boolean metadata) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(metadata);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the queue's records durable: file=" + p + ": " + e, e);
+        }
     }
 
     /**

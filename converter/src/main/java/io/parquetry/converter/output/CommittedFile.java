@@ -18,4 +18,14 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  */
 public record CommittedFile(Path path, long bytes, long rows, long firstIndex, long lastIndex, int cycle, ParquetMetadata footer,
         long truncatedTimestamps) {
+
+    /** CRC-32C of its first record's bytes, from its footer; -1 for a file written before footers carried it. */
+    public long firstRecordChecksum() {
+        return FooterKeys.checksum(footer.getFileMetaData().getKeyValueMetaData(), FooterKeys.FIRST_RECORD_CRC32C);
+    }
+
+    /** CRC-32C of its last record's bytes, from its footer; -1 for a file written before footers carried it. */
+    public long lastRecordChecksum() {
+        return FooterKeys.checksum(footer.getFileMetaData().getKeyValueMetaData(), FooterKeys.LAST_RECORD_CRC32C);
+    }
 }

@@ -34,6 +34,9 @@ public final class Part {
     private final long openedAtMillis;
     private final ParquetPartFile file;
     private long lastIndex;
+    /** CRC-32C of the first and the last record's bytes (-1: none yet), for the footer. */
+    private long firstChecksum = -1;
+    private long lastChecksum = -1;
     private Stage stage = Stage.OPEN;
 
     private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file) {
@@ -83,9 +86,10 @@ public final class Part {
 
     /**
      * Appends the next {@code count} records of {@code records}, copied straight into the file's row groups; the last
-     * of them has queue index {@code lastIndex}.
+     * of them has queue index {@code lastIndex}, and its bytes the CRC-32C {@code lastChecksum}; {@code firstChecksum}
+     * is the first one's (it matters only for a part's first records).
      */
-    public void append(RecordSource records, int count, long lastIndex) throws OutputFailure {
+    public void append(RecordSource records, int count, long lastIndex, int firstChecksum, int lastChecksum) throws OutputFailure {
         checkOpen();
         try {
             file.append(records, count);
@@ -93,12 +97,23 @@ public final class Part {
             abort();
             throw new OutputFailure("cannot write Parquet", writingPath, e);
         }
-        this.lastIndex = lastIndex;
+        took(lastIndex, firstChecksum, lastChecksum);
     }
 
-    /** A record at {@code index} that belongs to this part's range but is not a row (it was quarantined). */
-    public void skip(long index) {
+    /**
+     * A record at {@code index}, its bytes' CRC-32C {@code checksum}, that belongs to this part's range but is not a row
+     * (it was quarantined).
+     */
+    public void skip(long index, int checksum) {
         checkOpen();
+        took(index, checksum, checksum);
+    }
+
+    private void took(long index, int firstChecksum, int lastChecksum) {
+        if (this.firstChecksum < 0) {
+            this.firstChecksum = Integer.toUnsignedLong(firstChecksum);
+        }
+        this.lastChecksum = Integer.toUnsignedLong(lastChecksum);
         this.lastIndex = index;
     }
 
@@ -116,6 +131,10 @@ public final class Part {
         footer.put(FooterKeys.FIRST_INDEX, Long.toString(firstIndex));
         footer.put(FooterKeys.LAST_INDEX, Long.toString(lastIndex));
         footer.put(FooterKeys.RECORD_COUNT, Long.toString(file.rows()));
+        if (firstChecksum >= 0) {
+            footer.put(FooterKeys.FIRST_RECORD_CRC32C, FooterKeys.checksumText(firstChecksum));
+            footer.put(FooterKeys.LAST_RECORD_CRC32C, FooterKeys.checksumText(lastChecksum));
+        }
         long bytes;
         try {
             bytes = file.end(footer); // aborts the file itself on failure

@@ -27,6 +27,9 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  *   files of this queue exactly once: no gap, no overlap;</li>
  *   <li>each such file holds as many records as the queue has in the file's index range, its row groups agree with its
  *   footer, its footer with its name, and it lies in the partition of its first record's cycle;</li>
+ *   <li>each such file's first and last record, and the checkpoint's record, are the queue's records at those indexes
+ *   (the CRC-32C of their bytes, kept in footers and checkpoint, against the queue's records): a queue that lost records
+ *   in a power cut and got others at the same indexes has the same counts, but not the same records;</li>
  *   <li>everything else a reader of the dataset would see is listed: files of other sources or queues (a problem only
  *   when {@code strict}), in-progress files (likewise) and stray files, which no converter names so (always a problem:
  *   a {@code **}{@code /*.parquet} reader would count their rows too).</li>
@@ -50,6 +53,9 @@ public final class DatasetVerifier {
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<long[]> accepted = new ArrayList<>();
+    /** The first and last record's checksums of this queue's files, from their footers (files written before them: absent). */
+    private final Map<Path, long[]> checksums = new java.util.HashMap<>();
+    private int withoutChecksums;
 
     private DatasetVerifier(FileSystem fs, Configuration conf, Path datasetDir, String source, QueueReader queue) {
         this.fs = fs;
@@ -91,6 +97,9 @@ public final class DatasetVerifier {
                     + ", queue id=" + queueId + " (wrong --state-dir?); checked without it"));
         } else if (saved != null) {
             checkpoint = saved.lastCommitted();
+            if (saved.lastRecordChecksum() >= 0) {
+                compareRecord(checkpoint, saved.lastRecordChecksum(), "the checkpoint's record");
+            }
         }
         List<DatasetFile> files = fs.exists(datasetDir) ? list() : List.of();
         if (!fs.exists(datasetDir)) {
@@ -110,6 +119,10 @@ public final class DatasetVerifier {
         List<DatasetFile> own = files.stream().filter(f -> f.kind() == DatasetFile.Kind.OWN)
                 .sorted(Comparator.comparingLong(DatasetFile::firstIndex).thenComparingLong(DatasetFile::lastIndex)).toList();
         own.forEach(this::checkOne);
+        if (withoutChecksums > 0) {
+            notes.add(withoutChecksums + " file(s) of this queue carry no record checksums (written by an earlier version): their "
+                    + "records are counted against the queue, not compared with it");
+        }
         long[] covered = coverage(own, checkpoint);
         Map<String, PartitionStats> partitions = new TreeMap<>();
         for (DatasetFile f : files) {
@@ -204,6 +217,13 @@ public final class DatasetVerifier {
                 return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, last,
                         records, rows);
             }
+            long firstSum = FooterKeys.checksum(kv, FooterKeys.FIRST_RECORD_CRC32C);
+            long lastSum = FooterKeys.checksum(kv, FooterKeys.LAST_RECORD_CRC32C);
+            if (firstSum >= 0 && lastSum >= 0) {
+                checksums.put(st.getPath(), new long[] {firstSum, lastSum});
+            } else {
+                withoutChecksums++;
+            }
             if (first != nameFirst || (nameQueueId != null && !nameQueueId.equals(kv.get(FooterKeys.QUEUE_ID)))) {
                 problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + rel(st.getPath()) + " has a footer of another file: "
                         + FooterKeys.FIRST_INDEX + "=" + first + ", " + FooterKeys.QUEUE_ID + "=" + kv.get(FooterKeys.QUEUE_ID)));
@@ -252,6 +272,35 @@ public final class DatasetVerifier {
             problems.add(new Problem(Problem.Kind.COUNT_MISMATCH, "file=" + rel(f.path()) + " holds " + f.records() + " records for indexes "
                     + f.firstIndex() + " to " + f.lastIndex() + ", the queue has " + inQueue));
         }
+        long[] sums = checksums.get(f.path());
+        if (sums != null) {
+            compareRecord(f.firstIndex(), sums[0], "file=" + rel(f.path()) + ": its first record");
+            compareRecord(f.lastIndex(), sums[1], "file=" + rel(f.path()) + ": its last record");
+        }
+    }
+
+    /** The queue's record at {@code index} must have the CRC-32C {@code expected}, as {@code what} remembers it. */
+    private void compareRecord(long index, long expected, String what) {
+        long found = checksumAt(index);
+        if (found >= 0 && found != expected) {
+            problems.add(new Problem(Problem.Kind.CONTENT_MISMATCH, what + " (index " + index + ") has CRC32C " + FooterKeys.checksumText(expected)
+                    + ", the queue's record at that index " + FooterKeys.checksumText(found) + ": the dataset holds a record the queue does not"
+                    + " (the queue lost records in a power cut and got others at the same indexes, or was replaced)"));
+        }
+    }
+
+    /** CRC-32C of the queue's record at {@code index}, or -1 when the queue has none there or cannot read it. */
+    private long checksumAt(long index) {
+        long[] found = {-1};
+        try {
+            if (index < queue.firstIndex() || !queue.moveTo(index)) {
+                return -1;
+            }
+            queue.read((i, rec) -> found[0] = i == index ? Integer.toUnsignedLong(rec.recordChecksum()) : -1, 1);
+        } catch (RuntimeException damaged) {
+            return -1; // damage is the converter's and skip-damaged's to report; counts show what it cost
+        }
+        return found[0];
     }
 
     /** The accepted damaged range that is exactly the gap after {@code last} up to {@code next}, or null. */

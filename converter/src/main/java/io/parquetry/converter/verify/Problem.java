@@ -28,6 +28,11 @@ public record Problem(Kind kind, String message) {
         IN_PROGRESS,
         /** The checkpoint belongs to another queue. */
         CHECKPOINT,
+        /**
+         * A file's first or last record, or the checkpoint's record, is not the queue's record at that index (by their
+         * CRC-32C): the dataset holds records the queue does not.
+         */
+        CONTENT_MISMATCH,
         /** A file whose footer cannot be read. */
         UNREADABLE
     }

@@ -56,7 +56,7 @@ class PartTest {
     void commitPublishesTheWholeFileUnderItsFinalNameWithItsRange() throws Exception {
         Part p = part(100);
         p.append(records(10, 0), 0, 10, 109);
-        p.skip(110); // a quarantined record: inside the range, not a row
+        p.skip(110, 0); // a quarantined record: inside the range, not a row
         assertThat(Files.exists(local(p.writingPath()))).isTrue();
         CommittedFile f = p.commit(Map.of(FooterKeys.SOURCE, "src"));
         assertThat(local(f.path())).exists();
