@@ -1,0 +1,164 @@
+package io.parquetry.powercut;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+
+/**
+ * Turns a directory tree into a state that a power cut could have left it in, for crash tests that must hold up to
+ * more than a process kill.
+ *
+ * <p>The model: after a cut, every byte written to a file since that file's last fsync, fdatasync or msync may hold
+ * its old or its new content, page by page ({@value #PAGE} bytes), in any combination, and the file may have its
+ * old or its new size; a directory lists what it listed at its last fsync or what it lists now; a directory never
+ * synced since it was made lists nothing, and one that its parent's listing leaves out is gone with its subtree.
+ * The root's own entry is durable. What each sync made durable is recorded by the LD_PRELOAD shim
+ * ({@link #environment()}) in the state directory, and by {@link #baseline()} for what was there before.
+ *
+ * <p>Use: {@link #baseline()} after setup, start the processes under test with {@link #environment()}, kill them
+ * (SIGKILL), {@link #cut(Policy, long)}, then check what the product makes of the tree.
+ */
+public final class PowerCut {
+
+    /** The unit in which unsynced writes survive or revert. */
+    public static final int PAGE = 4096;
+
+    private final Path root;
+    private final Path state;
+
+    /**
+     * @param root  the tree the processes under test write; its canonical path is what the shim tracks
+     * @param state where the durable images are kept; outside {@code root}
+     */
+    public PowerCut(Path root, Path state) throws IOException {
+        this.root = root.toRealPath();
+        Files.createDirectories(state);
+        this.state = state.toRealPath();
+        if (this.state.startsWith(this.root) || this.root.startsWith(this.state)) {
+            throw new IllegalArgumentException("state " + this.state + " and root " + this.root + " must not contain each other");
+        }
+        Files.createDirectories(this.state.resolve("files"));
+        Files.createDirectories(this.state.resolve("dirs"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The environment entries that make a child process record its syncs under the root. Builds the shim on first
+     * use; without gcc the calling test is skipped (fails under CI).
+     */
+    public Map<String, String> environment() {
+        return Map.of("LD_PRELOAD", Shim.library().toString(), "POWERCUT_ROOT", root.toString(), "POWERCUT_STATE", state.toString());
+    }
+
+    /** Records everything now under the root as durable, as if all of it had been synced. No process may write meanwhile. */
+    public void baseline() throws IOException {
+        deleteChildren(state.resolve("files"));
+        deleteChildren(state.resolve("dirs"));
+        Tree now = Tree.scan(root);
+        for (Tree.Node n : now.nodes()) {
+            if (n.type() == 'd') {
+                Listing.write(listingPath(now.dev, n.ino()), now.listing(n.ino()));
+            } else if (n.type() == 'f') {
+                Pages.copySparse(n.path(), imagePath(now.dev, n.ino()));
+            }
+        }
+    }
+
+    /**
+     * Builds the tree a cut by {@code policy} leaves into the empty or absent directory {@code target}, leaving the
+     * root and the recorded state as they are: to look at a cut before making it, or at several.
+     */
+    public Report plan(Policy policy, long seed, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (DirectoryStream<Path> in = Files.newDirectoryStream(target)) {
+            if (in.iterator().hasNext()) {
+                throw new IllegalArgumentException(target + " is not empty");
+            }
+        }
+        return new PostCut(this, Tree.scan(root), policy.picker(seed)).build(target, policy.toString(), seed);
+    }
+
+    /**
+     * Cuts the power: replaces what is under the root with a post-cut tree, then records that tree as durable (its
+     * files are new inodes). Call it when nothing writes under the root any more. The root directory itself stays.
+     */
+    public Report cut(Policy policy, long seed) throws IOException {
+        Path next = Files.createTempDirectory(root.getParent(), "." + root.getFileName() + ".cut-");
+        try {
+            Report report = plan(policy, seed, next);
+            deleteChildren(root);
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(next)) {
+                for (Path child : children) {
+                    Files.move(child, root.resolve(child.getFileName()));
+                }
+            }
+            baseline();
+            return report;
+        } finally {
+            deleteTree(next);
+        }
+    }
+
+    /** Where the durable image of {@code file} (by its inode now) is kept; absent when it was never synced. */
+    public Path imageOf(Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+        return imagePath((Long) a.get("dev"), (Long) a.get("ino"));
+    }
+
+    /** Where the durable listing of directory {@code dir} (by its inode now) is kept; absent when it was never synced. */
+    public Path listingOf(Path dir) throws IOException {
+        Map<String, Object> a = Files.readAttributes(dir, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+        return listingPath((Long) a.get("dev"), (Long) a.get("ino"));
+    }
+
+    Path imagePath(long dev, long ino) {
+        return state.resolve("files").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + ".img");
+    }
+
+    Path listingPath(long dev, long ino) {
+        return state.resolve("dirs").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino));
+    }
+
+    static void setMode(Path p, int mode) throws IOException {
+        Files.setAttribute(p, "unix:mode", mode & 07777);
+    }
+
+    private static void deleteChildren(Path dir) throws IOException {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            for (Path child : children) {
+                deleteTree(child);
+            }
+        }
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
