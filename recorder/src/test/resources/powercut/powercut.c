@@ -5,10 +5,18 @@
  * Environment:
  *   POWERCUT_ROOT   absolute canonical directory; only files and directories at or under it are tracked
  *   POWERCUT_STATE  absolute directory outside the root, where the durable images are kept:
- *                     files/<dev>-<ino>.img  the file's content as of its last barrier (sparse; its size is the size)
- *                     dirs/<dev>-<ino>       the directory's listing as of its last barrier: lines "<ino> <type> <name>",
- *                                            type d, f, l or o; '%' and newlines in names written as %25 and %0A
- * Without both variables every call passes straight through.
+ *                     files/<dev>-<ino>-<birth>.img  the file's content as of its last barrier (sparse; its size is
+ *                                                    the size)
+ *                     dirs/<dev>-<ino>-<birth>       the directory's listing as of its last barrier: lines
+ *                                                    "<ino> <type> <birth> <name>", type d, f, l or o; '%' and
+ *                                                    newlines in names written as %25 and %0A
+ *   POWERCUT_NO_BIRTH  optional; when set, every birth is written as 0 (for a reader that cannot see birth times)
+ * Without both POWERCUT_ROOT and POWERCUT_STATE every call passes straight through.
+ *
+ * <birth> is the inode's birth time (statx), "<seconds>.<nanoseconds, 9 digits>", or 0 where the file system has
+ * none. ext4 hands a freed inode number to the next new file at once: without the birth, a new file would inherit
+ * the image of the dead one (a stale SQLite journal, say), and a listing that still names a deleted file would find
+ * its successor's data.
  *
  * Barriers: fsync and fdatasync on an fd (a directory's listing, or a file's whole content and size), msync with
  * MS_SYNC (the mapped range of each file in it, and the file's size, as Linux's msync persists i_size with the range),
@@ -44,8 +52,9 @@
 static char root[PATH_MAX];
 static size_t root_len;
 /* Shorter than a path by enough for the names the shim puts under it. */
-static char state[PATH_MAX - 128];
+static char state[PATH_MAX - 256];
 static int enabled;
+static int births;
 
 /* One barrier at a time per process keeps the shim simple; the flock on an image orders processes. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -93,8 +102,20 @@ __attribute__((constructor)) static void powercut_init(void) {
     mkdir(dir, 0700);
     snprintf(dir, sizeof(dir), "%s/dirs", state);
     mkdir(dir, 0700);
+    births = getenv("POWERCUT_NO_BIRTH") == NULL;
     pthread_atfork(NULL, NULL, child_after_fork);
     enabled = 1;
+}
+
+/* The inode's birth (see the header) of name in dirfd, or of dirfd itself for "". */
+static void birth_of(int dirfd, const char *name, char *out, size_t size) {
+    struct statx stx;
+    int flags = AT_SYMLINK_NOFOLLOW | (name[0] == '\0' ? AT_EMPTY_PATH : 0);
+    if (births && statx(dirfd, name, flags, STATX_BTIME, &stx) == 0 && (stx.stx_mask & STATX_BTIME) != 0) {
+        snprintf(out, size, "%lld.%09u", (long long) stx.stx_btime.tv_sec, (unsigned) stx.stx_btime.tv_nsec);
+    } else {
+        snprintf(out, size, "0");
+    }
 }
 
 static int under_root(const char *path) {
@@ -216,8 +237,10 @@ static void snapshot_file(int src, off_t from, off_t to) {
     if (fstat(src, &st) != 0 || !S_ISREG(st.st_mode)) {
         return;
     }
+    char birth[48];
+    birth_of(src, "", birth, sizeof(birth));
     char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/files/%lu-%lu.img", state, (unsigned long) st.st_dev, (unsigned long) st.st_ino);
+    snprintf(path, sizeof(path), "%s/files/%lu-%lu-%s.img", state, (unsigned long) st.st_dev, (unsigned long) st.st_ino, birth);
     int img = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (img < 0) {
         return;
@@ -253,11 +276,13 @@ static void save_listing(int dfd, const struct stat *dst) {
         close(own);
         return;
     }
+    char birth[48];
+    birth_of(own, "", birth, sizeof(birth));
     char final[PATH_MAX];
     char tmp[PATH_MAX];
-    snprintf(final, sizeof(final), "%s/dirs/%lu-%lu", state, (unsigned long) dst->st_dev, (unsigned long) dst->st_ino);
-    snprintf(tmp, sizeof(tmp), "%s/dirs/.%lu-%lu.%ld.%ld.tmp", state, (unsigned long) dst->st_dev, (unsigned long) dst->st_ino,
-             (long) getpid(), (long) syscall(SYS_gettid));
+    snprintf(final, sizeof(final), "%s/dirs/%lu-%lu-%s", state, (unsigned long) dst->st_dev, (unsigned long) dst->st_ino, birth);
+    snprintf(tmp, sizeof(tmp), "%s/dirs/.%lu-%lu-%s.%ld.%ld.tmp", state, (unsigned long) dst->st_dev, (unsigned long) dst->st_ino,
+             birth, (long) getpid(), (long) syscall(SYS_gettid));
     FILE *out = fopen(tmp, "we");
     if (out == NULL) {
         closedir(d);
@@ -274,7 +299,8 @@ static void save_listing(int dfd, const struct stat *dst) {
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
             continue;
         }
-        fprintf(out, "%lu %c ", (unsigned long) st.st_ino, type_of(st.st_mode));
+        birth_of(dirfd(d), e->d_name, birth, sizeof(birth));
+        fprintf(out, "%lu %c %s ", (unsigned long) st.st_ino, type_of(st.st_mode), birth);
         for (const char *c = e->d_name; *c != '\0'; c++) {
             if (*c == '%' || *c == '\n') {
                 fprintf(out, "%%%02X", (unsigned char) *c);

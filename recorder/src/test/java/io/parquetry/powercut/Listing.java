@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A directory's entries in the format the shim writes (one line per entry: {@code <ino> <type> <name>}, type d, f, l
- * or o, with '%' and newlines in names as %25 and %0A), read and written here so the baseline and the shim agree.
+ * A directory's entries in the format the shim writes (one line per entry: {@code <ino> <type> <birth> <name>}, type
+ * d, f, l or o, with '%' and newlines in names as %25 and %0A), read and written here so the baseline and the shim
+ * agree.
  */
 final class Listing {
 
-    /** One entry of a directory: what name points to which inode of which type. */
-    record Entry(long ino, char type, String name) {
+    /** One entry of a directory: what name points to which inode (born when) of which type. */
+    record Entry(long ino, char type, String birth, String name) {
     }
 
     /** Names are bytes on Linux: decode them as the JVM decodes file names, so they resolve to the same files. */
@@ -50,13 +51,18 @@ final class Listing {
         while (space < to && b[space] != ' ') {
             space++;
         }
-        if (space + 3 > to || b[space + 2] != ' ') {
+        int birthEnd = space + 3;
+        while (birthEnd < to && b[birthEnd] != ' ') {
+            birthEnd++;
+        }
+        if (space + 3 > to || b[space + 2] != ' ' || birthEnd >= to) {
             throw new IOException("bad listing line: " + new String(b, from, to - from, NAMES));
         }
         long ino = Long.parseUnsignedLong(new String(b, from, space - from, NAMES));
         char type = (char) b[space + 1];
+        String birth = new String(b, space + 3, birthEnd - space - 3, NAMES);
         ByteArrayOutputStream name = new ByteArrayOutputStream();
-        for (int i = space + 3; i < to; i++) {
+        for (int i = birthEnd + 1; i < to; i++) {
             if (b[i] == '%' && i + 2 < to) {
                 name.write(Integer.parseInt(new String(b, i + 1, 2, NAMES), 16));
                 i += 2;
@@ -64,14 +70,14 @@ final class Listing {
                 name.write(b[i]);
             }
         }
-        return new Entry(ino, type, name.toString(NAMES));
+        return new Entry(ino, type, birth, name.toString(NAMES));
     }
 
     /** Writes {@code entries} to {@code file} through a temporary file, as the shim does. */
     static void write(Path file, List<Entry> entries) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Entry e : entries) {
-            out.writeBytes((Long.toUnsignedString(e.ino()) + " " + e.type() + " ").getBytes(NAMES));
+            out.writeBytes((Long.toUnsignedString(e.ino()) + " " + e.type() + " " + e.birth() + " ").getBytes(NAMES));
             for (byte c : e.name().getBytes(NAMES)) {
                 if (c == '%' || c == '\n') {
                     out.writeBytes(String.format("%%%02X", c).getBytes(NAMES));

@@ -37,8 +37,9 @@ final class PostCut {
     }
 
     Report build(Path target, String policy, long seed) throws IOException {
+        Tree.Node r = now.root;
         Set<Long> ancestors = new HashSet<>();
-        dir(now.root.ino(), "", target, ancestors);
+        dir(new Listing.Entry(r.ino(), 'd', r.birth(), ""), "", target, ancestors);
         List<String> vanished = new ArrayList<>();
         List<String> emptied = new ArrayList<>();
         for (Tree.Node n : now.byPath.values()) {
@@ -53,10 +54,14 @@ final class PostCut {
         return new Report(policy, seed, files, vanished, emptied, revived);
     }
 
-    private void dir(long ino, String rel, Path out, Set<Long> ancestors) throws IOException {
+    private void dir(Listing.Entry self, String rel, Path out, Set<Long> ancestors) throws IOException {
+        long ino = self.ino();
         ancestors.add(ino);
-        List<Listing.Entry> durable = Listing.read(cut.listingPath(now.dev, ino));
-        List<Listing.Entry> current = now.listing(ino);
+        List<Listing.Entry> durable = Listing.read(cut.listingPath(now.dev, ino, self.birth()));
+        Tree.Node here = now.node(ino);
+        // What a directory lists now, if it is still this one; a removed directory was empty.
+        List<Listing.Entry> current = here != null && here.type() == 'd' && Tree.sameBirth(here.birth(), self.birth())
+                ? now.listing(ino) : List.of();
         List<Listing.Entry> chosen = new HashSet<>(durable).equals(new HashSet<>(current)) || picker.keepNewListing(rel)
                 ? current : durable;
         List<Listing.Entry> sorted = new ArrayList<>(chosen);
@@ -65,19 +70,20 @@ final class PostCut {
             String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
             Path child = out.resolve(e.name());
             Tree.Node node = now.node(e.ino());
-            boolean sameKind = node != null && node.type() == e.type();
+            // The inode now is the one this entry names only if born at the same time: ext4 reuses numbers at once.
+            boolean sameKind = node != null && node.type() == e.type() && Tree.sameBirth(node.birth(), e.birth());
             switch (e.type()) {
                 case 'd':
                     // A directory inside itself: a listing older than a move may name an ancestor. Disks cannot.
                     if (!ancestors.contains(e.ino())) {
                         Files.createDirectory(child);
                         paths.put(childRel, -1L);
-                        dir(e.ino(), childRel, child, ancestors);
+                        dir(e, childRel, child, ancestors);
                         PowerCut.setMode(child, sameKind ? node.mode() : 0755);
                     }
                     break;
                 case 'f':
-                    file(e.ino(), childRel, child, sameKind ? node : null);
+                    file(e, childRel, child, sameKind ? node : null);
                     break;
                 case 'l':
                     // Symlinks as they are now: one that is gone is left out, its target was never recorded.
@@ -93,8 +99,8 @@ final class PostCut {
         ancestors.remove(ino);
     }
 
-    private void file(long ino, String rel, Path out, Tree.Node current) throws IOException {
-        Path image = cut.imagePath(now.dev, ino);
+    private void file(Listing.Entry self, String rel, Path out, Tree.Node current) throws IOException {
+        Path image = cut.imagePath(now.dev, self.ino(), self.birth());
         boolean hasOld = Files.exists(image);
         try (FileChannel old = hasOld ? FileChannel.open(image) : null;
              FileChannel neu = current != null ? FileChannel.open(current.path()) : null;

@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -31,6 +33,8 @@ public final class PowerCut {
 
     private final Path root;
     private final Path state;
+    /** Whether this JVM sees inode birth times under the root; if not, the shim is told to write none either. */
+    private final boolean births;
 
     /**
      * @param root  the tree the processes under test write; its canonical path is what the shim tracks
@@ -45,6 +49,22 @@ public final class PowerCut {
         }
         Files.createDirectories(this.state.resolve("files"));
         Files.createDirectories(this.state.resolve("dirs"));
+        this.births = readsBirths(this.root);
+    }
+
+    /**
+     * Whether this JVM reads real birth times on the root's file system. Where the JVM or the file system has none,
+     * creationTime falls back to the modification time, which a file that is written would change.
+     */
+    private static boolean readsBirths(Path dir) throws IOException {
+        Path probe = Files.createTempFile(dir, ".powercut-birth-", "");
+        try {
+            FileTime longAgo = FileTime.fromMillis(1000);
+            Files.setLastModifiedTime(probe, longAgo);
+            return !Files.getAttribute(probe, "creationTime", LinkOption.NOFOLLOW_LINKS).equals(longAgo);
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     public Path root() {
@@ -56,19 +76,24 @@ public final class PowerCut {
      * use; without gcc the calling test is skipped (fails under CI).
      */
     public Map<String, String> environment() {
-        return Map.of("LD_PRELOAD", Shim.library().toString(), "POWERCUT_ROOT", root.toString(), "POWERCUT_STATE", state.toString());
+        Map<String, String> env = new HashMap<>(Map.of("LD_PRELOAD", Shim.library().toString(), "POWERCUT_ROOT", root.toString(),
+                "POWERCUT_STATE", state.toString()));
+        if (!births) {
+            env.put("POWERCUT_NO_BIRTH", "1");
+        }
+        return env;
     }
 
     /** Records everything now under the root as durable, as if all of it had been synced. No process may write meanwhile. */
     public void baseline() throws IOException {
         deleteChildren(state.resolve("files"));
         deleteChildren(state.resolve("dirs"));
-        Tree now = Tree.scan(root);
+        Tree now = Tree.scan(root, births);
         for (Tree.Node n : now.nodes()) {
             if (n.type() == 'd') {
-                Listing.write(listingPath(now.dev, n.ino()), now.listing(n.ino()));
+                Listing.write(listingPath(now.dev, n.ino(), n.birth()), now.listing(n.ino()));
             } else if (n.type() == 'f') {
-                Pages.copySparse(n.path(), imagePath(now.dev, n.ino()));
+                Pages.copySparse(n.path(), imagePath(now.dev, n.ino(), n.birth()));
             }
         }
     }
@@ -84,7 +109,7 @@ public final class PowerCut {
                 throw new IllegalArgumentException(target + " is not empty");
             }
         }
-        return new PostCut(this, Tree.scan(root), policy.picker(seed)).build(target, policy.toString(), seed);
+        return new PostCut(this, Tree.scan(root, births), policy.picker(seed)).build(target, policy.toString(), seed);
     }
 
     /**
@@ -108,24 +133,28 @@ public final class PowerCut {
         }
     }
 
-    /** Where the durable image of {@code file} (by its inode now) is kept; absent when it was never synced. */
+    /** Where the durable image of {@code file} (its inode now) is kept; absent when it was never synced. */
     public Path imageOf(Path file) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-        return imagePath((Long) a.get("dev"), (Long) a.get("ino"));
+        Tree.Node n = Tree.node(file, "", births);
+        return imagePath(dev(file), n.ino(), n.birth());
     }
 
-    /** Where the durable listing of directory {@code dir} (by its inode now) is kept; absent when it was never synced. */
+    /** Where the durable listing of directory {@code dir} (its inode now) is kept; absent when it was never synced. */
     public Path listingOf(Path dir) throws IOException {
-        Map<String, Object> a = Files.readAttributes(dir, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-        return listingPath((Long) a.get("dev"), (Long) a.get("ino"));
+        Tree.Node n = Tree.node(dir, "", births);
+        return listingPath(dev(dir), n.ino(), n.birth());
     }
 
-    Path imagePath(long dev, long ino) {
-        return state.resolve("files").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + ".img");
+    private static long dev(Path p) throws IOException {
+        return (Long) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
     }
 
-    Path listingPath(long dev, long ino) {
-        return state.resolve("dirs").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino));
+    Path imagePath(long dev, long ino, String birth) {
+        return state.resolve("files").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + "-" + birth + ".img");
+    }
+
+    Path listingPath(long dev, long ino, String birth) {
+        return state.resolve("dirs").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + "-" + birth);
     }
 
     static void setMode(Path p, int mode) throws IOException {

@@ -18,8 +18,8 @@ import java.util.Arrays;
 /**
  * The child {@link PowerCutTest} kills: makes each kind of sync a JVM makes (FileDescriptor.sync, FileChannel.force
  * both ways, MappedByteBuffer.force whole and in part, a directory's fsync), and writes it leaves unsynced, then
- * says READY and waits. Arguments: the root (with data/ and meta/old-name.txt, meta/state in it) and a directory
- * outside it, where the same calls must pass straight through.
+ * says READY and waits. Arguments: the root (with data/, meta/old-name.txt, meta/state, reuse/gone and
+ * reuse/victim in it) and a directory outside it, where the same calls must pass straight through.
  */
 public final class PowerCutProbe {
 
@@ -71,6 +71,18 @@ public final class PowerCutProbe {
         }
         Files.move(tmp, meta.resolve("state"), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(meta);
+
+        // Files deleted and new ones made in a directory never synced; ext4 gives the new ones the freed inode numbers.
+        Path reuse = root.resolve("reuse");
+        Files.delete(reuse.resolve("gone"));
+        try (FileChannel ch = FileChannel.open(reuse.resolve("fresh"), CREATE_NEW, WRITE)) {
+            write(ch, "fresh".getBytes(StandardCharsets.US_ASCII), 0);
+        }
+        Files.delete(reuse.resolve("victim"));
+        try (FileChannel ch = FileChannel.open(reuse.resolve("newcomer"), CREATE_NEW, WRITE)) {
+            write(ch, "newcomer".getBytes(StandardCharsets.US_ASCII), 0);
+            ch.force(true);
+        }
 
         try (FileChannel ch = FileChannel.open(outside.resolve("outside.bin"), CREATE_NEW, READ, WRITE)) {
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, 2 * PAGE);
