@@ -25,6 +25,12 @@ import java.util.Map;
  *
  * <p>Use: {@link #baseline()} after setup, start the processes under test with {@link #environment()}, kill them
  * (SIGKILL), {@link #cut(Policy, long)}, then check what the product makes of the tree.
+ *
+ * <p>Files are told apart by inode and birth time, since ext4 hands a freed inode number to the next new file. Not
+ * modelled: writes through O_SYNC or O_DIRECT descriptors (durable when written, seen here only at the next sync),
+ * mount points under the root, the old target of a symlink, and hard links (each name gets a copy). A rename between
+ * two directories is undone or kept per directory, so a cut may leave the file in both or in neither, which a
+ * journaling file system would not.
  */
 public final class PowerCut {
 
@@ -37,6 +43,9 @@ public final class PowerCut {
     private final boolean births;
 
     /**
+     * Makes a power cut for {@code root}. Creates and deletes one file in the root, to learn whether birth times can be
+     * read there: make it before the processes under test start.
+     *
      * @param root  the tree the processes under test write; its canonical path is what the shim tracks
      * @param state where the durable images are kept; outside {@code root}
      */
