@@ -18,7 +18,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +35,20 @@ class PowerCutTest {
     /** One probe, killed, for the tests that only look at cuts (plan) and change nothing. */
     private static Run killed;
 
-    @BeforeAll
-    static void runProbeOnce() throws Exception {
-        killed = Run.killProbe(shared, true);
+    /**
+     * Runs the shared probe on first use rather than in a @BeforeAll: without gcc each test is then reported skipped,
+     * where an aborted @BeforeAll leaves the class with no tests at all in Surefire's report.
+     */
+    private static synchronized Run killed() throws Exception {
+        if (killed == null) {
+            killed = Run.killProbe(shared, true);
+        }
+        return killed;
     }
 
     @Test
     void shimRecordsEachWayTheJvmSyncsAndNothingOutsideTheRoot() throws Exception {
+        Run killed = killed();
         PowerCut pc = killed.pc;
         Path data = killed.root.resolve("data");
         Path meta = killed.root.resolve("meta");
@@ -66,6 +72,7 @@ class PowerCutTest {
 
     @Test
     void loseAllLeavesExactlyWhatWasSynced() throws Exception {
+        Run killed = killed();
         Path out = shared.resolve("lose-all");
         Report report = killed.pc.plan(Policy.LOSE_ALL, 0, out);
 
@@ -79,6 +86,7 @@ class PowerCutTest {
 
     @Test
     void keepAllLeavesWhatAKillLeaves() throws Exception {
+        Run killed = killed();
         Path out = shared.resolve("keep-all");
         Report report = killed.pc.plan(Policy.KEEP_ALL, 0, out);
 
@@ -93,6 +101,7 @@ class PowerCutTest {
 
     @Test
     void randomTakesEachPageFromTheSyncedOrTheCurrentStateAndRepeatsForASeed() throws Exception {
+        Run killed = killed();
         SortedMap<String, String> old = synced();
         SortedMap<String, String> now = tree(killed.root);
         Set<SortedMap<String, String>> distinct = new HashSet<>();
@@ -135,6 +144,7 @@ class PowerCutTest {
 
     @Test
     void pickerIsAskedForExactlyThePagesThatDifferAndDecidesEachAlone() throws Exception {
+        Run killed = killed();
         Set<String> asked = new HashSet<>();
         Policy onePage = Policy.picking("datasync page 1", (file, page) -> {
             asked.add(file + "#" + page);
