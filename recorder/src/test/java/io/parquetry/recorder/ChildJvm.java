@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Starts a test main class in a child JVM with this JVM's class path and Parquetry's JVM flags. */
 public final class ChildJvm {
@@ -35,6 +36,15 @@ public final class ChildJvm {
 
     /** As {@link #start(Path, String, Class, String...)}, in {@code workDir} (where a crashing JVM writes hs_err files). */
     public static Process start(Path log, Path workDir, String heap, Class<?> main, String... args) throws IOException {
+        return start(log, workDir, Map.of(), heap, main, args);
+    }
+
+    /**
+     * As {@link #start(Path, Path, String, Class, String...)}, with {@code environment} added to this JVM's: for a child
+     * that must run with an LD_PRELOAD shim, say.
+     */
+    public static Process start(Path log, Path workDir, Map<String, String> environment, String heap, Class<?> main, String... args)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(heap, main, args));
         if (workDir != null) {
             pb.directory(workDir.toFile());
@@ -42,6 +52,7 @@ public final class ChildJvm {
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(environment);
         return pb.start();
     }
 }
