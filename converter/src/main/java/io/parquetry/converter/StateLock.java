@@ -26,7 +26,7 @@ final class StateLock implements AutoCloseable {
 
     /** @throws IllegalStateException naming the directory and the holder's pid when another converter holds it */
     static StateLock acquire(Path stateDir) throws IOException {
-        Files.createDirectories(stateDir);
+        io.parquetry.platform.DurableFiles.createDirectories(stateDir); // a power cut must not take it, with the checkpoint
         Path file = stateDir.resolve("lock");
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         try {

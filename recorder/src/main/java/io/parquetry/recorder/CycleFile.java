@@ -64,6 +64,8 @@ final class CycleFile implements AutoCloseable {
 
     private boolean parsed;
     private long writePositionOffset;
+    /** Where the store header keeps the sequence of the next excerpt to index (Chronicle's {@code lastIndex}), or -1. */
+    private long nextToIndexOffset = -1;
     private int indexCount;
     private int indexSpacing;
     private int sequenceShift;
@@ -215,6 +217,8 @@ final class CycleFile implements AutoCloseable {
         }
         this.index2IndexPosition = i2i;
         this.index2IndexValues = arrayValues(i2i, CycleFileDescriptor.INDEX2INDEX_EVENT);
+        int next = int64ValueAfter(doc, CycleFileDescriptor.FIELD_LAST_INDEX);
+        this.nextToIndexOffset = next < 0 ? -1 : HEADER_LENGTH + (long) next;
         this.parsed = true;
     }
 
@@ -238,6 +242,38 @@ final class CycleFile implements AutoCloseable {
     /** Where the store header keeps the write position; the sequence number at it follows (8 bytes on). */
     long writePositionOffset() {
         return writePositionOffset;
+    }
+
+    /**
+     * Where the store header keeps the sequence number of the next excerpt to be indexed (its {@code lastIndex} field), or
+     * -1 when it is not where Chronicle writes it.
+     */
+    long nextToIndexOffset() {
+        return nextToIndexOffset;
+    }
+
+    /** The bit position separating position and sequence in the store header's second write-position value. */
+    int sequenceShift() {
+        return sequenceShift;
+    }
+
+    /** Where the index2index array's values start (its {@code used} count is the long before them). */
+    long index2IndexValues() {
+        return index2IndexValues;
+    }
+
+    /**
+     * Where the values of the secondary index array at {@code position} start (its {@code used} count is the long before).
+     *
+     * @throws DamageFound when no whole index array is there
+     */
+    long indexArrayValues(long position) {
+        return arrayValues(position, CycleFileDescriptor.INDEX_EVENT);
+    }
+
+    /** Reads the 64-bit value at {@code position}, which the file must hold. */
+    long longAt(long position) {
+        return readLong(position);
     }
 
     /** Sequence number of the excerpt at {@code writePosition}, or -1 when the store header does not say (yet). */
@@ -394,7 +430,8 @@ final class CycleFile implements AutoCloseable {
         }
     }
 
-    private boolean isKnownMetadata(long pos) {
+    /** The metadata document at {@code pos} is the store header (at 0) or a whole index array. */
+    boolean isKnownMetadata(long pos) {
         if (pos == 0) {
             return true; // the store header: checked by checkHeader
         }
@@ -522,6 +559,15 @@ final class CycleFile implements AutoCloseable {
             return -1;
         }
         return at + 1 + ARRAY_PREFIX_LENGTH;
+    }
+
+    /** Offset (in {@code doc}) of the 8 bytes of the 64-bit field {@code name} (a wire INT64), or -1. */
+    private static int int64ValueAfter(byte[] doc, String name) {
+        int at = skipPadding(doc, fieldEnd(doc, name));
+        if (at < 0 || at + 9 > doc.length || (doc[at] & 0xFF) != CycleFileDescriptor.WIRE_INT64) {
+            return -1;
+        }
+        return at + 1;
     }
 
     /** The integer value of field {@code name}, or -1 when absent or not an integer. */

@@ -60,6 +60,8 @@ final class CycleFileDescriptor {
     static final String FIELD_INDEX_COUNT = "indexCount";
     static final String FIELD_INDEX_SPACING = "indexSpacing";
     static final String FIELD_INDEX2INDEX = "index2Index";
+    /** The sequence number of the next excerpt to be indexed (an appender indexes only sequences from it on). */
+    static final String FIELD_LAST_INDEX = "lastIndex";
     static final String INDEX2INDEX_EVENT = "index2index";
     static final String INDEX_EVENT = "index";
 

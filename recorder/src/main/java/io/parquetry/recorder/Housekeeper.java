@@ -36,15 +36,20 @@ final class Housekeeper {
     private long lastAppended = -1;
     private long lastAppendMillis;
     private int syncedCycleFiles = -1;
+    /** The last sync mark written (or found at open), so the next continues its generations. */
+    private SyncMark.Mark mark;
+    /** The newest cycle file, kept open between syncs to read its store header. */
+    private CycleFile newest;
 
     Housekeeper(Recorder recorder, SingleChronicleQueue queue, StatusFile status, RecorderOptions options, LongSupplier freeSpace,
-            Reserver reserver) {
+            Reserver reserver, SyncMark.Mark mark) {
         this.recorder = recorder;
         this.queue = queue;
         this.status = status;
         this.options = options;
         this.freeSpace = freeSpace;
         this.reserver = reserver;
+        this.mark = mark;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parquetry-recorder-housekeeping");
             t.setDaemon(true);
@@ -104,9 +109,12 @@ final class Housekeeper {
         }
     }
 
-    /** fsyncs the newest two cycle files (the current one and the one before, in case the cycle just rolled). */
+    /**
+     * Forces the newest two cycle files (the current one and the one before, in case the cycle just rolled), Chronicle's
+     * metadata file and, when a cycle file is new, the queue directory; then records the last record that was complete
+     * before the force as the queue's {@link SyncMark}. Records up to it survive a power cut from here on.
+     */
     synchronized void syncNow() {
-        long head = queue.lastIndex();
         Path dir = recorder.queueDir();
         List<Path> cycles;
         try {
@@ -114,20 +122,67 @@ final class Housekeeper {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
         }
+        long[] end = lastComplete(cycles); // before the force: what it covers
         for (int i = Math.max(0, cycles.size() - 2); i < cycles.size(); i++) {
-            force(cycles.get(i));
+            force(cycles.get(i), false);
         }
+        force(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), false);
         if (cycles.size() != syncedCycleFiles) {
-            force(dir); // a new cycle file's directory entry must be durable too
+            force(dir, true); // a new cycle file's directory entry must be durable too
             syncedCycleFiles = cycles.size();
         }
-        syncedIndex = head;
+        if (end != null) {
+            mark = SyncMark.write(dir, mark, (int) end[0], end[1], end[2]);
+            syncedIndex = queue.rollCycle().toIndex((int) end[0], end[2]);
+        }
         lastSyncMillis = System.currentTimeMillis();
     }
 
-    private static void force(Path p) {
+    /**
+     * The last complete record, as the store headers say: {cycle, header position, sequence} of the newest cycle file
+     * that has one, or null when none does (or an appender keeps moving the write position while it is read).
+     */
+    private long[] lastComplete(List<Path> cycles) {
+        CycleFiles names = new CycleFiles(recorder.queueDir(), queue.rollCycle(), queue.epoch());
+        for (int i = cycles.size() - 1; i >= Math.max(0, cycles.size() - 2); i--) {
+            Path p = cycles.get(i);
+            try {
+                if (newest == null || !newest.path().equals(p)) {
+                    closeNewest();
+                    newest = CycleFile.open(p, names.cycleOf(p.getFileName().toString()));
+                }
+                newest.checkHeader();
+                long wp = newest.writePosition();
+                for (int attempt = 0; wp != 0 && attempt < 1000; attempt++) {
+                    long seq = newest.sequenceAt(wp);
+                    if (seq >= 0 && newest.writePosition() == wp) {
+                        return new long[] {newest.cycle(), wp, seq};
+                    }
+                    Thread.onSpinWait(); // an appender between its two writes
+                    wp = newest.writePosition();
+                }
+                if (wp != 0) {
+                    return null; // appenders kept it moving: the next sync marks
+                }
+                // no record in this cycle yet: the one before has the last
+            } catch (DamageFound | java.io.UncheckedIOException e) {
+                LOG.debug("cannot read a cycle file's store header for the sync mark: file={}", p, e);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void closeNewest() {
+        if (newest != null) {
+            newest.close();
+            newest = null;
+        }
+    }
+
+    private static void force(Path p, boolean metadata) {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
+            ch.force(metadata);
         } catch (IOException e) {
             throw new IllegalStateException("msync failed: file=" + p, e);
         }
@@ -172,9 +227,9 @@ final class Housekeeper {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
         }
-        if (options.syncInterval() != null) {
-            guard(this::syncNow).run();
-        }
+        // Always, whatever the mode: a clean close leaves a sync mark at the queue's end, so the next open repairs nothing.
+        guard(this::syncNow).run();
+        closeNewest();
         guard(this::publish).run();
         // A heartbeat of 0 says "stopped cleanly" to readers, sooner than waiting for it to go stale.
         status.heartbeat(0);

@@ -92,7 +92,7 @@ public final class QueueReader implements AutoCloseable {
         this.schema = QueueSchemaStore.read(queueDir);
         this.identity = QueueSchemaStore.identity(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
-        awaitMetadata(queueDir);
+        awaitMetadata(queueDir, rollCycle == null ? null : RollCycleNames.resolve(rollCycle));
         SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).readOnly(true);
         if (rollCycle != null) {
             builder.rollCycle(RollCycleNames.resolve(rollCycle));
@@ -126,13 +126,30 @@ public final class QueueReader implements AutoCloseable {
      * A read-only queue needs Chronicle's metadata file, which a recorder creates just after it stores the schema: without
      * it Chronicle falls back to a listing that never sees a cycle file, and the reader would read nothing, silently.
      */
-    private static void awaitMetadata(Path queueDir) {
+    private static void awaitMetadata(Path queueDir, net.openhft.chronicle.queue.RollCycle rollCycle) {
         Path meta = queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(meta)) {
+        while (true) {
+            String problem = null;
+            if (Files.exists(meta)) {
+                if (rollCycle == null) {
+                    return;
+                }
+                try {
+                    problem = QueueMetadata.problem(meta, rollCycle);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read the queue's metadata file: file=" + meta + ": " + e, e);
+                }
+                if (problem == null) {
+                    return;
+                }
+                if (!problem.startsWith("holds only zeros") && !problem.startsWith("is empty")) {
+                    break; // another roll cycle: waiting changes nothing
+                }
+                // A recorder creating the queue writes it whole and lets Chronicle fill it in a moment later: wait for that.
+            }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("queue has no Chronicle metadata file (a recorder creates it when it opens the queue): missing file="
-                        + meta);
+                break;
             }
             try {
                 Thread.sleep(10);
@@ -140,6 +157,21 @@ public final class QueueReader implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted waiting for the queue's metadata file: file=" + meta, e);
             }
+        }
+        if (!Files.exists(meta)) {
+            throw new IllegalStateException("queue has no Chronicle metadata file (a recorder creates it when it opens the queue): missing file="
+                    + meta);
+        }
+        throw new IllegalStateException("the queue's Chronicle metadata file " + problemOf(meta, rollCycle) + ": file=" + meta
+                + " (a recorder rebuilds it from " + SCHEMA_FILE_NAME + " when it next opens the queue; reading never writes the queue)");
+    }
+
+    private static String problemOf(Path meta, net.openhft.chronicle.queue.RollCycle rollCycle) {
+        try {
+            String p = QueueMetadata.problem(meta, rollCycle);
+            return p == null ? "was not readable a moment ago" : p;
+        } catch (java.io.IOException e) {
+            return "cannot be read (" + e + ")";
         }
     }
 

@@ -55,6 +55,7 @@ public final class Recorder implements AutoCloseable {
     private final String rollCycle;
     private final QueueIdentity identity;
     private final ExcerptFormat format;
+    private final QueueLock lock;
     private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
     private final StatusFile status;
     private final Housekeeper housekeeper;
@@ -80,22 +81,29 @@ public final class Recorder implements AutoCloseable {
         // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
-        reserveMetadata(fallocate, queueDir);
-        CycleClock clock = new CycleClock();
-        SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle))
-                .timeProvider(clock);
-        if (options.blockSize() > 0) {
-            builder.blockSize(options.blockSize());
-        }
-        if (options.doubleBuffer()) {
-            builder.doubleBuffer(true);
-        }
-        this.queue = builder.build();
+        this.lock = QueueLock.acquire(queueDir);
+        SingleChronicleQueue q = null;
         StatusFile st = null;
         Housekeeper hk = null;
         Reserver rs = null;
         try {
+            // The first recorder to open the queue after the last one stopped, however it stopped, makes its files agree on
+            // where the queue ends before Chronicle maps them; the others find it done.
+            SyncMark.Mark mark = lock.exclusive() ? QueueRepair.run(queueDir, format, RollCycleNames.resolve(rollCycle)) : SyncMark.read(queueDir);
+            lock.share();
+            reserveMetadata(fallocate, queueDir);
+            CycleClock clock = new CycleClock();
+            SingleChronicleQueueBuilder builder = ChronicleQueue.singleBuilder(queueDir).rollCycle(RollCycleNames.resolve(rollCycle))
+                    .timeProvider(clock);
+            if (options.blockSize() > 0) {
+                builder.blockSize(options.blockSize());
+            }
+            if (options.doubleBuffer()) {
+                builder.doubleBuffer(true);
+            }
+            q = builder.build();
             reserveMetadata(fallocate, queueDir); // again, should Chronicle have grown it
+            forceMetadata(queueDir); // Chronicle writes it through a mapping and never syncs it: a power cut would empty it
             Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
             st = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
                     System.currentTimeMillis());
@@ -107,19 +115,23 @@ public final class Recorder implements AutoCloseable {
                         .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
             }
             LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
-            rs = new Reserver(this, queue, clock, fallocate, freeSpace, options, format.excerptLength());
+            rs = new Reserver(this, q, clock, fallocate, freeSpace, options, format.excerptLength());
             rs.open(System.currentTimeMillis());
-            hk = new Housekeeper(this, queue, st, options, freeSpace, rs);
+            hk = new Housekeeper(this, q, st, options, freeSpace, rs, mark);
         } catch (IOException | RuntimeException e) {
             if (st != null) {
                 st.close();
             }
-            queue.close();
+            if (q != null) {
+                q.close();
+            }
+            lock.close();
             if (e instanceof IOException) {
                 throw new UncheckedIOException("cannot open the recorder: queue=" + queueDir, (IOException) e);
             }
             throw (RuntimeException) e;
         }
+        this.queue = q;
         this.status = st;
         this.reserver = rs;
         this.housekeeper = hk;
@@ -174,6 +186,14 @@ public final class Recorder implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot allocate the queue's metadata file: file=" + meta, e);
         }
+    }
+
+    /** Forces Chronicle's metadata file and the queue directory (a new queue's files must keep their names). */
+    private static void forceMetadata(Path queueDir) throws IOException {
+        try (FileChannel ch = FileChannel.open(queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+        io.parquetry.platform.DurableFiles.syncDirectory(queueDir.toAbsolutePath());
     }
 
     /**
@@ -347,5 +367,6 @@ public final class Recorder implements AutoCloseable {
         // Chronicle unmaps and closes the queue's files on its background thread: wait for it, so that the files are
         // closed when close returns (a caller may delete them, unmount, or check, at once).
         BackgroundResourceReleaser.releasePendingResources();
+        lock.close();
     }
 }

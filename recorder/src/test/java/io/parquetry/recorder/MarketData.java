@@ -35,12 +35,17 @@ public final class MarketData {
     }
 
     public int write(RecordWriter w, long i) {
+        return write(w, i, (int) (i % 12));
+    }
+
+    /** As {@link #write(RecordWriter, long)}, with {@code exchange} given (a power-cut test's incarnation, say). */
+    public int write(RecordWriter w, long i, int exchangeValue) {
         int rc = w.begin();
         if (rc == RecordWriter.OK) {
             try {
                 w.setLong(ts, 1_763_700_000_000_000_000L + i * 1000).setChars(symbol, SYMBOLS[(int) (i & 7)]).setLong(orderId, i)
                         .setInt(side, (int) (i & 1)).setLong(price, 10_000_000_000L + (i % 10_000) * 1_000_000L)
-                        .setLong(quantity, 100 + (i % 900)).setInt(orderType, (int) (i % 4)).setInt(exchange, (int) (i % 12));
+                        .setLong(quantity, 100 + (i % 900)).setInt(orderType, (int) (i % 4)).setInt(exchange, exchangeValue);
                 w.commit();
             } finally {
                 w.abort();

@@ -97,6 +97,10 @@ public final class Output {
     public void checkWritable(String source) throws OutputFailure {
         Path probe = new Path(datasetDir, ".probe-" + source + "-" + ProcessHandle.current().pid());
         try {
+            if (local) {
+                // Hadoop's mkdirs syncs nothing: a dataset directory whose entry a power cut took would take every file in it.
+                DurableFiles.createDirectories(java.nio.file.Path.of(datasetDir.toUri()));
+            }
             fs.mkdirs(datasetDir);
             fs.create(probe, true).close();
             fs.delete(probe, false);
