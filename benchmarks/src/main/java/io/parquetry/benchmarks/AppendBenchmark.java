@@ -75,6 +75,41 @@ public class AppendBenchmark {
         }
     }
 
+    /** A recorder of a queue without record checksums (layout version 1), to price the checksum against the same anchor. */
+    @State(Scope.Benchmark)
+    public static class UncheckedQueue {
+        Path dir;
+        Recorder recorder;
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            dir = BenchQueues.create("bench-nocrc");
+            recorder = Recorder.open(dir, new MarketData().schema, RecorderOptions.defaults().recordChecksums(false));
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            recorder.close();
+            BenchQueues.delete(dir);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class UncheckedWriter {
+        RecordWriter writer;
+        long i;
+
+        @Setup(Level.Trial)
+        public void open(UncheckedQueue q) {
+            writer = q.recorder.newWriter();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            writer.close();
+        }
+    }
+
     /** A recorder in periodic msync mode (every 100 ms), to price OS-crash durability against the same anchor. */
     @State(Scope.Benchmark)
     public static class SyncedQueue {
@@ -139,6 +174,11 @@ public class AppendBenchmark {
 
     @Benchmark
     public int recorder(Queues q, Writers w) {
+        return append(q.md, w.writer, w.i++);
+    }
+
+    @Benchmark
+    public int recorderWithoutChecksums(Queues q, UncheckedWriter w) {
         return append(q.md, w.writer, w.i++);
     }
 

@@ -23,6 +23,8 @@ import org.HdrHistogram.Histogram;
  *
  * {@code --settle false} skips writing the queues to disk between rounds. {@code --only} picks variants by number:
  * 0 floor (an empty append), 1 recorder, 2 recorder without its pretouch thread, 3 raw Chronicle.
+ * {@code --converter-max-age-ms N} runs a converter process ({@code bin/parquetry convert}) on the recorder's queue
+ * throughout, committing a file every N ms: each commit forces the queue's files, which the producer writes meanwhile.
  */
 public final class AppendLatency {
 
@@ -41,6 +43,7 @@ public final class AppendLatency {
         long blockSize = 0;
         String only = null;
         boolean settle = true;
+        long converterMaxAgeMs = 0;
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
                 case "--rate" -> rate = Long.parseLong(args[a + 1]);
@@ -50,6 +53,7 @@ public final class AppendLatency {
                 case "--block-size-mib" -> blockSize = Long.parseLong(args[a + 1]) << 20;
                 case "--only" -> only = args[a + 1];
                 case "--settle" -> settle = Boolean.parseBoolean(args[a + 1]);
+                case "--converter-max-age-ms" -> converterMaxAgeMs = Long.parseLong(args[a + 1]);
                 default -> throw new IllegalArgumentException("unknown option: " + args[a]);
             }
         }
@@ -80,6 +84,15 @@ public final class AppendLatency {
                             .writeLong(100).writeInt(0).writeInt(1);
                 }
             };
+            Process converter = null;
+            if (converterMaxAgeMs > 0) {
+                Path work = java.nio.file.Files.createDirectories(recDir.resolveSibling(recDir.getFileName() + "-out"));
+                Path cfg = work.resolve("converter.yaml");
+                java.nio.file.Files.writeString(cfg, "queue: " + recDir + "\noutput: " + work.resolve("out") + "\nsource: latency\nrotation: {maxAge: "
+                        + converterMaxAgeMs + "ms, maxRows: 100000000, maxBytes: 8GiB}\n");
+                converter = SustainBenchmark.startConverter(cfg, work.resolve("converter.log"));
+                System.out.printf(Locale.ROOT, "a converter commits the recorder's queue every %d ms throughout%n", converterMaxAgeMs);
+            }
             String[] names = {"floor (no append)", "recorder", "recorder, pretouch off", "raw Chronicle"};
             Append[] appends = {none, marketData(w, md, sym), marketData(nw, md, sym), chron};
             System.out.printf(Locale.ROOT, "offered rate %,d appends/s, %d s measured per round after %d s warm-up, %d rounds, block size %s%n",
@@ -110,6 +123,10 @@ public final class AppendLatency {
                     print(names[k] + " (all rounds)", all[k]);
                 }
             }
+            if (converter != null) {
+                converter.destroy();
+                converter.waitFor();
+            }
             Histogram rec = all[1];
             Histogram rawAll = all[3];
             if (!on[1] || !on[3]) {
@@ -120,6 +137,7 @@ public final class AppendLatency {
                     (double) rec.getValueAtPercentile(99) / rawAll.getValueAtPercentile(99),
                     (double) rec.getValueAtPercentile(99.9) / rawAll.getValueAtPercentile(99.9));
         } finally {
+            BenchQueues.delete(recDir.resolveSibling(recDir.getFileName() + "-out"));
             BenchQueues.delete(recDir);
             BenchQueues.delete(noTouchDir);
             BenchQueues.delete(rawDir);

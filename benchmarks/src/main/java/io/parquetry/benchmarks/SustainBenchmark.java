@@ -255,7 +255,7 @@ public final class SustainBenchmark {
         }
     }
 
-    private static Process startConverter(Path cfg, Path log) throws Exception {
+    static Process startConverter(Path cfg, Path log) throws Exception {
         Path root = Path.of(System.getProperty("parquetry.root", ".")).toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("nice", "-n", Integer.toString(NICE), root.resolve("bin/parquetry").toString(), "convert", "--config",
                 cfg.toString())

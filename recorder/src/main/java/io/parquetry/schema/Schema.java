@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
 
-    /** Version of the record layout rules above; a queue stores it beside the schema. */
+    /**
+     * Version of the record layout rules above, part of the canonical form and so of the fingerprint. How records lie in a
+     * queue's excerpts (a checksum after each, from layout version 2) is the queue's own layout version (docs/FORMAT.md §3).
+     */
     public static final int LAYOUT_VERSION = 1;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
