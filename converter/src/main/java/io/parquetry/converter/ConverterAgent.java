@@ -220,12 +220,22 @@ final class ConverterAgent implements Commands.Target {
 
     /**
      * The queue is damaged after the records read so far: commit them (they were read whole), then skip the damaged
-     * range if an operator accepted it ({@link AcceptedDamage}), else stop with the damage's one line.
+     * range if an operator accepted it ({@link AcceptedDamage}). Otherwise, damage after the last record a recorder
+     * synced, with no recorder running, may be the torn end a power cut left, which the next recorder to open the queue
+     * repairs: wait for it, retrying like an output failure (state RETRYING, the cause in the status file). Anything else
+     * stops the converter with the damage's one line.
      */
     private int damaged(QueueDamagedException damage) throws OutputFailure {
         filler.commitIfAny(RotationCause.DAMAGE);
+        if (!AcceptedDamage.accepted(config.stateDir(), damage.damagedFromIndex()) && !reader.beforeSyncMark(damage)
+                && !RecorderPresence.anyLive(config.queue())) {
+            throw new OutputFailure("the queue is damaged after its last synced record, where a power cut leaves it torn, and no recorder has"
+                    + " it open to repair it: waiting for one (start the application that records into it)", damage.file(), damage);
+        }
         if (!AcceptedDamage.accepted(config.stateDir(), damage.damagedFromIndex())) {
             throw new IllegalStateException(damage.getMessage() + "; records up to index " + counters.lastCommitted + " are committed."
+                    + " After a power cut, start the recorder first: it repairs the queue's torn end when it opens the queue, and the"
+                    + " converter then goes on by itself (docs/OPERATIONS.md, \"After a power cut\")."
                     + " To give up the damaged range, with the converter stopped: bin/parquetry skip-damaged --queue " + config.queue()
                     + " --output " + config.output() + " --source " + config.source() + " --state-dir " + config.stateDir() + " --from "
                     + damage.damagedFromIndex(), damage);

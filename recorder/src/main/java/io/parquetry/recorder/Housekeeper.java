@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's housekeeping thread: the disk guard's free-space check, periodic msync and status publication. Nothing
+ * The recorder's housekeeping thread: the disk guard's free-space check and status publication; and, on a thread of its
+ * own, the periodic sync of {@code syncInterval} with its sync mark. Nothing
  * here runs on a producing thread.
  */
 final class Housekeeper {
@@ -30,6 +31,13 @@ final class Housekeeper {
     private final LongSupplier freeSpace;
     private final Reserver reserver;
     private final ScheduledExecutorService executor;
+    /**
+     * The periodic sync's own thread: a sync takes as long as the disk needs to write what the interval appended (tens of
+     * ms at 1 M records/s), which must delay neither the disk guard's check nor the status; and at a fixed rate, so that
+     * a record waits at most the interval plus one sync's duration (when a sync takes longer than the interval, syncs
+     * run back to back: two syncs' durations).
+     */
+    private final ScheduledExecutorService syncer;
     private volatile long syncedIndex = -1;
     private volatile long lastSyncMillis;
     private volatile long freeBytes = -1;
@@ -50,6 +58,11 @@ final class Housekeeper {
         this.freeSpace = freeSpace;
         this.reserver = reserver;
         this.mark = mark;
+        this.syncer = options.syncInterval() == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parquetry-recorder-sync");
+            t.setDaemon(true);
+            return t;
+        });
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parquetry-recorder-housekeeping");
             t.setDaemon(true);
@@ -65,7 +78,7 @@ final class Housekeeper {
         executor.scheduleWithFixedDelay(guard(this::publish), 0, st, TimeUnit.MILLISECONDS);
         if (options.syncInterval() != null) {
             long sy = options.syncInterval().toMillis();
-            executor.scheduleWithFixedDelay(guard(this::syncNow), sy, sy, TimeUnit.MILLISECONDS);
+            syncer.scheduleAtFixedRate(guard(this::syncNow), sy, sy, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -188,6 +201,18 @@ final class Housekeeper {
         }
     }
 
+    private static void shutdown(ScheduledExecutorService e) {
+        e.shutdown();
+        try {
+            if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+                e.shutdownNow();
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            e.shutdownNow();
+        }
+    }
+
     long syncedIndex() {
         return syncedIndex;
     }
@@ -218,14 +243,9 @@ final class Housekeeper {
     }
 
     void stop() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
+        shutdown(executor);
+        if (syncer != null) {
+            shutdown(syncer);
         }
         // Always, whatever the mode: a clean close leaves a sync mark at the queue's end, so the next open repairs nothing.
         guard(this::syncNow).run();

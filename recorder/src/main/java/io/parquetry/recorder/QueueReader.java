@@ -540,6 +540,20 @@ public final class QueueReader implements AutoCloseable {
     }
 
     /**
+     * True when {@code damage} lies at or before the last record a recorder synced (the queue's sync mark, docs/FORMAT.md
+     * §5): a power cut cannot have done it, and no recorder's repair will. False when it lies after (or the queue has no
+     * mark): it may be the torn end a power cut left, which the next recorder to open the queue repairs.
+     */
+    public boolean beforeSyncMark(QueueDamagedException damage) {
+        SyncMark.Mark mark = SyncMark.read(queueDir);
+        if (mark == null || damage.file() == null) {
+            return false;
+        }
+        int cycle = cycleFiles.cycleOf(damage.file().getFileName().toString());
+        return cycle >= 0 && (cycle < mark.cycle() || cycle == mark.cycle() && damage.position() <= mark.position());
+    }
+
+    /**
      * Index of the last record in the queue, or -1 when empty, from the last cycle file's store header (not from
      * Chronicle, whose lookup scans the file and would fault on a damaged one).
      */
