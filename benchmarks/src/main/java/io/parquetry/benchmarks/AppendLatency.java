@@ -90,7 +90,8 @@ public final class AppendLatency {
                 Path cfg = work.resolve("converter.yaml");
                 java.nio.file.Files.writeString(cfg, "queue: " + recDir + "\noutput: " + work.resolve("out") + "\nsource: latency\nrotation: {maxAge: "
                         + converterMaxAgeMs + "ms, maxRows: 100000000, maxBytes: 8GiB}\n");
-                converter = SustainBenchmark.startConverter(cfg, work.resolve("converter.log"));
+                // Its DEBUG log says how long each commit's force of the queue took.
+                converter = SustainBenchmark.startConverter(cfg, work.resolve("converter.log"), "-Dparquetry.log.level=DEBUG");
                 System.out.printf(Locale.ROOT, "a converter commits the recorder's queue every %d ms throughout%n", converterMaxAgeMs);
             }
             String[] names = {"floor (no append)", "recorder", "recorder, pretouch off", "raw Chronicle"};
@@ -126,6 +127,7 @@ public final class AppendLatency {
             if (converter != null) {
                 converter.destroy();
                 converter.waitFor();
+                printForces(recDir.resolveSibling(recDir.getFileName() + "-out").resolve("converter.log"));
             }
             Histogram rec = all[1];
             Histogram rawAll = all[3];
@@ -142,6 +144,20 @@ public final class AppendLatency {
             BenchQueues.delete(noTouchDir);
             BenchQueues.delete(rawDir);
         }
+    }
+
+    /** What the converter's commits paid to force the queue, from its DEBUG lines (absent in versions before the force). */
+    private static void printForces(Path log) throws java.io.IOException {
+        Histogram h = new Histogram(3_600_000_000_000L, 3);
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("queue forced through index \\d+ in (\\d+) us");
+        for (String line : java.nio.file.Files.readAllLines(log)) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) {
+                h.recordValue(Long.parseLong(m.group(1)));
+            }
+        }
+        System.out.printf(Locale.ROOT, "converter's forces of the queue before a commit: n=%d p50=%,d us p99=%,d us max=%,d us%n", h.getTotalCount(),
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue());
     }
 
     private static Append marketData(RecordWriter w, MarketData md, byte[] sym) {

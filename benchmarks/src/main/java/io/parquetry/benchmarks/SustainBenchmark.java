@@ -256,11 +256,19 @@ public final class SustainBenchmark {
     }
 
     static Process startConverter(Path cfg, Path log) throws Exception {
+        return startConverter(cfg, log, null);
+    }
+
+    /** As {@link #startConverter(Path, Path)}, with {@code opts} as the converter's {@code PARQUETRY_OPTS} (null: none). */
+    static Process startConverter(Path cfg, Path log, String opts) throws Exception {
         Path root = Path.of(System.getProperty("parquetry.root", ".")).toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("nice", "-n", Integer.toString(NICE), root.resolve("bin/parquetry").toString(), "convert", "--config",
                 cfg.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PARQUETRY_HEAP", "-Xmx1g");
+        if (opts != null) {
+            pb.environment().put("PARQUETRY_OPTS", opts);
+        }
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(log).contains("converter ready")) {
