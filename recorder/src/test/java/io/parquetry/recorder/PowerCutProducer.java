@@ -50,15 +50,7 @@ public final class PowerCutProducer {
                     }
                     indexes[(int) (n & (indexes.length - 1))] = w.lastIndex();
                 }
-                long synced = rec.syncedIndex();
-                if (synced >= 0) {
-                    long id = orderIdOf(synced, indexes, first, n);
-                    if (id > syncedPrinted) {
-                        System.out.println("SYNCED " + id);
-                        System.out.flush();
-                        syncedPrinted = id;
-                    }
-                }
+                syncedPrinted = printSynced(rec, indexes, first, n, syncedPrinted);
                 next += step;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -71,17 +63,21 @@ public final class PowerCutProducer {
             System.out.flush();
         }
         while (true) {
-            long synced = rec.syncedIndex();
-            if (synced >= 0) {
-                long id = orderIdOf(synced, indexes, first, count);
-                if (id > syncedPrinted) {
-                    System.out.println("SYNCED " + id);
-                    System.out.flush();
-                    syncedPrinted = id;
-                }
-            }
+            syncedPrinted = printSynced(rec, indexes, first, count, syncedPrinted);
             Thread.sleep(10); // open until killed: a close would sync
         }
+    }
+
+    /** Prints the order_id of the recorder's last synced record when it moved on since {@code printed}; returns the last printed. */
+    private static long printSynced(Recorder rec, long[] indexes, long first, long n, long printed) {
+        long synced = rec.syncedIndex();
+        long id = synced < 0 ? -1 : orderIdOf(synced, indexes, first, n);
+        if (id <= printed) {
+            return printed;
+        }
+        System.out.println("SYNCED " + id);
+        System.out.flush();
+        return id;
     }
 
     /** The order_id of the record at {@code index}, among the {@code n} this process appended (-1: an earlier one's). */

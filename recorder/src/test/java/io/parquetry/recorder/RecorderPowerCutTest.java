@@ -81,13 +81,19 @@ class RecorderPowerCutTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /** A power cut for {@code <dir>/root}, baselined before anything runs. */
+    private PowerCut powerCut() throws Exception {
+        PowerCut cut = new PowerCut(Files.createDirectories(dir.resolve("root")), dir.resolve("powercut"));
+        cut.baseline();
+        return cut;
+    }
+
     @Test
     @Tag("slow")
     void aRecorderReopenedAfterACutThatLostOnePageAppendsRightAfterTheLastWholeRecord() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("root"));
+        PowerCut cut = powerCut();
+        Path root = cut.root();
         Path queue = root.resolve("queue");
-        PowerCut cut = new PowerCut(root, dir.resolve("powercut"));
-        cut.baseline();
         Process first = producer(cut, queue, "first", 50_000, 100, 1, 0);
         long synced = await(first, "first", SYNCED, 20_000);
         Thread.sleep(300);
@@ -127,10 +133,8 @@ class RecorderPowerCutTest {
     @Test
     @Tag("slow")
     void theMetadataFileSurvivesACutRightAfterTheQueueWasCreated() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("root"));
-        Path queue = root.resolve("queue");
-        PowerCut cut = new PowerCut(root, dir.resolve("powercut"));
-        cut.baseline();
+        PowerCut cut = powerCut();
+        Path queue = cut.root().resolve("queue");
         Process p = producer(cut, queue, "first", 10_000, 0, 1, 1000); // never syncs the queue
         await(p, "first", APPENDED, 1000);
         stop(p);
