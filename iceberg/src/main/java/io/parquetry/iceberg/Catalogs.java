@@ -69,6 +69,10 @@ final class Catalogs {
         if (s.catalogType() == IcebergSettings.Catalog.SQLITE) {
             // Two converters on one machine share the file: wait for SQLite's lock rather than fail at once.
             props.put("jdbc.busy_timeout", "30000");
+        } else if (s.uri().startsWith("jdbc:postgresql:")) {
+            // Without a login timeout the driver waits for a server that accepted the connection and never answers forever,
+            // in a socket read no interrupt ends; with one it connects on another thread and waits interruptibly.
+            props.put("jdbc.loginTimeout", "30");
         }
         props.putAll(s.jdbc());
         return props;
