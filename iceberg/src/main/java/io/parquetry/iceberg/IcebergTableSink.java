@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -55,6 +56,7 @@ final class IcebergTableSink implements TableSink {
     private static final int OPEN_ATTEMPTS = 5;
 
     private final IcebergSettings settings;
+    private final Configuration conf;
     private final Catalog catalog;
     private final Table table;
     private final String source;
@@ -66,8 +68,10 @@ final class IcebergTableSink implements TableSink {
     /** Tests only: runs after the transaction is staged, before it is committed (to make a conflict happen there). */
     Runnable beforeCommit = () -> { };
 
-    private IcebergTableSink(IcebergSettings settings, Catalog catalog, Table table, String source, String queueId, boolean partitioned) {
+    private IcebergTableSink(IcebergSettings settings, Configuration conf, Catalog catalog, Table table, String source, String queueId,
+            boolean partitioned) {
         this.settings = settings;
+        this.conf = conf;
         this.catalog = catalog;
         this.table = table;
         this.source = source;
@@ -84,6 +88,8 @@ final class IcebergTableSink implements TableSink {
         IcebergSettings s = IcebergSettings.parse(c.settings(), c.datasetDir(), nsColumn != null, nsColumn);
         Catalog catalog = Catalogs.open(s, c.hadoopConf());
         try {
+            // Before Iceberg reads it: Iceberg would retry unreadable metadata for ~90 s, and this sink and the converter that again.
+            CurrentMetadata.check(s, c.hadoopConf());
             Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()));
             // An existing table keeps the partitioning it was created with, whatever table.partitioning says now.
             Boolean cycle = TableSchemas.isCyclePartitioned(table.spec(), table.schema());
@@ -99,7 +105,7 @@ final class IcebergTableSink implements TableSink {
             }
             LOG.info("iceberg table ready: table={}, location={}, formatVersion={}, partitioned={}, source={}, queue={}", s.tableName(),
                     table.location(), TableUtil.formatVersion(table), cycle, c.source(), c.queueId());
-            return new IcebergTableSink(s, catalog, table, c.source(), c.queueId(), cycle);
+            return new IcebergTableSink(s, c.hadoopConf(), catalog, table, c.source(), c.queueId(), cycle);
         } catch (RuntimeException | IOException e) {
             closeQuietly(catalog);
             throw e;
@@ -181,10 +187,26 @@ final class IcebergTableSink implements TableSink {
 
     @Override
     public long lastCommittedIndex() throws IOException {
+        refresh();
         try {
-            table.refresh();
             return lastCommitted();
         } catch (RuntimeException e) {
+            throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Reads the table's current metadata. When that fails, tells a table whose current metadata cannot be read (one
+     * line, {@link CurrentMetadata}, not retried) from an outage and from an interrupt (a stop request), both retried.
+     */
+    private void refresh() throws IOException {
+        try {
+            table.refresh();
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted while reading the table: table=" + settings.tableName(), e);
+            }
+            CurrentMetadata.check(settings, conf);
             throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
         }
     }
@@ -210,9 +232,9 @@ final class IcebergTableSink implements TableSink {
 
     @Override
     public void append(PublishedFile file) throws IOException {
+        refresh();
         long last;
         try {
-            table.refresh();
             last = lastCommitted();
         } catch (RuntimeException e) {
             throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
