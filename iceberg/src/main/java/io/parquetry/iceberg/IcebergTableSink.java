@@ -1,5 +1,6 @@
 package io.parquetry.iceberg;
 
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
@@ -252,6 +253,10 @@ final class IcebergTableSink implements TableSink {
             append.set(SummaryKeys.SOURCE, source).set(SummaryKeys.QUEUE_ID, queueId)
                     .set(SummaryKeys.FIRST_INDEX, Long.toString(file.firstIndex())).set(SummaryKeys.LAST_INDEX, Long.toString(file.lastIndex()))
                     .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, io.parquetry.platform.Version.current());
+            long lastCrc = FooterKeys.checksum(file.footer().getFileMetaData().getKeyValueMetaData(), FooterKeys.LAST_RECORD_CRC32C);
+            if (lastCrc >= 0) {
+                append.set(SummaryKeys.LAST_RECORD_CRC32C, FooterKeys.checksumText(lastCrc));
+            }
             append.validateWith(validator).commit();
             txn.updateProperties().set(lastIndexProperty, Long.toString(file.lastIndex())).commit();
             beforeCommit.run();
