@@ -84,6 +84,9 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     static String summary(ConversionResult c, double secs) {
+        if (c.schema() == null) {
+            return String.format(Locale.ROOT, "stopped while starting, after %.3f s: converted nothing", secs);
+        }
         long raw = c.rowsWritten() * c.schema().recordLength();
         String size = c.filesCommitted() == 0 ? "nothing new to commit"
                 : String.format(Locale.ROOT, "%,d bytes of Parquet from %,d bytes of records (%.1f:1)", c.bytesWritten(), raw,

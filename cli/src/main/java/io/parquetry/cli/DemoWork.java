@@ -1,6 +1,6 @@
 package io.parquetry.cli;
 
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.recorder.QueueDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,13 @@ import java.util.stream.Stream;
  */
 final class DemoWork {
 
-    /** A previous demo's queue: Chronicle's files, the schema, status files, and the demo converter's state. */
-    private static final Pattern QUEUE_FILE = Pattern.compile(
-            "[^/]+\\.cq4t?|" + Pattern.quote(QueueReader.SCHEMA_FILE_NAME) + "|recorder(-\\d+)?\\.status|converter-demo(/.*)?");
+    /**
+     * A previous demo's queue: Chronicle's files, the recorder's own (schema, sync mark, lock, what a repair took out),
+     * status files, and the demo converter's state.
+     */
+    private static final Pattern QUEUE_FILE = Pattern.compile("[^/]+\\.cq4t?|" + Pattern.quote(QueueDirectory.SCHEMA_FILE) + "|"
+            + Pattern.quote(QueueDirectory.SYNC_MARK) + "|" + Pattern.quote(QueueDirectory.RECORDER_LOCK) + "|" + Pattern.quote(QueueDirectory.REPAIR_DIR)
+            + "(/.*)?|recorder(-\\d+)?\\.status|converter-demo(/.*)?");
     /** A previous demo's dataset: source {@code demo}'s committed and in-progress files, and the dataset's lease. */
     private static final Pattern OUT_FILE = Pattern.compile(
             "[^/]+/(_parquetry(/.*)?|dt=[^/]+/hour=[^/]+/(part-demo-[^/]+\\.parquet|\\.part-demo-[^/]+\\.parquet\\.inprogress))");

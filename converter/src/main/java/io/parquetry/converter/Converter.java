@@ -29,12 +29,13 @@ public final class Converter implements AutoCloseable {
 
     private final ConverterContext ctx;
     private final ConverterAgent agent;
-    private volatile boolean stopRequested;
+    private final StopRequest stop;
     private boolean closed;
 
-    private Converter(ConverterContext ctx, ConverterAgent agent) {
+    private Converter(ConverterContext ctx, ConverterAgent agent, StopRequest stop) {
         this.ctx = ctx;
         this.agent = agent;
+        this.stop = stop;
     }
 
     /**
@@ -42,17 +43,32 @@ public final class Converter implements AutoCloseable {
      * cannot be reached (an outage), it opens anyway and {@link #run} retries with back-off.
      *
      * @throws IllegalArgumentException or IllegalStateException naming what is wrong (queue, schema, output, lock, state);
-     *     nothing is left held
+     *     nothing is left held, and the status file (when it was made) says FAILED with the cause
      */
     public static Converter open(ConverterConfig config) {
-        ConverterContext ctx = ConverterContext.open(config);
+        return open(config, new StopRequest());
+    }
+
+    /** As {@link #open(ConverterConfig)}, stoppable while it opens and recovers: {@code stop} interrupts what blocks. */
+    static Converter open(ConverterConfig config, StopRequest stop) {
+        stop.enter("starting (opening the queue, the output and the table, recovering)");
         try {
-            ConverterAgent agent = new ConverterAgent(ctx);
-            agent.start(System.currentTimeMillis());
-            return new Converter(ctx, agent);
-        } catch (RuntimeException | Error e) {
-            ctx.close();
-            throw e;
+            ConverterContext ctx = ConverterContext.open(config, stop);
+            ConverterAgent agent = null;
+            try {
+                agent = new ConverterAgent(ctx);
+                agent.start(System.currentTimeMillis());
+                return new Converter(ctx, agent, stop);
+            } catch (RuntimeException | Error e) {
+                if (agent != null) {
+                    // What start met (an unreadable table, a damaged queue) is what `status` and the console show.
+                    agent.failAtStart(e, stop.requested());
+                }
+                ctx.close();
+                throw e;
+            }
+        } finally {
+            stop.exit();
         }
     }
 
@@ -60,25 +76,64 @@ public final class Converter implements AutoCloseable {
      * Converts until {@link #requestStop()} (then commits what it holds) or, with {@code untilIdle}, until every record
      * of the queue is committed. Output failures are retried with back-off, however long they last.
      *
+     * <p>An interrupt of the calling thread is a stop request too. Where it lands matters: the queue's and the state's
+     * NIO channels close on an interrupt, so one that lands in the middle of reading or committing fails that step; the
+     * converter then gives up the file it holds (the next start converts it again) and stops, rather than report the
+     * queue or the output at fault. Its own stop request interrupts only calls marked for it ({@link StopRequest}).
+     *
      * @throws RuntimeException after a failure that cannot heal (damaged queue, lost lease, bad state), having aborted
      *     the in-progress file (the next start recovers); the status file says FAILED with the cause
      */
     public void run(boolean untilIdle) {
         ctx.reader.claimForCurrentThread();
         Idle idle = new Idle(ctx.config.pollInterval().toNanos());
+        boolean interrupted = false;
         try {
-            while (!stopRequested) {
+            while (!stop.requested()) {
+                if (Thread.interrupted()) {
+                    // Cleared here, before the next pass reads: left set, it would close the reader's channels, and the idle
+                    // strategy's park would return at once.
+                    interrupted = true;
+                    stop.request("an interrupt of the converter's thread");
+                    break;
+                }
                 int work = agent.doWork(System.currentTimeMillis());
                 if (untilIdle && agent.drained()) {
                     break;
                 }
                 idle.idle(work, agent.retrying());
             }
+        } catch (RuntimeException e) {
+            if (Thread.interrupted()) {
+                stop.request("an interrupt of the converter's thread");
+                agent.abandonAtStop(e);
+                return;
+            }
+            agent.fail(e);
+            throw e;
+        } catch (Error e) {
+            agent.fail(e);
+            throw e;
+        }
+        interrupted |= Thread.interrupted();
+        try {
             agent.shutdown();
         } catch (OutputFailure e) {
+            if (stop.requested()) {
+                // Asked to stop (SIGTERM) with an output that does not work now: give up the part, do not wait for the output.
+                agent.abandonAtStop(e);
+                return;
+            }
             agent.fail(e);
             throw new IllegalStateException("could not commit at shutdown (the next start converts these records again): " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            if (interrupted || Thread.interrupted()) {
+                agent.abandonAtStop(e);
+                return;
+            }
+            agent.fail(e);
+            throw e;
+        } catch (Error e) {
             agent.fail(e);
             throw e;
         }
@@ -86,7 +141,7 @@ public final class Converter implements AutoCloseable {
 
     /** Asks {@link #run} to commit what it holds and return. Safe from any thread (a signal handler). */
     public void requestStop() {
-        stopRequested = true;
+        stop.request("a stop request");
     }
 
     /** What the converter has done so far (after {@link #run}: the whole run). Call on the thread that runs it, or after. */
@@ -122,6 +177,7 @@ public final class Converter implements AutoCloseable {
             }
             agent.abandon();
             ctx.close();
+            stop.finished();
         }
     }
 

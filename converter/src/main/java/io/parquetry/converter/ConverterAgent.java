@@ -318,11 +318,14 @@ final class ConverterAgent implements Commands.Target {
         if (nowMs < nextRetryMs) {
             return 0;
         }
+        ctx.stop.enter("recovering after an output failure");
         try {
             prepare();
         } catch (OutputFailure f) {
             retryLater(f, nowMs);
             return 1;
+        } finally {
+            ctx.stop.exit();
         }
         LOG.info("output healthy again after {} failure(s): resuming from checkpoint {}", outputFailures, counters.lastCommitted);
         outputFailures = 0;
@@ -338,6 +341,37 @@ final class ConverterAgent implements Commands.Target {
         counters.errors++;
         state = ConverterState.FAILED;
         lastError = oneLine(e);
+        publish(System.currentTimeMillis());
+    }
+
+    /**
+     * Records what ended {@link #start}: a failure (FAILED, with its one line as the last error, as {@link #fail}), or,
+     * when a stop was requested meanwhile, the stop that most likely caused it (STOPPED).
+     */
+    void failAtStart(Throwable e, boolean stopRequested) {
+        if (!stopRequested) {
+            fail(e);
+            return;
+        }
+        abortPart();
+        state = ConverterState.STOPPED;
+        lastError = oneLine(e);
+        LOG.info("stopped while starting: {}", lastError);
+        publish(System.currentTimeMillis());
+    }
+
+    /**
+     * Asked to stop while the output fails, or interrupted in the middle of a step: the current part is aborted, not
+     * committed (its records are converted again at the next start), and the converter stops.
+     */
+    void abandonAtStop(Exception e) {
+        abortPart();
+        counters.errors++;
+        state = ConverterState.STOPPED;
+        lastError = oneLine(e);
+        LOG.warn("stopping without committing the current file (its records are converted again at the next start): {}", lastError);
+        LOG.debug("failure at stop", e);
+        head = headNow();
         publish(System.currentTimeMillis());
     }
 

@@ -43,6 +43,8 @@ final class ConverterContext implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConverterContext.class);
 
     final ConverterConfig config;
+    /** The stop request that interrupts calls which may block for long (opening, recovery, the table), on this converter's thread. */
+    final StopRequest stop;
     QueueReader reader;
     Schema schema;
     QueueIdentity queueId;
@@ -62,8 +64,9 @@ final class ConverterContext implements AutoCloseable {
     /** What every committed file's footer says besides its index range and count. */
     Map<String, String> footerMetadata;
 
-    private ConverterContext(ConverterConfig config) {
+    private ConverterContext(ConverterConfig config, StopRequest stop) {
         this.config = config;
+        this.stop = stop;
     }
 
     /**
@@ -71,8 +74,8 @@ final class ConverterContext implements AutoCloseable {
      *
      * @throws IllegalArgumentException or IllegalStateException naming the queue, schema, lock holder or output at fault
      */
-    static ConverterContext open(ConverterConfig config) {
-        ConverterContext ctx = new ConverterContext(config);
+    static ConverterContext open(ConverterConfig config, StopRequest stop) {
+        ConverterContext ctx = new ConverterContext(config, stop);
         try {
             ctx.conclude();
             return ctx;
@@ -151,12 +154,14 @@ final class ConverterContext implements AutoCloseable {
         }
         Map<String, String> settings = config.table();
         TableSinkProvider provider = TableSinkProvider.forType(settings.get("type"));
+        stop.enter("opening the table");
         try {
-            table = provider.open(new TableSinkContext(settings, schema, ParquetSchemas.toParquet(schema, config.parquet().timestampUnit()),
-                    config.source(), queueId.id(),
-                    output.datasetDir().toString(), output.conf()));
+            table = new StoppableTableSink(provider.open(new TableSinkContext(settings, schema, ParquetSchemas.toParquet(schema,
+                    config.parquet().timestampUnit()), config.source(), queueId.id(), output.datasetDir().toString(), output.conf())), stop);
         } catch (IOException e) {
             throw new OutputFailure("cannot open the table", settings.get("type"), e);
+        } finally {
+            stop.exit();
         }
         LOG.info("committed files are appended to the table {}", table.describe());
         try (StatusFile.Update u = status.update()) {

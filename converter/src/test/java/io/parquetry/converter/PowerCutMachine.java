@@ -2,17 +2,25 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.converter.output.Output;
+import io.parquetry.converter.verify.DatasetVerifier;
+import io.parquetry.converter.verify.VerifyReport;
 import io.parquetry.powercut.Policy;
 import io.parquetry.powercut.PowerCut;
 import io.parquetry.powercut.Report;
 import io.parquetry.recorder.ChildJvm;
 import io.parquetry.recorder.PowerCutProducer;
+import io.parquetry.recorder.QueueReader;
 import io.parquetry.recorder.QueueScan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,24 +29,27 @@ import java.util.regex.Pattern;
  * One machine for power-cut tests: a queue, a dataset and a converter's state directory under one root that the
  * power-cut shim watches, a recorder and a converter as child processes started with it, and a cut that kills them both
  * (SIGKILL) and leaves the root as a power cut could ({@link PowerCut}). Logs of every process go to the test's directory,
- * outside the root.
+ * outside the root. Public for the iceberg module's power-cut test, which runs the same machine with a table.
  */
-final class PowerCutMachine {
+public final class PowerCutMachine {
 
-    static final Pattern SYNCED = Pattern.compile("(?m)^SYNCED (\\d+)$");
-    static final Pattern READY = Pattern.compile("(?m)^READY (-?\\d+)$");
-    static final Pattern APPENDED = Pattern.compile("(?m)^APPENDED (\\d+)$");
+    public static final Pattern SYNCED = Pattern.compile("(?m)^SYNCED (\\d+)$");
+    public static final Pattern READY = Pattern.compile("(?m)^READY (-?\\d+)$");
+    public static final Pattern APPENDED = Pattern.compile("(?m)^APPENDED (\\d+)$");
+    /** A converter's log line once it has recovered and converts (its checkpoint is the group). */
+    public static final Pattern CONVERTER_READY = Pattern.compile("converter ready: .*, checkpoint=(-?\\d+),");
 
-    final Path dir;
-    final Path root;
-    final Path queue;
-    final Path config;
-    final PowerCut cut;
+    public final Path dir;
+    public final Path root;
+    public final Path queue;
+    public final Path config;
+    public final PowerCut cut;
     private final List<Process> running = new ArrayList<>();
     private final java.util.Map<Process, Path> logs = new java.util.HashMap<>();
     private int started;
 
-    PowerCutMachine(Path dir, String converterYaml) throws IOException {
+    /** A machine in {@code dir}; {@code converterYaml} is added to the converter's configuration (rotation, table). */
+    public PowerCutMachine(Path dir, String converterYaml) throws IOException {
         this.dir = dir;
         this.root = Files.createDirectories(dir.resolve("root"));
         this.queue = root.resolve("queue");
@@ -49,17 +60,17 @@ final class PowerCutMachine {
         cut.baseline();
     }
 
-    Path dataset() {
+    public Path dataset() {
         return root.resolve("out/market_data");
     }
 
     /** Starts a recorder: {@code rate} records/s, sync every {@code syncMs} (0: never), up to {@code count} (0: until killed). */
-    Process recorder(long rate, long syncMs, int incarnation, long count) throws IOException {
+    public Process recorder(long rate, long syncMs, int incarnation, long count) throws IOException {
         return start("recorder", PowerCutProducer.class, queue.toString(), Long.toString(rate), Long.toString(syncMs), Integer.toString(incarnation),
                 Long.toString(count));
     }
 
-    Process converter(String... args) throws IOException {
+    public Process converter(String... args) throws IOException {
         String[] all = new String[args.length + 1];
         all[0] = config.toString();
         System.arraycopy(args, 0, all, 1, args.length);
@@ -74,23 +85,23 @@ final class PowerCutMachine {
         return p;
     }
 
-    Path log(String name) {
+    public Path log(String name) {
         return dir.resolve(name + ".log");
     }
 
     /** The log of process {@code p} of this machine. */
-    Path logOf(Process p) {
+    public Path logOf(Process p) {
         return logs.get(p);
     }
 
     /** What process {@code p} has written so far. */
-    String textOf(Process p) throws IOException {
+    public String textOf(Process p) throws IOException {
         Path log = logs.get(p);
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
     /** Waits until the log of {@code p} has a line matching {@code pattern}; returns its first group. */
-    long await(Process p, Pattern pattern, int seconds) throws Exception {
+    public long await(Process p, Pattern pattern, int seconds) throws Exception {
         Path log = logs.get(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
@@ -105,13 +116,13 @@ final class PowerCutMachine {
     }
 
     /** The first order_id a recorder appends: the queue held everything before it when it opened. */
-    static long ready(String log) {
+    public static long ready(String log) {
         Matcher m = READY.matcher(log);
         return m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
     }
 
     /** The last order_id a recorder's log says was synced, or -1. */
-    static long synced(String log) {
+    public static long synced(String log) {
         Matcher m = SYNCED.matcher(log);
         long last = -1;
         while (m.find()) {
@@ -121,12 +132,12 @@ final class PowerCutMachine {
     }
 
     /** Power cut: every process killed at once, then the root as a cut by {@code policy} leaves it. */
-    Report powerCut(Policy policy, long seed) throws Exception {
+    public Report powerCut(Policy policy, long seed) throws Exception {
         killAll();
         return cut.cut(policy, seed);
     }
 
-    void killAll() throws InterruptedException {
+    public void killAll() throws InterruptedException {
         for (Process p : running) {
             p.destroyForcibly();
         }
@@ -137,7 +148,64 @@ final class PowerCutMachine {
     }
 
     /** Records of the queue, read by the test's own scan (independent of the converter's reader). */
-    QueueScan.Result scan() {
+    public QueueScan.Result scan() {
         return QueueScan.scan(queue);
+    }
+
+    /** Waits until the converter has committed at least {@code records} records into the dataset. */
+    public void awaitCommitted(long records) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (Datasets.ranges(dataset()).stream().mapToLong(r -> r[2]).sum() < records) {
+            assertThat(System.nanoTime()).as("the converter commits %d records", records).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Runs a converter until it has committed everything the queue holds; it must exit 0. Then nothing runs. */
+    public void runUntilIdle() throws Exception {
+        Process last = converter("--until-idle");
+        assertThat(last.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(textOf(last)).isZero();
+        killAll();
+    }
+
+    /**
+     * The queue's records, by the test's own scan, are order_ids 0, 1, 2, ... with none damaged, and the dataset holds
+     * exactly them, each once, with the same incarnation in {@code exchange} (no phantom), and values that follow from the
+     * order_id (no torn row); every order_id up to {@code promised} is among them.
+     *
+     * @return the number of rows
+     */
+    public long assertExactlyOnce(long promised) throws Exception {
+        QueueScan.Result q = scan();
+        assertThat(q.damaged()).as("excerpts of the queue that are not whole records").isEmpty();
+        List<QueueScan.Row> rows = q.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).orderId()).as("order_id of the queue's record %d", i).isEqualTo(i);
+        }
+        assertThat((long) rows.size()).as("records reported synced are in the queue").isGreaterThan(promised);
+        String scan = Datasets.scan(dataset());
+        try (Connection c = Datasets.duckdb(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT order_id, exchange FROM " + scan + " ORDER BY order_id, exchange")) {
+                int i = 0;
+                while (rs.next()) {
+                    assertThat(i).as("rows in the dataset: no more than the queue's records").isLessThan(rows.size());
+                    QueueScan.Row r = rows.get(i);
+                    assertThat(rs.getLong(1)).as("row %d's order_id (a duplicate or a phantom?)", i).isEqualTo(r.orderId());
+                    assertThat(rs.getInt(2)).as("row %d's incarnation (a phantom: a record the queue lost and replaced?)", i).isEqualTo(r.exchange());
+                    i++;
+                }
+                assertThat(i).as("rows in the dataset: every record of the queue").isEqualTo(rows.size());
+            }
+            assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE quantity <> 100 + order_id % 900 OR order_type <> order_id % 4"
+                    + " OR side <> order_id % 2 OR CAST(price AS DECIMAL(38, 8)) * 100000000 <> 10000000000 + (order_id % 10000) * 1000000"))
+                    .as("rows whose values do not follow from their order_id (torn records)").isZero();
+        }
+        try (QueueReader q2 = QueueReader.open(queue)) {
+            Output out = Output.open(root.resolve("out").toString(), "market_data", Map.of(), false);
+            VerifyReport v = DatasetVerifier.verify(out.fs(), out.conf(), out.datasetDir(), "cut", q2, Checkpoint.readIn(root.resolve("state")), true);
+            assertThat(v.problems()).as(String.join("\n", v.render())).isEmpty();
+        }
+        return rows.size();
     }
 }

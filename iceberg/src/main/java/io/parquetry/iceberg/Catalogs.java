@@ -1,7 +1,7 @@
 package io.parquetry.iceberg;
 
+import io.parquetry.platform.DurableFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,23 +26,22 @@ final class Catalogs {
     static Catalog open(IcebergSettings s, Configuration conf) throws IOException {
         Map<String, String> props = new HashMap<>();
         props.put(CatalogProperties.WAREHOUSE_LOCATION, s.warehouse());
-        // Through Hadoop's FileSystem with the converter's configuration: local (raw, no .crc files) and hdfs:// alike.
-        props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.hadoop.HadoopFileIO");
+        // Through Hadoop's FileSystem with the converter's configuration: local (raw, no .crc files) and hdfs:// alike; every
+        // file a commit writes is synced before the catalog points at it (a power cut left Iceberg's own unsynced files empty).
+        props.put(CatalogProperties.FILE_IO_IMPL, SyncingHadoopFileIO.class.getName());
         switch (s.catalogType()) {
             case SQLITE -> {
-                Path file = Path.of(s.sqliteFile()).toAbsolutePath();
-                Files.createDirectories(file.getParent());
-                props.put(CatalogProperties.URI, "jdbc:sqlite:" + file);
-                // Two converters on one machine share the file: wait for SQLite's lock rather than fail at once.
-                props.put("jdbc.busy_timeout", "30000");
+                // The catalog file's directory must outlive a power cut, or the catalog goes with it.
+                DurableFiles.createDirectories(Path.of(s.sqliteFile()).toAbsolutePath().getParent());
+                props.put(CatalogProperties.URI, jdbcUri(s));
                 props.put("jdbc.schema-version", "V1");
-                props.putAll(s.jdbc());
+                props.putAll(jdbcProperties(s));
                 return jdbc(s, conf, props);
             }
             case JDBC -> {
-                props.put(CatalogProperties.URI, s.uri());
+                props.put(CatalogProperties.URI, jdbcUri(s));
                 props.put("jdbc.schema-version", "V1");
-                props.putAll(s.jdbc());
+                props.putAll(jdbcProperties(s));
                 return jdbc(s, conf, props);
             }
             case HADOOP -> {
@@ -57,6 +56,26 @@ final class Catalogs {
             }
             default -> throw new IllegalStateException("unknown catalog: " + s.catalog());
         }
+    }
+
+    /** The JDBC URL of a JDBC or SQLite catalog. */
+    static String jdbcUri(IcebergSettings s) {
+        return s.catalogType() == IcebergSettings.Catalog.SQLITE ? "jdbc:sqlite:" + Path.of(s.sqliteFile()).toAbsolutePath() : s.uri();
+    }
+
+    /** The {@code jdbc.*} properties of a JDBC or SQLite catalog, as Iceberg's catalog takes them (with the prefix). */
+    static Map<String, String> jdbcProperties(IcebergSettings s) {
+        Map<String, String> props = new HashMap<>();
+        if (s.catalogType() == IcebergSettings.Catalog.SQLITE) {
+            // Two converters on one machine share the file: wait for SQLite's lock rather than fail at once.
+            props.put("jdbc.busy_timeout", "30000");
+        } else if (s.uri().startsWith("jdbc:postgresql:")) {
+            // Without a login timeout the driver waits for a server that accepted the connection and never answers forever,
+            // in a socket read no interrupt ends; with one it connects on another thread and waits interruptibly.
+            props.put("jdbc.loginTimeout", "30");
+        }
+        props.putAll(s.jdbc());
+        return props;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.parquetry.iceberg;
 
+import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -55,6 +57,7 @@ final class IcebergTableSink implements TableSink {
     private static final int OPEN_ATTEMPTS = 5;
 
     private final IcebergSettings settings;
+    private final Configuration conf;
     private final Catalog catalog;
     private final Table table;
     private final String source;
@@ -66,8 +69,10 @@ final class IcebergTableSink implements TableSink {
     /** Tests only: runs after the transaction is staged, before it is committed (to make a conflict happen there). */
     Runnable beforeCommit = () -> { };
 
-    private IcebergTableSink(IcebergSettings settings, Catalog catalog, Table table, String source, String queueId, boolean partitioned) {
+    private IcebergTableSink(IcebergSettings settings, Configuration conf, Catalog catalog, Table table, String source, String queueId,
+            boolean partitioned) {
         this.settings = settings;
+        this.conf = conf;
         this.catalog = catalog;
         this.table = table;
         this.source = source;
@@ -84,6 +89,8 @@ final class IcebergTableSink implements TableSink {
         IcebergSettings s = IcebergSettings.parse(c.settings(), c.datasetDir(), nsColumn != null, nsColumn);
         Catalog catalog = Catalogs.open(s, c.hadoopConf());
         try {
+            // Before Iceberg reads it: Iceberg would retry unreadable metadata for ~90 s, and this sink and the converter that again.
+            CurrentMetadata.check(s, c.hadoopConf());
             Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()));
             // An existing table keeps the partitioning it was created with, whatever table.partitioning says now.
             Boolean cycle = TableSchemas.isCyclePartitioned(table.spec(), table.schema());
@@ -99,7 +106,7 @@ final class IcebergTableSink implements TableSink {
             }
             LOG.info("iceberg table ready: table={}, location={}, formatVersion={}, partitioned={}, source={}, queue={}", s.tableName(),
                     table.location(), TableUtil.formatVersion(table), cycle, c.source(), c.queueId());
-            return new IcebergTableSink(s, catalog, table, c.source(), c.queueId(), cycle);
+            return new IcebergTableSink(s, c.hadoopConf(), catalog, table, c.source(), c.queueId(), cycle);
         } catch (RuntimeException | IOException e) {
             closeQuietly(catalog);
             throw e;
@@ -181,10 +188,26 @@ final class IcebergTableSink implements TableSink {
 
     @Override
     public long lastCommittedIndex() throws IOException {
+        refresh();
         try {
-            table.refresh();
             return lastCommitted();
         } catch (RuntimeException e) {
+            throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Reads the table's current metadata. When that fails, tells a table whose current metadata cannot be read (one
+     * line, {@link CurrentMetadata}, not retried) from an outage and from an interrupt (a stop request), both retried.
+     */
+    private void refresh() throws IOException {
+        try {
+            table.refresh();
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted while reading the table: table=" + settings.tableName(), e);
+            }
+            CurrentMetadata.check(settings, conf);
             throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
         }
     }
@@ -210,9 +233,9 @@ final class IcebergTableSink implements TableSink {
 
     @Override
     public void append(PublishedFile file) throws IOException {
+        refresh();
         long last;
         try {
-            table.refresh();
             last = lastCommitted();
         } catch (RuntimeException e) {
             throw new IOException("cannot read the table: table=" + settings.tableName() + ": " + e, e);
@@ -230,6 +253,10 @@ final class IcebergTableSink implements TableSink {
             append.set(SummaryKeys.SOURCE, source).set(SummaryKeys.QUEUE_ID, queueId)
                     .set(SummaryKeys.FIRST_INDEX, Long.toString(file.firstIndex())).set(SummaryKeys.LAST_INDEX, Long.toString(file.lastIndex()))
                     .set(SummaryKeys.FILE, file.path()).set(SummaryKeys.CONVERTER_VERSION, io.parquetry.platform.Version.current());
+            long lastCrc = FooterKeys.checksum(file.footer().getFileMetaData().getKeyValueMetaData(), FooterKeys.LAST_RECORD_CRC32C);
+            if (lastCrc >= 0) {
+                append.set(SummaryKeys.LAST_RECORD_CRC32C, FooterKeys.checksumText(lastCrc));
+            }
             append.validateWith(validator).commit();
             txn.updateProperties().set(lastIndexProperty, Long.toString(file.lastIndex())).commit();
             beforeCommit.run();

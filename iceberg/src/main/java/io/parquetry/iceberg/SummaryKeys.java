@@ -12,6 +12,12 @@ final class SummaryKeys {
     static final String LAST_INDEX = "parquetry.last-index";
     static final String FILE = "parquetry.file";
     static final String CONVERTER_VERSION = "parquetry.converter-version";
+    /**
+     * CRC-32C of the file's last record (8 hex digits, as the file's footer and the converter's checkpoint keep it): tells
+     * the queue's record at the last index from another that a queue which lost records in a power cut got there later.
+     * Absent for a file whose footer has none.
+     */
+    static final String LAST_RECORD_CRC32C = "parquetry.last-record-crc32c";
 
     private SummaryKeys() {
     }

@@ -262,6 +262,25 @@ class IcebergTableSinkTest {
         }
     }
 
+    @Test
+    void eachSnapshotRecordsTheChecksumOfItsFilesLastRecordAsTheFooterHasIt() throws Exception {
+        List<PublishedFile> files = files("a", 2000, 1000);
+        try (IcebergTableSink sink = open(Map.of(), "a", "q1")) {
+            for (PublishedFile f : files) {
+                sink.append(f);
+            }
+            Map<String, String> byFile = new HashMap<>();
+            for (Snapshot s : sink.table().snapshots()) {
+                byFile.put(s.summary().get(SummaryKeys.FILE), s.summary().get(SummaryKeys.LAST_RECORD_CRC32C));
+            }
+            for (PublishedFile f : files) {
+                String footer = f.footer().getFileMetaData().getKeyValueMetaData().get(io.parquetry.converter.output.FooterKeys.LAST_RECORD_CRC32C);
+                assertThat(footer).matches("[0-9a-f]{8}");
+                assertThat(byFile.get(f.path())).as("snapshot of %s", f.path()).isEqualTo(footer);
+            }
+        }
+    }
+
     /** Recovery as the converter does it: append every published file past lastCommittedIndex, skip the rest. */
     private static int recover(TableSink sink, List<PublishedFile> published) throws Exception {
         long last = sink.lastCommittedIndex();

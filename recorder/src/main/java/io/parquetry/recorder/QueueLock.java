@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class QueueLock implements AutoCloseable {
 
-    static final String FILE_NAME = "parquetry-recorder.lock";
+    static final String FILE_NAME = QueueDirectory.RECORDER_LOCK;
 
     /** The lock of each queue this process holds, and how many recorders of this process hold it. */
     private static final Map<Path, Held> HELD = new HashMap<>();

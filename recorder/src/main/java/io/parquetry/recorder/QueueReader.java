@@ -55,7 +55,7 @@ public final class QueueReader implements AutoCloseable {
     }
 
     /** The file in a queue directory that holds its schema and identity. */
-    public static final String SCHEMA_FILE_NAME = "parquetry-schema.yaml";
+    public static final String SCHEMA_FILE_NAME = QueueDirectory.SCHEMA_FILE;
 
     private final Path queueDir;
     private final Schema schema;

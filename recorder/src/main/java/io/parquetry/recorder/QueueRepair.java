@@ -54,7 +54,7 @@ final class QueueRepair {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueRepair.class);
     /** Where what a repair takes out of the queue's files is kept. */
-    static final String REPAIR_DIR = "parquetry-repair";
+    static final String REPAIR_DIR = QueueDirectory.REPAIR_DIR;
     private static final int WINDOW = 1 << 20;
 
     private final Path queueDir;

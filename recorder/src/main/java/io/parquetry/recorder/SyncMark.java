@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
  */
 final class SyncMark {
 
-    static final String FILE_NAME = "parquetry-sync.mark";
+    static final String FILE_NAME = QueueDirectory.SYNC_MARK;
     static final int MAGIC = 0x4b4d5350; // "PSMK"
     static final int VERSION = 1;
     static final int SLOT_LENGTH = 52;

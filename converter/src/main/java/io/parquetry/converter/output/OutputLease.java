@@ -1,5 +1,6 @@
 package io.parquetry.converter.output;
 
+import io.parquetry.platform.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The holder renews it every {@link #RENEW_MS}. A converter finding a lease takes it over only when the holder is
  * gone: the same host and a pid that is no longer running, or no renewal for {@link #EXPIRE_MS}. Otherwise it refuses.
- * Creating the file uses create-if-absent, so two converters starting together cannot both win.
+ * Creating the file uses create-if-absent, so two converters starting together cannot both win. The file is written
+ * durably ({@link #write}), so that a power cut leaves a lease whole, not empty.
  */
 public final class OutputLease implements AutoCloseable {
 
@@ -103,11 +106,30 @@ public final class OutputLease implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Writes the lease durably: a power cut must not leave it empty (then read as {@code host=?, pid=-1}) or take it.
+     * On a local disk it is written aside, synced, and linked ({@code overwrite} false: fails when another converter's
+     * lease is there) or renamed into place, and its directory synced; elsewhere it is created in place, HDFS syncing it
+     * before the close, an object store making it durable with the upload at the close.
+     */
     private void write(boolean overwrite) throws IOException {
         long now = System.currentTimeMillis();
         String text = "host=" + host + "\npid=" + pid + "\nstateDir=" + stateDir.replace("\\", "/") + "\nrenewedAt=" + now + "\n";
-        try (FSDataOutputStream out = fs.create(file, overwrite)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if ("file".equals(fs.getUri().getScheme())) {
+            java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri());
+            if (overwrite) {
+                DurableFiles.replace(local, bytes);
+            } else if (!DurableFiles.createIfAbsent(local, bytes)) {
+                throw new FileAlreadyExistsException("lease exists: " + file);
+            }
+        } else {
+            try (FSDataOutputStream out = fs.create(file, overwrite)) {
+                out.write(bytes);
+                if (out.hasCapability(StreamCapabilities.HSYNC)) {
+                    out.hsync();
+                }
+            }
         }
         lastRenewMs = now;
     }
