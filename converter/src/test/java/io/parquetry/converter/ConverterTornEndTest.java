@@ -44,6 +44,16 @@ class ConverterTornEndTest {
         List<Long> positions = DamagedQueues.recordPositions(cycle);
         DamagedQueues.zero(cycle, positions.get(1500) + 20, positions.get(1500) + 40);
 
+        try (AutoCloseable reboot = DamagedQueues.rebooted(dir)) { // a power cut's damage is met after a reboot
+            convertWaitRepairConvert(queue, cycle);
+        }
+        assertExactlyOnce(dir.resolve("out/all_types"), 2500);
+        try (var saved = Files.list(queue.resolve("parquetry-repair"))) {
+            assertThat(saved.toList()).as("the torn end, kept aside").hasSize(1);
+        }
+    }
+
+    private void convertWaitRepairConvert(Path queue, Path cycle) throws Exception {
         ConverterConfig cfg = config(dir, "");
         Converter c = Converter.open(cfg);
         Thread th = new Thread(() -> c.run(false), "converter");
@@ -64,10 +74,6 @@ class ConverterTornEndTest {
             c.requestStop();
             th.join(20_000);
             c.close();
-        }
-        assertExactlyOnce(dir.resolve("out/all_types"), 2500);
-        try (var saved = Files.list(queue.resolve("parquetry-repair"))) {
-            assertThat(saved.toList()).as("the torn end, kept aside").hasSize(1);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.zip.CRC32C;
  *
  * A power cut may keep the page that holds an excerpt's header, complete, and lose a later page that held the rest of
  * its bytes (they read as zeros). In version 1 nothing tells such a torn record from a real one; in version 2 its
- * checksum does not match, and the reader treats it as damage, never as a record. The checksum is CRC-32C (Castagnoli,
+ * checksum does not match: the recorder's repair at open cuts it off, and a reader that meets it before (after a
+ * reboot, before any recorder opened the queue) treats it as damage, never as a record ({@link SyncMark}). The checksum is CRC-32C (Castagnoli,
  * as {@link CRC32C} computes it: reflected, initial value and final xor {@code 0xFFFFFFFF}) of the record's bytes alone,
  * stored little-endian right after them. Every new queue is version 2 unless
  * {@link RecorderOptions#recordChecksums(boolean)} turns it off; a version 1 queue stays version 1.

@@ -44,6 +44,9 @@ final class Housekeeper {
     private long lastAppended = -1;
     private long lastAppendMillis;
     private int syncedCycleFiles = -1;
+    /** The cycle whose file the last sync forced a range of, and up to which byte. */
+    private int syncedCycle = Integer.MIN_VALUE;
+    private long syncedTo;
     /** The last sync mark written (or found at open), so the next continues its generations. */
     private SyncMark.Mark mark;
     /** The newest cycle file, kept open between syncs to read its store header. */
@@ -123,9 +126,12 @@ final class Housekeeper {
     }
 
     /**
-     * Forces the newest two cycle files (the current one and the one before, in case the cycle just rolled), Chronicle's
-     * metadata file and, when a cycle file is new, the queue directory; then records the last record that was complete
-     * before the force as the queue's {@link SyncMark}. Records up to it survive a power cut from here on.
+     * Forces what the newest two cycle files (the current one and the one before, in case the cycle just rolled) hold
+     * up to the last complete record: the older one whole, the newest from where the last sync left off to that record's
+     * end ({@link RangeSync}: the pages the writers are on, the store header's among them, are left alone; a file's
+     * first sync includes its store header). Then Chronicle's metadata file and, when a cycle file is new, the queue
+     * directory; then records that last record as the queue's {@link SyncMark}. Records up to it survive a power cut
+     * from here on.
      */
     synchronized void syncNow() {
         Path dir = recorder.queueDir();
@@ -136,8 +142,17 @@ final class Housekeeper {
             throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
         }
         long[] end = lastComplete(cycles); // before the force: what it covers
+        CycleFiles names = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
         for (int i = Math.max(0, cycles.size() - 2); i < cycles.size(); i++) {
-            force(cycles.get(i), false);
+            Path p = cycles.get(i);
+            int cycle = names.cycleOf(p.getFileName().toString());
+            if (end == null || cycle != end[0]) {
+                RangeSync.forceWhole(p);
+            } else {
+                RangeSync.force(p, cycle == syncedCycle ? syncedTo : 0, end[3]);
+                syncedCycle = cycle;
+                syncedTo = end[3];
+            }
         }
         force(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), false);
         if (cycles.size() != syncedCycleFiles) {
@@ -152,8 +167,9 @@ final class Housekeeper {
     }
 
     /**
-     * The last complete record, as the store headers say: {cycle, header position, sequence} of the newest cycle file
-     * that has one, or null when none does (or an appender keeps moving the write position while it is read).
+     * The last complete record, as the store headers say: {cycle, header position, sequence, end of its bytes} of the
+     * newest cycle file that has one, or null when none does (or an appender keeps moving the write position while it
+     * is read).
      */
     private long[] lastComplete(List<Path> cycles) {
         CycleFiles names = new CycleFiles(recorder.queueDir(), queue.rollCycle(), queue.epoch());
@@ -168,8 +184,9 @@ final class Housekeeper {
                 long wp = newest.writePosition();
                 for (int attempt = 0; wp != 0 && attempt < 1000; attempt++) {
                     long seq = newest.sequenceAt(wp);
-                    if (seq >= 0 && newest.writePosition() == wp) {
-                        return new long[] {newest.cycle(), wp, seq};
+                    int header = newest.header(wp);
+                    if (seq >= 0 && newest.writePosition() == wp && CycleFileDescriptor.isComplete(header)) {
+                        return new long[] {newest.cycle(), wp, seq, wp + CycleFileDescriptor.HEADER_LENGTH + CycleFileDescriptor.lengthOf(header)};
                     }
                     Thread.onSpinWait(); // an appender between its two writes
                     wp = newest.writePosition();

@@ -77,8 +77,15 @@ public final class QueueReader implements AutoCloseable {
     private boolean tailerBehind;
     /** Records handed on straight from {@link #mapping} (for tests: the fast way must be the common one). */
     private long readFromMapping;
-    /** The newest cycle whose file {@link #force} forced, and the newest whose name it made durable. */
+    /** When {@link #checksumPolicy} last looked at the queue's sync mark. */
+    private long checksumPolicyAt;
+    private static final long CHECKSUM_POLICY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The newest cycle whose file {@link #force} forced, up to which byte of it, and the newest cycle whose file's name it
+     * made durable.
+     */
     private int forcedCycle = Integer.MIN_VALUE;
+    private long forcedTo;
     private int directoryForcedCycle = Integer.MIN_VALUE;
 
     private QueueReader(Path queueDir) {
@@ -230,6 +237,7 @@ public final class QueueReader implements AutoCloseable {
      * @throws QueueDamagedException when the first cycle file is damaged before its first record (kept: reads throw it)
      */
     public void toStart() {
+        checksumPolicy(System.nanoTime());
         forgetMapping();
         verifier.positioned(-1);
         try {
@@ -253,6 +261,7 @@ public final class QueueReader implements AutoCloseable {
      *     it)
      */
     public boolean moveTo(long index) {
+        checksumPolicy(System.nanoTime());
         forgetMapping();
         verifier.positioned(index);
         try {
@@ -261,6 +270,21 @@ public final class QueueReader implements AutoCloseable {
         } catch (InternalError | RuntimeException e) {
             throw failed(e);
         }
+    }
+
+    /**
+     * Records' checksums are checked unless a recorder made the queue whole in this boot (then none can be torn: a torn
+     * record is what a power cut or an OS crash leaves, and both end the boot). Looked at again at least every second, so
+     * a converter that started before the recorder after a reboot stops checking once the recorder has repaired the queue.
+     */
+    private void checksumPolicy(long nowNanos) {
+        verifier.checkChecksums(!SyncMark.wholeInThisBoot(queueDir));
+        checksumPolicyAt = nowNanos;
+    }
+
+    /** True when the reader checks records' checksums now (for tests and the status). */
+    boolean checksChecksums() {
+        return verifier.checksChecksums();
     }
 
     /**
@@ -323,6 +347,10 @@ public final class QueueReader implements AutoCloseable {
      *     until the reader is repositioned or moved past the damage with {@link #skipDamagedRange(long)}
      */
     public int read(Consumer consumer, int max) {
+        long now = System.nanoTime();
+        if (now - checksumPolicyAt > CHECKSUM_POLICY_NANOS) {
+            checksumPolicy(now);
+        }
         try {
             verifier.beforeRead();
         } catch (InternalError | RuntimeException e) {
@@ -505,30 +533,40 @@ public final class QueueReader implements AutoCloseable {
     }
 
     /**
-     * Makes every record up to {@code index} durable: forces the cycle files that hold records after those forced before,
-     * up to {@code index}'s cycle file (fdatasync: whatever the recorder wrote to them, through the page cache that the
-     * reader's mapping shares), and, when one of them was not forced before, the queue directory and Chronicle's
-     * metadata file, so that a new cycle file's name survives too. A record a power cut can still take from the queue
-     * must not be committed downstream: the converter calls this before a commit makes records visible. The queue's
-     * files are only read (fsync needs no write access), never changed.
+     * Makes every record up to and including {@code index} durable: forces the bytes of the queue's cycle files from where
+     * the last call left off to the end of the last record read ({@link RangeSync}: only those pages, so the pages the
+     * producer is writing are left alone), a cycle file the reader has left behind whole, and, when a cycle file was not
+     * forced before, its store header with it, the queue directory and Chronicle's metadata file, so that a new cycle
+     * file's name survives too. A record a power cut can still take from the queue must not be committed downstream: the
+     * converter calls this before a commit makes records visible. The queue's files are only read (forcing needs no
+     * write access), never changed.
      *
      * @throws java.io.UncheckedIOException when a file cannot be forced (the records are then not known durable)
      */
     public void force(long index) {
         int to = cycleOf(index);
+        long end = verifier.lastEndIn(to);
         java.util.SortedMap<Integer, Path> files = cycleFiles.between(forcedCycle == Integer.MIN_VALUE ? Integer.MIN_VALUE : forcedCycle - 1,
                 to + 1);
         boolean newFile = false;
         for (Map.Entry<Integer, Path> e : files.entrySet()) {
-            forceFile(e.getValue(), false);
-            newFile |= e.getKey() > directoryForcedCycle;
+            int c = e.getKey();
+            if (c < to || end < 0) {
+                RangeSync.forceWhole(e.getValue()); // left behind: complete
+            } else {
+                RangeSync.force(e.getValue(), c == forcedCycle ? forcedTo : 0, end); // from 0: its store header too, once
+            }
+            newFile |= c > directoryForcedCycle;
         }
         if (newFile) {
             forceFile(queueDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE), false);
             forceFile(queueDir, true);
             directoryForcedCycle = to;
         }
-        forcedCycle = Math.max(forcedCycle, to);
+        // Forced whole without knowing where its records end (nothing read in it since the reader was positioned): the
+        // next force of it starts from its start again, which writes only what became dirty since.
+        forcedTo = end < 0 ? 0 : Math.max(end, to == forcedCycle ? forcedTo : 0);
+        forcedCycle = to;
     }
 
     private static void forceFile(Path p, boolean metadata) {
@@ -546,7 +584,7 @@ public final class QueueReader implements AutoCloseable {
      */
     public boolean beforeSyncMark(QueueDamagedException damage) {
         SyncMark.Mark mark = SyncMark.read(queueDir);
-        if (mark == null || damage.file() == null) {
+        if (mark == null || !mark.hasRecord() || damage.file() == null) {
             return false;
         }
         int cycle = cycleFiles.cycleOf(damage.file().getFileName().toString());

@@ -120,7 +120,8 @@ final class QueueRepair {
     }
 
     private SyncMark.Mark cycles() throws IOException {
-        SyncMark.Mark mark = SyncMark.read(queueDir);
+        SyncMark.Mark previous = SyncMark.read(queueDir);
+        SyncMark.Mark mark = previous != null && previous.hasRecord() ? previous : null;
         List<Path> files = CycleFiles.list(queueDir);
         CycleFiles names = new CycleFiles(queueDir, rollCycle, 0);
         int first = Math.max(0, files.size() - 2);
@@ -151,7 +152,9 @@ final class QueueRepair {
                 LOG.warn("repair: a cycle file holds nothing synced, {}: moved it to {}", s.nothingSynced, moveAside(p));
             }
             if (s == null) {
-                return mark; // damage where the last sync says everything is whole: not a power cut's, not ours to touch
+                // Damage where the last sync says everything is whole: not a power cut's, not ours to touch. The queue is not
+                // known whole in this boot, so the mark keeps the boot it had.
+                return previous;
             }
             cut = s.cut;
             if (s.lastData >= 0) {
@@ -163,10 +166,15 @@ final class QueueRepair {
         if (changedDirectory) {
             DurableFiles.syncDirectory(queueDir.toAbsolutePath());
         }
-        if (endPosition < 0 || mark != null && mark.cycle() == endCycle && mark.position() == endPosition) {
-            return mark;
+        // Every record after the last synced one was checked, or cut: in this boot the queue is whole up to its end. The
+        // new mark says so (its boot), whatever changed.
+        if (endPosition >= 0) {
+            return SyncMark.write(queueDir, previous, endCycle, endPosition, endSequence);
         }
-        return SyncMark.write(queueDir, mark, endCycle, endPosition, endSequence);
+        if (mark != null) {
+            return SyncMark.write(queueDir, previous, mark.cycle(), mark.position(), mark.sequence());
+        }
+        return SyncMark.write(queueDir, previous, 0, 0, -1);
     }
 
     /**

@@ -7,6 +7,7 @@ import static io.parquetry.recorder.CycleFileDescriptor.isComplete;
 import static io.parquetry.recorder.CycleFileDescriptor.isData;
 
 import io.parquetry.schema.RecordLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
 import java.util.function.IntSupplier;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.internal.NativeBytesStore;
 import net.openhft.chronicle.queue.RollCycle;
 
 /**
@@ -60,6 +62,15 @@ final class ReadVerifier implements AutoCloseable {
     /** Scratch for checking a record's checksum. */
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch;
+    /**
+     * Whether records' checksums are checked: not when a recorder made the queue whole in this boot, since then no record
+     * can be torn ({@link SyncMark#wholeInThisBoot}); the reader says which.
+     */
+    private boolean checkChecksums = true;
+    /** The mapping {@link #view} covers, and the file position of the view's first byte. */
+    private BytesStore<?, ?> viewStore;
+    private ByteBuffer view;
+    private long viewStart;
     private final IntSupplier lastCycle;
     private final CycleFile.Walk walk = new CycleFile.Walk();
     private final ResumePoints resumePoints;
@@ -279,7 +290,7 @@ final class ReadVerifier implements AutoCloseable {
                 return false;
             }
             after = checkSuccessor(position, next, mapped);
-            if (length == excerptLength && format.checksummed() && !checksumMatches(position, mapped)) {
+            if (length == excerptLength && format.checksummed() && checkChecksums && !checksumMatches(position, mapped)) {
                 throw tornRecord(position);
             }
         } catch (DamageFound f) {
@@ -349,7 +360,7 @@ final class ReadVerifier implements AutoCloseable {
             if (!isComplete(n) || !isData(n)) {
                 break;
             }
-            if (format.checksummed() && !checksumMatches(p, mapped)) {
+            if (format.checksummed() && checkChecksums && !checksumMatches(p, mapped)) {
                 break; // torn or overwritten: accept finds it and stops there
             }
             k++; // the record at p: its successor is a complete data header
@@ -373,6 +384,15 @@ final class ReadVerifier implements AutoCloseable {
         return k;
     }
 
+    /** Whether records' checksums are to be checked (layout version 2 only). */
+    void checkChecksums(boolean on) {
+        this.checkChecksums = on;
+    }
+
+    boolean checksChecksums() {
+        return checkChecksums && format.checksummed();
+    }
+
     /** Bytes from one record's header to the next one's, for records of the schema's length. */
     int recordStride() {
         return recordStride;
@@ -384,11 +404,39 @@ final class ReadVerifier implements AutoCloseable {
      */
     private boolean checksumMatches(long position, BytesStore<?, ?> mapped) {
         long from = position + HEADER_LENGTH;
-        if (mapped == null || !mapped.inside(from, excerptLength) || mapped.read(from, scratch, 0, excerptLength) != excerptLength) {
-            file.read(from, scratch, 0, excerptLength);
-        }
         int recordLength = format.recordLength();
+        if (mapped != null && mapped.inside(from, excerptLength)) {
+            ByteBuffer view = viewOf(mapped);
+            long at = from - viewStart;
+            if (view != null && at >= 0 && at + recordLength <= view.capacity()) {
+                // Straight from the mapping: CRC32C's intrinsic reads the record where it lies, no copy.
+                view.limit((int) at + recordLength).position((int) at);
+                crc.reset();
+                crc.update(view);
+                return (int) crc.getValue() == mapped.readInt(from + recordLength);
+            }
+            if (mapped.read(from, scratch, 0, excerptLength) == excerptLength) {
+                return ExcerptFormat.checksum(crc, scratch, 0, recordLength) == RecordLayout.getInt(scratch, recordLength);
+            }
+        }
+        file.read(from, scratch, 0, excerptLength);
         return ExcerptFormat.checksum(crc, scratch, 0, recordLength) == RecordLayout.getInt(scratch, recordLength);
+    }
+
+    /**
+     * A direct buffer over the mapping {@code mapped} (made once per mapping: Chronicle maps a cycle file in chunks of
+     * tens of MiB), or null when it is not native memory. {@link #viewStart} is the file position of its first byte.
+     */
+    private ByteBuffer viewOf(BytesStore<?, ?> mapped) {
+        if (mapped != viewStore) {
+            viewStore = mapped;
+            view = null;
+            if (mapped instanceof NativeBytesStore<?> n && mapped.isDirectMemory()) {
+                view = n.toTemporaryDirectByteBuffer();
+                viewStart = mapped.start();
+            }
+        }
+        return view;
     }
 
     /** The record at {@code position} does not match its checksum: what was read into the scratch says how. */
@@ -412,6 +460,14 @@ final class ReadVerifier implements AutoCloseable {
     /** The index of the last record accepted, or -1. */
     long lastIndex() {
         return lastIndex;
+    }
+
+    /**
+     * Where the bytes of the last record accepted end in the file of cycle {@code c}, or -1 when the last record accepted
+     * is of another cycle (or there is none since the reader was positioned).
+     */
+    long lastEndIn(int c) {
+        return cycle == c && lastIndex >= 0 ? lastEnd : -1;
     }
 
     /**

@@ -20,12 +20,18 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *  two slots, at offsets 0 and 4096 (two pages: a power cut that tears one write keeps the other slot whole)
- *  0        4        8                16       20       24               32               40               48       52
- *  +--------+--------+----------------+--------+--------+----------------+----------------+----------------+--------+
- *  | magic  | version| generation     | cycle  | 0      | position       | sequence       | written at ms  | crc32c |
- *  +--------+--------+----------------+--------+--------+----------------+----------------+----------------+--------+
- *  little-endian; crc32c of bytes 0..47; generation n is written into slot n % 2; the valid slot of the higher
- *  generation counts. position: the header position of the record in its cycle file; sequence: its sequence number.
+ *  0        4        8                16       20       24               32               40               48
+ *  +--------+--------+----------------+--------+--------+----------------+----------------+----------------+
+ *  | magic  | version| generation     | cycle  | 0      | position       | sequence       | written at ms  |
+ *  +--------+--------+----------------+--------+--------+----------------+----------------+----------------+
+ *  48                                 64       68
+ *  +----------------------------------+--------+
+ *  | boot id (UUID: msb, lsb)         | crc32c |
+ *  +----------------------------------+--------+
+ *  little-endian; crc32c of bytes 0..63; generation n is written into slot n % 2; the valid slot of the higher
+ *  generation counts. position: the header position of the record in its cycle file; sequence: its sequence number
+ *  (-1, with cycle and position 0: no record yet). boot id: the boot in which the writer knew every record of the
+ *  queue to be whole ({@link BootId}; 0 when unknown).
  * </pre>
  *
  * The version comes first; an unknown one is refused naming both.
@@ -35,11 +41,19 @@ final class SyncMark {
     static final String FILE_NAME = QueueDirectory.SYNC_MARK;
     static final int MAGIC = 0x4b4d5350; // "PSMK"
     static final int VERSION = 1;
-    static final int SLOT_LENGTH = 52;
+    static final int SLOT_LENGTH = 68;
     static final int SLOT_SPACING = 4096;
 
-    /** A synced record: its cycle, its excerpt header's position in the cycle file and its sequence number there. */
-    record Mark(long generation, int cycle, long position, long sequence, long writtenAtMs) {
+    /**
+     * A synced record: its cycle, its excerpt header's position in the cycle file and its sequence number there ({@code
+     * sequence} -1: none yet); and the boot in which the writer knew the whole queue to be whole (null: unknown).
+     */
+    record Mark(long generation, int cycle, long position, long sequence, long writtenAtMs, java.util.UUID boot) {
+
+        /** True when a record is named (not a mark of an empty queue). */
+        boolean hasRecord() {
+            return sequence >= 0;
+        }
     }
 
     private SyncMark() {
@@ -47,6 +61,21 @@ final class SyncMark {
 
     static Path file(Path queueDir) {
         return queueDir.resolve(FILE_NAME);
+    }
+
+    /**
+     * True when a recorder knew every record of the queue to be whole in this boot (it repaired the queue when it opened
+     * it in this boot): every record read now, before or after the mark, is what was written, and need not be checked.
+     */
+    static boolean wholeInThisBoot(Path queueDir) {
+        Mark m;
+        try {
+            m = read(queueDir);
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+        java.util.UUID now = BootId.current();
+        return m != null && now != null && now.equals(m.boot());
     }
 
     /**
@@ -91,7 +120,10 @@ final class SyncMark {
             throw new IllegalStateException("the queue's sync mark has an unknown version: file=" + f + ", version=" + bb.getInt(4) + ", supported="
                     + VERSION);
         }
-        return new Mark(bb.getLong(8), bb.getInt(16), bb.getLong(24), bb.getLong(32), bb.getLong(40));
+        long msb = bb.getLong(48);
+        long lsb = bb.getLong(56);
+        return new Mark(bb.getLong(8), bb.getInt(16), bb.getLong(24), bb.getLong(32), bb.getLong(40), msb == 0 && lsb == 0 ? null
+                : new java.util.UUID(msb, lsb));
     }
 
     /**
@@ -103,10 +135,12 @@ final class SyncMark {
     static Mark write(Path queueDir, Mark previous, int cycle, long position, long sequence) {
         Path f = file(queueDir);
         long generation = previous == null ? 1 : previous.generation() + 1;
-        Mark m = new Mark(generation, cycle, position, sequence, System.currentTimeMillis());
+        java.util.UUID boot = BootId.current();
+        Mark m = new Mark(generation, cycle, position, sequence, System.currentTimeMillis(), boot);
         ByteBuffer bb = ByteBuffer.allocate(SLOT_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         bb.putInt(0, MAGIC).putInt(4, VERSION).putLong(8, generation).putInt(16, cycle).putInt(20, 0).putLong(24, position)
-                .putLong(32, sequence).putLong(40, m.writtenAtMs());
+                .putLong(32, sequence).putLong(40, m.writtenAtMs()).putLong(48, boot == null ? 0 : boot.getMostSignificantBits())
+                .putLong(56, boot == null ? 0 : boot.getLeastSignificantBits());
         CRC32C crc = new CRC32C();
         crc.update(bb.array(), 0, SLOT_LENGTH - 4);
         bb.putInt(SLOT_LENGTH - 4, (int) crc.getValue());

@@ -84,13 +84,33 @@ public final class PowerCut {
      * The environment entries that make a child process record its syncs under the root. Builds the shim on first
      * use; without gcc the calling test is skipped (fails under CI).
      */
-    public Map<String, String> environment() {
+    public Map<String, String> environment() throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("LD_PRELOAD", Shim.library().toString(), "POWERCUT_ROOT", root.toString(),
-                "POWERCUT_STATE", state.toString()));
+                "POWERCUT_STATE", state.toString(), BOOT_ID_VARIABLE, bootIdFile().toString()));
         if (!births) {
             env.put("POWERCUT_NO_BIRTH", "1");
         }
         return env;
+    }
+
+    /**
+     * The product tells a boot by its id (Linux's {@code /proc/sys/kernel/random/boot_id}): records read in the boot that
+     * wrote them cannot be torn. A cut is a reboot, so the processes under test read their boot id from a file of the
+     * cut's that each cut renews ({@link #environment()}).
+     */
+    static final String BOOT_ID_VARIABLE = "PARQUETRY_BOOT_ID_FILE";
+
+    /** The boot id file the processes under test read; made at the first call. */
+    public Path bootIdFile() throws IOException {
+        Path f = state.resolve("boot_id");
+        if (!Files.exists(f)) {
+            reboot();
+        }
+        return f;
+    }
+
+    private void reboot() throws IOException {
+        Files.writeString(state.resolve("boot_id"), java.util.UUID.randomUUID() + "\n");
     }
 
     /** Records everything now under the root as durable, as if all of it had been synced. No process may write meanwhile. */
@@ -136,6 +156,7 @@ public final class PowerCut {
                 }
             }
             baseline();
+            reboot();
             return report;
         } finally {
             deleteTree(next);

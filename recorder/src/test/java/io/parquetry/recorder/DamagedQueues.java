@@ -86,6 +86,21 @@ public final class DamagedQueues {
         return files;
     }
 
+    /**
+     * Makes this JVM see another boot than the one that wrote the queue, as after a power cut, until the returned handle
+     * is closed: readers then check records' checksums (records read in the boot that wrote them cannot be torn, and
+     * are not checked).
+     */
+    public static AutoCloseable rebooted(Path scratch) throws IOException {
+        Path f = scratch.resolve("boot_id-" + java.util.UUID.randomUUID());
+        Files.writeString(f, java.util.UUID.randomUUID().toString());
+        System.setProperty(BootId.FILE_PROPERTY, f.toString());
+        return () -> {
+            System.clearProperty(BootId.FILE_PROPERTY);
+            Files.deleteIfExists(f);
+        };
+    }
+
     /** Header to header of the records of the queue in {@code dir}, by its layout version. */
     static int stride(Path dir) {
         return ExcerptFormat.of(QueueSchemaStore.layoutVersion(dir), QueueSchemaStore.read(dir).recordLength()).stride();

@@ -94,16 +94,20 @@ class RecorderPowerCutTest {
         PowerCut cut = powerCut();
         Path root = cut.root();
         Path queue = root.resolve("queue");
-        Process first = producer(cut, queue, "first", 50_000, 100, 1, 0);
+        Process first = producer(cut, queue, "first", 50_000, 1000, 1, 0); // a sync a second: half a second unsynced at the kill
         long synced = await(first, "first", SYNCED, 20_000);
-        Thread.sleep(300);
+        Thread.sleep(500);
         stop(first);
-        // Lose one page well after the last synced record and keep every later one: a hole in the queue's end, with whole
-        // records and a write position after it, which no reader can reach.
+        // Lose one page half-way between the last synced record and the end, and keep every later one: a hole in the
+        // queue's end, with whole records and a write position after it, which no reader can reach.
         SyncMark.Mark mark = SyncMark.read(queue);
         Path cycleFile = DamagedQueues.cycleFiles(queue).get(DamagedQueues.cycleFiles(queue).size() - 1);
         String rel = root.relativize(cycleFile).toString();
-        long lost = mark.position() / PowerCut.PAGE + 8;
+        List<Long> written = DamagedQueues.recordPositions(cycleFile);
+        long markPage = mark.position() / PowerCut.PAGE;
+        long lastPage = written.get(written.size() - 1) / PowerCut.PAGE;
+        assertThat(lastPage - markPage).as("pages written after the last sync").isGreaterThanOrEqualTo(4);
+        long lost = markPage + (lastPage - markPage) / 2;
         Report r = cut.cut(Policy.picking("lose page " + lost, (file, page) -> !(file.equals(rel) && page == lost)), 0);
         System.out.println("cut: " + r);
         List<Long> holeRecord = DamagedQueues.recordPositions(cycleFile);
