@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The converter service: tails one queue from its checkpoint and writes Parquet files exactly once (DESIGN §4).
+ * The converter service: tails one queue from its checkpoint and writes Parquet files exactly once (docs/ARCHITECTURE.md).
  *
  * <pre>{@code
  * try (Converter c = Converter.open(config)) {   // opens everything, takes the locks, recovers

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where to resume (DESIGN §4): delete this source's leftover in-progress files, read the checkpoint, then adopt every
+ * Where to resume (docs/ARCHITECTURE.md, "Exactly once"): delete this source's leftover in-progress files, read the checkpoint, then adopt every
  * file of this queue already committed after it (a crash between rename and checkpoint), and position the reader on the
- * first record not committed. With a table (DESIGN §4b), the walk starts at the lower of the checkpoint and the table's
+ * first record not committed. With a table (docs/TABLES.md), the walk starts at the lower of the checkpoint and the table's
  * last index for this source and queue: a file after the table's is appended to it (a crash between publish and
  * append), one at or before it is there already (a crash between append and checkpoint). Run at start and before every
  * retry after an output failure.

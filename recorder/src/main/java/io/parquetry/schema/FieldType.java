@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class FieldType {
 
-    /** The schema types of DESIGN §2. The code is stable and used on the hot path for type checks. */
+    /** The schema types (docs/FORMAT.md §3). The code is stable and used on the hot path for type checks. */
     public enum Kind {
         BOOL(1), INT8(1), INT16(2), INT32(4), INT64(8), FLOAT32(4), FLOAT64(8), TIMESTAMP(8), DECIMAL(8), CHAR(-1), BYTES(-1);
 

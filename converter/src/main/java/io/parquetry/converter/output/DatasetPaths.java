@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 
 /**
- * File names of a dataset (DESIGN §4):
+ * File names of a dataset (docs/FORMAT.md §7):
  * {@code <output>/<dataset>/dt=YYYY-MM-DD/hour=HH/part-<source>-<queueId>-<firstIndex>.parquet}, partitioned by the start
  * of the queue cycle of the file's first record (UTC), so a file never spans two partitions. The queue id (16 hex
  * digits, see {@link io.parquetry.recorder.QueueIdentity}) keeps the files of a re-created queue, whose indexes restart

@@ -1,6 +1,6 @@
 package io.parquetry.converter.output;
 
-/** Key-value metadata every committed file carries in its footer (DESIGN §4). */
+/** Key-value metadata every committed file carries in its footer (docs/FORMAT.md §7). */
 public final class FooterKeys {
 
     public static final String QUEUE = "parquetry.queue";

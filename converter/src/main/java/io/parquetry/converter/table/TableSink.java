@@ -6,7 +6,7 @@ import java.io.IOException;
  * Appends committed files of one source and one queue to one table, exactly once. One converter owns a sink; it is not
  * thread-safe. Other sources (other converters, other hosts) may append to the same table at the same time.
  *
- * <p>How the converter uses it (DESIGN §4, §4b; docs/TABLES.md): write → sync → publish the file → {@link #append} →
+ * <p>How the converter uses it (docs/ARCHITECTURE.md, docs/TABLES.md): write → sync → publish the file → {@link #append} →
  * write the checkpoint. Recovery walks the committed files of this queue from the lower of the checkpoint and
  * {@link #lastCommittedIndex()}, in index order: a file whose last index is greater than {@code lastCommittedIndex()}
  * is appended (a crash between publish and append), one at or below it is in the table already (a crash between
