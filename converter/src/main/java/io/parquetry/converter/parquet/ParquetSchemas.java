@@ -11,8 +11,9 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Maps a schema to Parquet (docs/FORMAT.md §3; what readers make of it: docs/TABLES.md): nullable fields are OPTIONAL, the rest REQUIRED, and every column carries a
- * field id (its declaration index + 1), so readers such as Iceberg map columns by id rather than by name.
+ * Maps a schema to Parquet (docs/FORMAT.md §3; what readers make of it: docs/TABLES.md): nullable fields are OPTIONAL,
+ * the rest REQUIRED, and every column carries a field id (its declaration index + 1), so readers such as Iceberg map
+ * columns by id rather than by name.
  *
  * <p>Float and double columns declare TYPE_DEFINED_ORDER, which every reader knows (min/max ignore NaN, a zero minimum
  * is written as -0.0 and a zero maximum as +0.0), rather than parquet-java 1.18's default IEEE_754_TOTAL_ORDER, which a
