@@ -1,4 +1,4 @@
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
 import java.math.BigInteger;

@@ -4,7 +4,7 @@ import io.parquetry.cli.SyntheticSource;
 import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
-import io.parquetry.recorder.MarketData;
+import io.parquetry.testing.MarketData;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;

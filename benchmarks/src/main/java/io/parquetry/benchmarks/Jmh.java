@@ -26,6 +26,6 @@ public final class Jmh {
     }
 
     static List<String> jvmFlags() {
-        return io.parquetry.platform.JvmFlags.read(root());
+        return io.parquetry.testing.JvmFlags.read(root());
     }
 }

@@ -1,8 +1,8 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.cli.SyntheticSource;
-import io.parquetry.recorder.MarketData;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.testing.MarketData;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;

@@ -1,6 +1,6 @@
 package io.parquetry.benchmarks;
 
-import io.parquetry.recorder.MarketData;
+import io.parquetry.testing.MarketData;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;

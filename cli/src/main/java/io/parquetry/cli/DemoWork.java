@@ -1,6 +1,6 @@
 package io.parquetry.cli;
 
-import io.parquetry.recorder.QueueDirectory;
+import io.parquetry.queue.QueueDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

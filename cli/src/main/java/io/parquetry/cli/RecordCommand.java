@@ -1,6 +1,6 @@
 package io.parquetry.cli;
 
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.queue.QueueDirectory;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -75,7 +75,7 @@ final class RecordCommand implements Callable<Integer> {
      * @throws IllegalArgumentException naming the directory and what it holds
      */
     static void refuseForeignDirectory(Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.exists(dir.resolve(QueueReader.SCHEMA_FILE_NAME))) {
+        if (!java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.exists(dir.resolve(QueueDirectory.SCHEMA_FILE))) {
             return;
         }
         List<String> found;
@@ -84,7 +84,7 @@ final class RecordCommand implements Callable<Integer> {
         }
         if (!found.isEmpty()) {
             throw new IllegalArgumentException("--queue is a non-empty directory that is not a Parquetry queue (no "
-                    + QueueReader.SCHEMA_FILE_NAME + "): queue=" + dir + ", found=" + found.subList(0, Math.min(found.size(), 10))
+                    + QueueDirectory.SCHEMA_FILE + "): queue=" + dir + ", found=" + found.subList(0, Math.min(found.size(), 10))
                     + (found.size() > 10 ? " and " + (found.size() - 10) + " more" : "") + "; choose a new or empty directory");
         }
     }

@@ -2,7 +2,7 @@ package io.parquetry.cli;
 
 import io.parquetry.converter.AcceptedDamage;
 import io.parquetry.converter.ConverterConfig;
-import io.parquetry.recorder.DamagedRange;
+import io.parquetry.reader.DamagedRange;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,7 +5,7 @@ import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.verify.DatasetVerifier;
 import io.parquetry.converter.verify.VerifyReport;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

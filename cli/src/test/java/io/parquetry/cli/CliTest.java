@@ -3,8 +3,8 @@ package io.parquetry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.Datasets;
-import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.DamagedQueues;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.DamagedQueues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +89,7 @@ class CliTest {
                 .toString(), "--queue", dir.resolve("q").toString(), "--count", "3000", "--threads", "2", "--rate", "200000");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("recorded 3,000 records").contains("refused 0");
-        try (io.parquetry.recorder.QueueReader q = io.parquetry.recorder.QueueReader.open(dir.resolve("q"))) {
+        try (io.parquetry.reader.QueueReader q = io.parquetry.reader.QueueReader.open(dir.resolve("q"))) {
             q.toStart();
             int n = 0;
             int got;

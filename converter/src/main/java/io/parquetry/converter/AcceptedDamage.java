@@ -1,9 +1,9 @@
 package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
-import io.parquetry.recorder.DamagedRange;
-import io.parquetry.recorder.QueueDamagedException;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.DamagedRange;
+import io.parquetry.reader.QueueDamagedException;
+import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.platform.Version;
-import io.parquetry.recorder.DamagedRange;
-import io.parquetry.recorder.QueueDamagedException;
-import io.parquetry.recorder.QueueReader;
-import io.parquetry.recorder.RecordReader;
-import io.parquetry.recorder.RecordRun;
+import io.parquetry.reader.DamagedRange;
+import io.parquetry.reader.QueueDamagedException;
+import io.parquetry.reader.QueueReader;
+import io.parquetry.reader.RecordReader;
+import io.parquetry.reader.RecordRun;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.RotationCause;
 import java.io.IOException;

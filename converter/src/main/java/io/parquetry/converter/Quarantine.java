@@ -32,7 +32,7 @@ final class Quarantine {
     }
 
     /** Records a damaged range an operator accepted to lose, where quarantined records are answered for too. */
-    void skipped(io.parquetry.recorder.DamagedRange range) throws OutputFailure {
+    void skipped(io.parquetry.reader.DamagedRange range) throws OutputFailure {
         try {
             Files.writeString(log, Instant.now() + " " + range + " (accepted: bin/parquetry skip-damaged)\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

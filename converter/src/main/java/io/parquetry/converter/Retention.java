@@ -1,6 +1,6 @@
 package io.parquetry.converter;
 
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.parquetry.converter;
 
+import io.parquetry.queue.QueueDirectory;
 import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.recorder.QueueReader;
 import java.io.DataInputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -39,13 +39,13 @@ class ConverterBadInputTest {
     void queueWithoutSchemaIsRefused() throws Exception {
         Files.createDirectories(dir.resolve("queue"));
         assertThatThrownBy(() -> Converter.open(config(dir, ""))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no schema").hasMessageContaining(QueueReader.SCHEMA_FILE_NAME);
+                .hasMessageContaining("no schema").hasMessageContaining(QueueDirectory.SCHEMA_FILE);
     }
 
     @Test
     void queueOfAnUnknownLayoutVersionIsRefused() throws Exception {
         recordAllTypes(dir.resolve("queue"), 0, 10);
-        Path f = dir.resolve("queue").resolve(QueueReader.SCHEMA_FILE_NAME);
+        Path f = dir.resolve("queue").resolve(QueueDirectory.SCHEMA_FILE);
         Files.writeString(f, Files.readString(f).replaceFirst("# layout-version: \\d+", "# layout-version: 7"));
         assertThatThrownBy(() -> Converter.open(config(dir, ""))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("layoutVersion=7").hasMessageContaining("supported=1");

@@ -36,9 +36,9 @@ class ConverterCodecsTest {
         BigInteger i64 = BigInteger.ZERO;
         BigDecimal dec = BigDecimal.ZERO;
         for (long s = 0; s < 3000; s++) {
-            if (!io.parquetry.recorder.AllTypes.isNullRow(s)) {
-                i64 = i64.add(BigInteger.valueOf(io.parquetry.recorder.AllTypes.int64(s)));
-                dec = dec.add(BigDecimal.valueOf(io.parquetry.recorder.AllTypes.decimalUnscaled(s), 4));
+            if (!io.parquetry.testing.AllTypes.isNullRow(s)) {
+                i64 = i64.add(BigInteger.valueOf(io.parquetry.testing.AllTypes.int64(s)));
+                dec = dec.add(BigDecimal.valueOf(io.parquetry.testing.AllTypes.decimalUnscaled(s), 4));
             }
         }
         try (Connection db = Datasets.duckdb(); Statement st = db.createStatement();

@@ -4,7 +4,7 @@ import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.status.ConverterControl;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;

@@ -2,9 +2,9 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.recorder.ChildJvm;
-import io.parquetry.recorder.CrashingProducer;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.testing.ChildJvm;
+import io.parquetry.testing.CrashingProducer;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.recorder.DamagedQueues;
-import io.parquetry.recorder.DamagedRange;
+import io.parquetry.testing.DamagedQueues;
+import io.parquetry.reader.DamagedRange;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
@@ -107,7 +107,7 @@ class ConverterDamagedQueueTest {
         }
         // The dataset verifies: the one gap is the range an operator accepted to lose, said as a note, not a problem.
         org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()).getRaw();
-        try (io.parquetry.recorder.QueueReader q = io.parquetry.recorder.QueueReader.open(dir.resolve("queue"))) {
+        try (io.parquetry.reader.QueueReader q = io.parquetry.reader.QueueReader.open(dir.resolve("queue"))) {
             io.parquetry.converter.verify.VerifyReport report = io.parquetry.converter.verify.DatasetVerifier.verify(fs, fs.getConf(),
                     new org.apache.hadoop.fs.Path(dataset().toUri()), "test", q, new Checkpoint(cfg.stateDir()).read(), false,
                     AcceptedDamage.ranges(cfg.stateDir()));

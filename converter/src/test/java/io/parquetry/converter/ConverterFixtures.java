@@ -2,8 +2,8 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -37,7 +37,7 @@ public final class ConverterFixtures {
     }
 
     /** A queue's identity, as a converter sees it. */
-    public static io.parquetry.recorder.QueueIdentity queueIdentity(Path queue) {
+    public static io.parquetry.queue.QueueIdentity queueIdentity(Path queue) {
         try (QueueReader r = QueueReader.open(queue)) {
             return r.identity();
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.powercut.Policy;
 import io.parquetry.powercut.Report;
-import io.parquetry.recorder.QueueScan;
+import io.parquetry.testing.QueueScan;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.parquetry.converter;
 
+import io.parquetry.queue.QueueDirectory;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.output.FooterKeys;
-import io.parquetry.recorder.QueueIdentity;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.queue.QueueIdentity;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -124,7 +124,7 @@ class ConverterQueueIdentityTest {
         assertThat(c.rowsWritten()).as("the renamed-but-not-checkpointed files are adopted, not converted again").isZero();
         QueueIdentity id = ConverterFixtures.queueIdentity(dir.resolve("queue"));
         assertThat(id.assignedLater()).isTrue();
-        assertThat(Files.readString(dir.resolve("queue").resolve(QueueReader.SCHEMA_FILE_NAME))).contains("# queue-id: " + id.id())
+        assertThat(Files.readString(dir.resolve("queue").resolve(QueueDirectory.SCHEMA_FILE))).contains("# queue-id: " + id.id())
                 .contains("# queue-id-assigned: ");
         recordAllTypes(dir.resolve("queue"), 3000, 3500);
         ConverterService.run(config(""), true);
@@ -162,7 +162,7 @@ class ConverterQueueIdentityTest {
 
     /** Strips the queue id from the schema file and gives every file its old name and a footer without the id. */
     private void makeLegacy(List<Path> files) throws Exception {
-        Path schemaFile = dir.resolve("queue").resolve(QueueReader.SCHEMA_FILE_NAME);
+        Path schemaFile = dir.resolve("queue").resolve(QueueDirectory.SCHEMA_FILE);
         Files.writeString(schemaFile, Files.readString(schemaFile).replaceAll("(?m)^# queue-(id|created): .*\\n", ""));
         for (Path f : files) {
             String legacyName = f.getFileName().toString().replaceFirst("-[0-9a-f]{16}-", "-");

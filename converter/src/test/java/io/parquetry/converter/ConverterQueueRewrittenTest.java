@@ -8,7 +8,7 @@ import io.parquetry.converter.output.Output;
 import io.parquetry.converter.verify.DatasetVerifier;
 import io.parquetry.converter.verify.Problem;
 import io.parquetry.converter.verify.VerifyReport;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

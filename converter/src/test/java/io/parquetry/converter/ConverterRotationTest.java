@@ -6,7 +6,7 @@ import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.status.RotationCause;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -90,7 +90,7 @@ class ConverterRotationTest {
         ConversionResult c = ConverterService.run(config(dir, ""), true);
         // On a loaded machine a burst can straddle a second boundary too: count the cycles the records really have.
         java.util.Set<Integer> cycles = new java.util.TreeSet<>();
-        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue"))) {
+        try (io.parquetry.reader.QueueReader r = io.parquetry.reader.QueueReader.open(dir.resolve("queue"))) {
             r.toStart();
             r.read((index, rec) -> cycles.add(r.cycleOf(index)), 100);
             List<long[]> ranges = Datasets.ranges(dataset());

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.status.RotationCause;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.recorder.DamagedQueues;
+import io.parquetry.testing.DamagedQueues;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import java.nio.file.Files;
@@ -78,7 +78,7 @@ class ConverterTornEndTest {
     }
 
     private static long lastIndexOf(Path queue) {
-        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(queue)) {
+        try (io.parquetry.reader.QueueReader r = io.parquetry.reader.QueueReader.open(queue)) {
             return r.lastIndex();
         }
     }

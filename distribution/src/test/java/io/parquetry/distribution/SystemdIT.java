@@ -3,7 +3,7 @@ package io.parquetry.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.Datasets;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.hdfs.MiniHdfs;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +111,7 @@ class IcebergHdfsTest {
         recordAllTypes(queue, 4000, 5000);
         convert(dir, queue, uri + "/three/out", "conv", 1000, table);
         String queueId;
-        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(queue)) {
+        try (io.parquetry.reader.QueueReader r = io.parquetry.reader.QueueReader.open(queue)) {
             queueId = r.identity().id();
         }
         try (IcebergTableSink sink = (IcebergTableSink) TableSinkProvider.forType("iceberg").open(context(settings("/three"),

@@ -7,7 +7,7 @@ import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.converter.parquet.ParquetSchemas;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

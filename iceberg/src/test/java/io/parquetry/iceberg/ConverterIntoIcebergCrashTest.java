@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
 import io.parquetry.converter.Datasets;
-import io.parquetry.recorder.ChildJvm;
-import io.parquetry.recorder.CrashingProducer;
+import io.parquetry.testing.ChildJvm;
+import io.parquetry.testing.CrashingProducer;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.nio.file.Files;

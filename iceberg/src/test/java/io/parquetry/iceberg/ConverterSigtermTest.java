@@ -5,7 +5,7 @@ import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
-import io.parquetry.recorder.ChildJvm;
+import io.parquetry.testing.ChildJvm;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;

@@ -12,8 +12,8 @@ import io.parquetry.converter.Datasets;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkProvider;
-import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.ChildJvm;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.ChildJvm;
 import io.parquetry.schema.Schema;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -539,7 +539,7 @@ class IcebergTableSinkTest {
     void backfillAppendsADatasetsFilesOnceAndSkipsWhatTheTableHas() throws Exception {
         List<PublishedFile> files = files("a", 3000, 1000);
         String queueId; // backfill takes only the files of the queue it is given (their footers carry its id)
-        try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue-a"))) {
+        try (io.parquetry.reader.QueueReader r = io.parquetry.reader.QueueReader.open(dir.resolve("queue-a"))) {
             queueId = r.identity().id();
         }
         try (TableSink sink = open(Map.of(), "a", queueId)) {

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
-import io.parquetry.recorder.AllTypes;
-import io.parquetry.recorder.ChildJvm;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -164,7 +164,7 @@ class PostgresCatalogTest {
         }
         for (String source : names) {
             String queueId;
-            try (io.parquetry.recorder.QueueReader r = io.parquetry.recorder.QueueReader.open(dir.resolve("queue-" + source))) {
+            try (io.parquetry.reader.QueueReader r = io.parquetry.reader.QueueReader.open(dir.resolve("queue-" + source))) {
                 queueId = r.identity().id();
             }
             Map<String, String> settings = new java.util.HashMap<>(settings());

@@ -2,7 +2,7 @@ package io.parquetry.iceberg;
 
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;

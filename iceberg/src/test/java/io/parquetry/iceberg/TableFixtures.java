@@ -8,7 +8,7 @@ import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkContext;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;

@@ -12,7 +12,7 @@ import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSinkProvider;
-import io.parquetry.recorder.AllTypes;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;

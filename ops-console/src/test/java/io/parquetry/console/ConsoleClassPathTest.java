@@ -17,14 +17,14 @@ class ConsoleClassPathTest {
     void neitherChronicleNorHadoopNorParquetIsOnTheClassPath() {
         for (String type : List.of("net.openhft.chronicle.queue.ChronicleQueue", "net.openhft.chronicle.bytes.Bytes",
                 "org.apache.hadoop.fs.FileSystem", "org.apache.parquet.hadoop.ParquetFileWriter", "io.parquetry.recorder.Recorder",
-                "io.parquetry.converter.Converter")) {
+                "io.parquetry.queue.CycleFile", "io.parquetry.reader.QueueReader", "io.parquetry.converter.Converter")) {
             assertThat(loadable(type)).as("class %s is on the console's class path", type).isFalse();
         }
         assertThat(loadable("io.parquetry.status.StatusFile")).isTrue();
         List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> new File(p).getName())
                 .toList();
         assertThat(jars).noneMatch(j -> j.startsWith("chronicle-") || j.startsWith("hadoop-") || j.startsWith("parquet-")
-                || j.startsWith("parquetry-recorder") || j.startsWith("parquetry-converter"));
+                || j.startsWith("parquetry-recorder") || j.startsWith("parquetry-queue-") || j.startsWith("parquetry-converter"));
     }
 
     private static boolean loadable(String type) {

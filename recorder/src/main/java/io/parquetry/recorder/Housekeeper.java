@@ -1,5 +1,11 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.CycleFiles;
+import io.parquetry.queue.DamageFound;
+import io.parquetry.platform.RangeSync;
+import io.parquetry.queue.CycleFile;
+import io.parquetry.queue.SyncMark;
 import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.io.IOException;
@@ -24,7 +30,9 @@ final class Housekeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
 
-    private final Recorder recorder;
+    private final Path queueDir;
+    private final Gate gate;
+    private final Writers writers;
     private final SingleChronicleQueue queue;
     private final StatusFile status;
     private final RecorderOptions options;
@@ -52,9 +60,11 @@ final class Housekeeper {
     /** The newest cycle file, kept open between syncs to read its store header. */
     private CycleFile newest;
 
-    Housekeeper(Recorder recorder, SingleChronicleQueue queue, StatusFile status, RecorderOptions options, LongSupplier freeSpace,
-            Reserver reserver, SyncMark.Mark mark) {
-        this.recorder = recorder;
+    Housekeeper(Path queueDir, Gate gate, Writers writers, SingleChronicleQueue queue, StatusFile status, RecorderOptions options,
+            LongSupplier freeSpace, Reserver reserver, SyncMark.Mark mark) {
+        this.queueDir = queueDir;
+        this.gate = gate;
+        this.writers = writers;
         this.queue = queue;
         this.status = status;
         this.options = options;
@@ -90,7 +100,7 @@ final class Housekeeper {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.warn("recorder housekeeping failed: queue={}", recorder.queueDir(), e);
+                LOG.warn("recorder housekeeping failed: queue={}", queueDir, e);
                 try (StatusFile.Update u = status.update()) {
                     u.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
                 }
@@ -107,7 +117,7 @@ final class Housekeeper {
     void checkDisk() {
         long free = freeSpace.getAsLong();
         freeBytes = free;
-        boolean tripped = recorder.diskGuardTripped();
+        boolean tripped = gate.diskGuardTripped();
         long threshold = options.diskGuardMinFreeBytes();
         long spare = reserver.spareBytes();
         boolean low = free >= 0 ? free + spare < (tripped ? threshold + options.diskGuardHysteresisBytes() : threshold) : tripped;
@@ -115,12 +125,12 @@ final class Housekeeper {
         if (trip == tripped) {
             return;
         }
-        recorder.diskGuardTripped(trip);
+        gate.diskGuardTripped(trip);
         if (trip) {
             LOG.warn("disk guard tripped, refusing appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}, minFreeBytes={}, "
-                    + "reservationStarved={}", recorder.queueDir(), free, spare, threshold, reserver.starved());
+                    + "reservationStarved={}", queueDir, free, spare, threshold, reserver.starved());
         } else {
-            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}", recorder.queueDir(),
+            LOG.info("disk guard cleared, accepting appends: queue={}, freeBytes={}, reservedNotWrittenBytes={}", queueDir,
                     free, spare);
         }
     }
@@ -134,7 +144,7 @@ final class Housekeeper {
      * from here on.
      */
     synchronized void syncNow() {
-        Path dir = recorder.queueDir();
+        Path dir = queueDir;
         List<Path> cycles;
         try {
             cycles = CycleFiles.list(dir);
@@ -172,7 +182,7 @@ final class Housekeeper {
      * is read).
      */
     private long[] lastComplete(List<Path> cycles) {
-        CycleFiles names = new CycleFiles(recorder.queueDir(), queue.rollCycle(), queue.epoch());
+        CycleFiles names = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         for (int i = cycles.size() - 1; i >= Math.max(0, cycles.size() - 2); i--) {
             Path p = cycles.get(i);
             try {
@@ -236,7 +246,7 @@ final class Housekeeper {
 
     void publish() {
         long now = System.currentTimeMillis();
-        long appended = recorder.appended();
+        long appended = writers.appended();
         if (appended != lastAppended) {
             if (lastAppended >= 0 || appended > 0) {
                 lastAppendMillis = now;
@@ -246,14 +256,14 @@ final class Housekeeper {
         long head = appended > 0 || lastAppendMillis > 0 ? queue.lastIndex() : -1;
         try (StatusFile.Update u = status.update()) {
             u.value(RecorderStatusDescriptor.APPENDED, appended)
-                    .value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, recorder.refusedDiskGuard())
-                    .value(RecorderStatusDescriptor.REFUSED_CLOSED, recorder.refusedClosed())
+                    .value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, writers.refusedDiskGuard())
+                    .value(RecorderStatusDescriptor.REFUSED_CLOSED, writers.refusedClosed())
                     .value(RecorderStatusDescriptor.LAST_APPEND_MS, lastAppendMillis)
                     .value(RecorderStatusDescriptor.FREE_BYTES, freeBytes)
-                    .value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, recorder.diskGuardTripped() ? 1 : 0)
+                    .value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, gate.diskGuardTripped() ? 1 : 0)
                     .value(RecorderStatusDescriptor.HEAD_INDEX, head)
                     .value(RecorderStatusDescriptor.SYNCED_INDEX, syncedIndex)
-                    .value(RecorderStatusDescriptor.WRITERS, recorder.openWriters())
+                    .value(RecorderStatusDescriptor.WRITERS, writers.size())
                     .value(RecorderStatusDescriptor.LAST_SYNC_MS, lastSyncMillis);
         }
         status.heartbeat(now);

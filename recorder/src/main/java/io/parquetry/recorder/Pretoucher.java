@@ -1,6 +1,7 @@
 package io.parquetry.recorder;
 
 import java.io.IOException;
+import java.util.function.IntToLongFunction;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
@@ -23,7 +24,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
  * pass of the reserving thread this takes the cycle file's chunks from Chronicle's own {@link MappedFile} (the same
  * mapping, at the same addresses, that the writers use: Chronicle shares one mapping per chunk) and write-touches one
  * aligned long per page from just past the furthest writer up to {@code ahead} bytes beyond it, but never at or past
- * what is reserved ({@link Reserver#reservedUpTo(int)}): on a full disk, a touch of a page that is not allocated would
+ * what is reserved (the reserving thread's {@code reservedUpTo}): on a full disk, a touch of a page that is not allocated would
  * fault. A touch is a compare-and-set of 0 to 0: it never changes a byte, so a record a writer is writing at the same
  * moment is never overwritten, and it takes the page fault, the read-ahead and the page-table entry here. A chunk not
  * mapped yet is mapped here too, before the writer needs it; and a chunk the writers have left is unmapped here too, not
@@ -36,7 +37,7 @@ final class Pretoucher {
 
     static final long PAGE = 4096;
 
-    private final Recorder recorder;
+    private final Iterable<RecordWriter> writers;
     private final SingleChronicleQueue queue;
     private final long ahead;
     private final ReferenceOwner owner = ReferenceOwner.temporary("parquetry-pretouch");
@@ -58,8 +59,8 @@ final class Pretoucher {
     /** File offset up to which the current cycle file has been touched (written by the reserving thread only). */
     private volatile long touched;
 
-    Pretoucher(Recorder recorder, SingleChronicleQueue queue, long ahead) {
-        this.recorder = recorder;
+    Pretoucher(Iterable<RecordWriter> writers, SingleChronicleQueue queue, long ahead) {
+        this.writers = writers;
         this.queue = queue;
         this.ahead = ahead;
     }
@@ -80,10 +81,10 @@ final class Pretoucher {
     }
 
     /** One pass: touches what the writers' progress calls for, below what is reserved, and returns the pages touched. */
-    long tick(Reserver reserver) throws IOException {
+    long tick(IntToLongFunction reservedUpTo) throws IOException {
         int c = -1;
         long p = -1;
-        for (RecordWriter w : recorder.writers()) {
+        for (RecordWriter w : writers) {
             int wc = w.hintCycle();
             long wp = w.hintPosition();
             if (wc > c || (wc == c && wp > p)) {
@@ -111,7 +112,7 @@ final class Pretoucher {
             return 0;
         }
         holdWritersChunks(file, p);
-        long limit = Math.min(p + ahead, reserver.reservedUpTo(c)) & ~(PAGE - 1);
+        long limit = Math.min(p + ahead, reservedUpTo.applyAsLong(c)) & ~(PAGE - 1);
         long page = Math.max(touched, (p | (PAGE - 1)) + 1);
         long n = 0;
         for (; page < limit; page += PAGE) {

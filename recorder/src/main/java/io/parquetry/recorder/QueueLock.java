@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.QueueDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

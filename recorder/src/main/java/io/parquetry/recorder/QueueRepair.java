@@ -1,11 +1,19 @@
 package io.parquetry.recorder;
 
-import static io.parquetry.recorder.CycleFileDescriptor.END_OF_DATA;
-import static io.parquetry.recorder.CycleFileDescriptor.HEADER_LENGTH;
-import static io.parquetry.recorder.CycleFileDescriptor.isComplete;
-import static io.parquetry.recorder.CycleFileDescriptor.isData;
-import static io.parquetry.recorder.CycleFileDescriptor.lengthOf;
-import static io.parquetry.recorder.CycleFileDescriptor.nextHeader;
+import io.parquetry.queue.CycleFile;
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.CycleFiles;
+import io.parquetry.queue.DamageFound;
+import io.parquetry.queue.QueueMetadata;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueDirectory;
+import io.parquetry.queue.SyncMark;
+import static io.parquetry.queue.CycleFileDescriptor.END_OF_DATA;
+import static io.parquetry.queue.CycleFileDescriptor.HEADER_LENGTH;
+import static io.parquetry.queue.CycleFileDescriptor.isComplete;
+import static io.parquetry.queue.CycleFileDescriptor.isData;
+import static io.parquetry.queue.CycleFileDescriptor.lengthOf;
+import static io.parquetry.queue.CycleFileDescriptor.nextHeader;
 
 import io.parquetry.platform.DurableFiles;
 import io.parquetry.schema.RecordLayout;

@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldType.Kind;
 import io.parquetry.schema.RecordLayout;
@@ -7,6 +8,7 @@ import io.parquetry.schema.Schema;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -81,8 +83,8 @@ public final class RecordWriter implements AutoCloseable {
     private static final int OPEN = 1;
     private static final int CLOSED = 2;
 
-    private final Recorder recorder;
-    private final Reserver reserver;
+    private final Gate gate;
+    private final Consumer<RecordWriter> onClose;
     private final Schema schema;
     private final long fingerprint;
     private final ExcerptAppender appender;
@@ -111,16 +113,20 @@ public final class RecordWriter implements AutoCloseable {
     // Odd while a commit is inside Chronicle (it may be rolling into a new cycle file), read by the reserving thread.
     private long commits;
 
-    RecordWriter(Recorder recorder, Reserver reserver, ExcerptAppender appender) {
-        this.recorder = recorder;
-        this.reserver = reserver;
-        this.schema = recorder.schema();
+    /**
+     * @param gate what {@link #begin()} asks before each record
+     * @param onClose told once, on the writer's thread, when it closes (the recorder keeps its counts)
+     */
+    RecordWriter(Schema schema, ExcerptFormat format, Gate gate, ExcerptAppender appender, Consumer<RecordWriter> onClose) {
+        this.gate = gate;
+        this.onClose = onClose;
+        this.schema = schema;
         this.fingerprint = schema.fingerprint();
         this.appender = appender;
         this.owner = Thread.currentThread();
         this.recordLength = schema.recordLength();
-        this.excerptLength = recorder.format().excerptLength();
-        this.checksummed = recorder.format().checksummed();
+        this.excerptLength = format.excerptLength();
+        this.checksummed = format.checksummed();
         this.bitmapLength = schema.bitmapLength();
         this.initialBitmap = new byte[bitmapLength];
         this.record = new byte[excerptLength];
@@ -153,11 +159,11 @@ public final class RecordWriter implements AutoCloseable {
             REFUSED_CLOSED_COUNT.setRelease(this, (long) REFUSED_CLOSED_COUNT.get(this) + 1);
             return REFUSED_CLOSED;
         }
-        if (recorder.isClosed()) {
+        if (gate.closed()) {
             REFUSED_CLOSED_COUNT.setRelease(this, (long) REFUSED_CLOSED_COUNT.get(this) + 1);
             return REFUSED_CLOSED;
         }
-        if (recorder.diskGuardTripped() || !reserver.admits()) {
+        if (gate.diskGuardTripped() || !gate.admits()) {
             REFUSED_DISK.setRelease(this, (long) REFUSED_DISK.get(this) + 1);
             return REFUSED_DISK_GUARD;
         }
@@ -455,7 +461,7 @@ public final class RecordWriter implements AutoCloseable {
         abort();
         state = CLOSED;
         appender.close();
-        recorder.writerClosed(this);
+        onClose.accept(this);
     }
 
     private IllegalArgumentException outOfRange(Field f, long v) {

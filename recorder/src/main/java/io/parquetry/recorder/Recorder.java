@@ -1,5 +1,10 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.QueueSchemaStore;
+import io.parquetry.queue.RollCycleNames;
+import io.parquetry.queue.SyncMark;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueIdentity;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
 import io.parquetry.status.Liveness;
@@ -14,7 +19,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -56,16 +60,11 @@ public final class Recorder implements AutoCloseable {
     private final QueueIdentity identity;
     private final ExcerptFormat format;
     private final QueueLock lock;
-    private final CopyOnWriteArrayList<RecordWriter> writers = new CopyOnWriteArrayList<>();
+    private final Gate gate = new Gate();
+    private final Writers writers = new Writers();
     private final StatusFile status;
     private final Housekeeper housekeeper;
     private final Pretoucher pretoucher;
-    private volatile boolean closed;
-    private volatile boolean diskGuardTripped;
-    // Counts of writers already closed, so totals survive them.
-    private long closedAppended;
-    private long closedRefusedDisk;
-    private long closedRefusedClosed;
 
     private Recorder(Path queueDir, Schema schema, RecorderOptions options) {
         this.queueDir = queueDir;
@@ -115,9 +114,9 @@ public final class Recorder implements AutoCloseable {
                         .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
             }
             LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
-            rs = new Reserver(this, q, clock, fallocate, freeSpace, options, format.excerptLength());
+            rs = new Reserver(gate, writers, queueDir, q, clock, fallocate, freeSpace, options, format.excerptLength());
             rs.open(System.currentTimeMillis());
-            hk = new Housekeeper(this, q, st, options, freeSpace, rs, mark);
+            hk = new Housekeeper(queueDir, gate, writers, q, st, options, freeSpace, rs, mark);
         } catch (IOException | RuntimeException e) {
             if (st != null) {
                 st.close();
@@ -135,8 +134,12 @@ public final class Recorder implements AutoCloseable {
         this.status = st;
         this.reserver = rs;
         this.housekeeper = hk;
+        this.pretoucher = options.pretouchAhead() > 0 ? new Pretoucher(writers, queue, options.pretouchAhead()) : null;
+    }
+
+    /** Starts the recorder's threads, once it is whole: none runs while the constructor does. */
+    private void start() {
         housekeeper.start();
-        this.pretoucher = options.pretouchAhead() > 0 ? new Pretoucher(this, queue, options.pretouchAhead()) : null;
         reserver.start(pretoucher);
     }
 
@@ -230,16 +233,23 @@ public final class Recorder implements AutoCloseable {
      * @throws IllegalStateException when the queue already holds records of another schema (names both)
      */
     public static Recorder open(Path queueDir, Schema schema, RecorderOptions options) {
-        return new Recorder(queueDir, schema, options);
+        Recorder recorder = new Recorder(queueDir, schema, options);
+        try {
+            recorder.start();
+        } catch (RuntimeException | Error e) {
+            recorder.close();
+            throw e;
+        }
+        return recorder;
     }
 
     /** A writer for the calling thread; close it on the same thread. */
     public RecordWriter newWriter() {
-        if (closed) {
+        if (gate.closed()) {
             throw new IllegalStateException("recorder is closed: queue=" + queueDir);
         }
         reserver.writerAdded();
-        RecordWriter w = new RecordWriter(this, reserver, queue.createAppender());
+        RecordWriter w = new RecordWriter(schema, format, gate, queue.createAppender(), writers::closed);
         writers.add(w);
         return w;
     }
@@ -280,55 +290,22 @@ public final class Recorder implements AutoCloseable {
         return status.path();
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /** True while the disk guard refuses appends. */
     public boolean diskGuardTripped() {
-        return diskGuardTripped;
-    }
-
-    void diskGuardTripped(boolean tripped) {
-        this.diskGuardTripped = tripped;
-    }
-
-    synchronized void writerClosed(RecordWriter w) {
-        if (writers.remove(w)) {
-            closedAppended += w.appended();
-            closedRefusedDisk += w.refusedDiskGuard();
-            closedRefusedClosed += w.refusedClosed();
-        }
+        return gate.diskGuardTripped();
     }
 
     /** Records appended by all writers, open or closed. */
-    public synchronized long appended() {
-        long n = closedAppended;
-        for (RecordWriter w : writers) {
-            n += w.appended();
-        }
-        return n;
+    public long appended() {
+        return writers.appended();
     }
 
-    public synchronized long refusedDiskGuard() {
-        long n = closedRefusedDisk;
-        for (RecordWriter w : writers) {
-            n += w.refusedDiskGuard();
-        }
-        return n;
+    public long refusedDiskGuard() {
+        return writers.refusedDiskGuard();
     }
 
-    public synchronized long refusedClosed() {
-        long n = closedRefusedClosed;
-        for (RecordWriter w : writers) {
-            n += w.refusedClosed();
-        }
-        return n;
-    }
-
-    /** The open writers (a snapshot-safe view: the list is copy-on-write). */
-    Iterable<RecordWriter> writers() {
-        return writers;
+    public long refusedClosed() {
+        return writers.refusedClosed();
     }
 
     Reserver reserver() {
@@ -357,10 +334,10 @@ public final class Recorder implements AutoCloseable {
     /** Refuses further appends, stops housekeeping (publishing a last status), and closes the queue. */
     @Override
     public void close() {
-        if (closed) {
+        if (gate.closed()) {
             return;
         }
-        closed = true;
+        gate.close();
         reserver.stop();
         housekeeper.stop();
         queue.close();

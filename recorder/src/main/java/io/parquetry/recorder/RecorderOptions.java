@@ -1,5 +1,7 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.RollCycleNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;

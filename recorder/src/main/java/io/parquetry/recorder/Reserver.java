@@ -67,38 +67,15 @@ final class Reserver {
     private static final long FENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The reservations writers check, and the margin they check with; replaced whole, never changed. */
-    private static final class Window {
-        static final Window NONE = new Window(new CycleReservation[0], Long.MAX_VALUE / 4);
-
-        final CycleReservation[] cycles;
-        final long margin;
-
-        Window(CycleReservation[] cycles, long margin) {
-            this.cycles = cycles;
-            this.margin = margin;
-        }
-
-        boolean admits() {
-            CycleReservation[] c = cycles;
-            if (c.length == 0) {
-                return false;
-            }
-            for (int i = 0; i < c.length; i++) {
-                if (!c[i].admits(margin)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private final Recorder recorder;
+    private final Gate gate;
+    private final Iterable<RecordWriter> writers;
     private final SingleChronicleQueue queue;
     private final CycleClock clock;
     private final Fallocate fallocate;
     private final LongSupplier freeSpace;
     private final LongSupplier budget = this::budget;
     private final LongSupplier unlimited = () -> Long.MAX_VALUE;
+    private final java.util.function.IntToLongFunction reservedEnd = this::reservedUpTo;
     /** Free space the reservation never goes below. */
     private final long minFree;
     private final long reserveAhead;
@@ -117,7 +94,6 @@ final class Reserver {
     /** Cycles being prepared, not yet reserved enough to be held. */
     private final TreeMap<Integer, CycleReservation> pending = new TreeMap<>();
     private final List<Path> stale = new ArrayList<>();
-    private volatile Window window = Window.NONE;
     private int lowCycle = Integer.MIN_VALUE;
     private int highCycle = Integer.MIN_VALUE;
     /** No cycle below this one is ever appended to again: the newest existing cycle when the recorder opened. */
@@ -133,9 +109,14 @@ final class Reserver {
     private volatile long reservedBytes;
     private volatile long spareBytes;
 
-    Reserver(Recorder recorder, SingleChronicleQueue queue, CycleClock clock, Fallocate fallocate, LongSupplier freeSpace,
-            RecorderOptions options, int recordLength) {
-        this.recorder = recorder;
+    /**
+     * @param gate where the reservations are published to the writers, and the disk guard tripped
+     * @param writers the open writers (the pass that deletes stale pre-created files waits for those inside a commit)
+     */
+    Reserver(Gate gate, Iterable<RecordWriter> writers, Path dir, SingleChronicleQueue queue, CycleClock clock, Fallocate fallocate,
+            LongSupplier freeSpace, RecorderOptions options, int recordLength) {
+        this.gate = gate;
+        this.writers = writers;
         this.queue = queue;
         this.clock = clock;
         this.fallocate = fallocate;
@@ -143,7 +124,7 @@ final class Reserver {
         // Never below the threshold plus the hysteresis: reserving alone must not trip the free-space check, nor keep it tripped.
         this.minFree = options.diskGuardMinFreeBytes() + options.diskGuardHysteresisBytes();
         this.reserveAhead = options.reserveAhead();
-        this.dir = recorder.queueDir();
+        this.dir = dir;
         RollCycle rollCycle = queue.rollCycle();
         this.epoch = queue.epoch();
         this.cycleMillis = rollCycle.lengthInMillis();
@@ -283,7 +264,7 @@ final class Reserver {
 
     /** The writers' check, on the append path: no allocation, a few reads. */
     boolean admits() {
-        return window.admits();
+        return gate.admits();
     }
 
     /**
@@ -364,7 +345,7 @@ final class Reserver {
                 Pretoucher p = pretoucher;
                 if (p != null) {
                     try {
-                        work += p.tick(this);
+                        work += p.tick(reservedEnd);
                         touchFailedBefore = false;
                     } catch (IOException | RuntimeException e) {
                         if (!touchFailedBefore) {
@@ -488,7 +469,7 @@ final class Reserver {
         if (broken) {
             return;
         }
-        window = new Window(held.values().toArray(new CycleReservation[0]), margin);
+        gate.window(new Gate.Window(held.values().toArray(new CycleReservation[0]), margin));
     }
 
     /** Extends a reservation to {@code reserveAhead} past the write position; returns 0 or an errno. */
@@ -545,7 +526,7 @@ final class Reserver {
 
     private void starved(boolean now) {
         if (now && !starved) {
-            recorder.diskGuardTripped(true);
+            gate.diskGuardTripped(true);
             LOG.warn("disk guard tripped, refusing appends: cannot reserve space ahead of the writers: queue={}, freeBytes={}, "
                     + "keptFreeBytes={}, held={}", dir, freeSpace.getAsLong(), minFree, held.values());
         }
@@ -561,7 +542,7 @@ final class Reserver {
     private void deleteStale() {
         List<RecordWriter> busy = new ArrayList<>();
         List<Long> seen = new ArrayList<>();
-        for (RecordWriter w : recorder.writers()) {
+        for (RecordWriter w : writers) {
             long s = w.commitSequence();
             if ((s & 1) != 0) {
                 busy.add(w);
@@ -639,7 +620,7 @@ final class Reserver {
             long offset = writePositionOffset(store);
             if (offset != CycleReservation.WRITE_POSITION_OFFSET) {
                 broken = true;
-                window = Window.NONE;
+                gate.window(Gate.Window.NONE);
                 throw new IllegalStateException("Chronicle's write position is not where the disk guard reads it: file=" + store.file()
                         + ", offset=" + offset + ", expected=" + CycleReservation.WRITE_POSITION_OFFSET);
             }

@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.Path;
  * File names of a dataset (docs/FORMAT.md §7):
  * {@code <output>/<dataset>/dt=YYYY-MM-DD/hour=HH/part-<source>-<queueId>-<firstIndex>.parquet}, partitioned by the start
  * of the queue cycle of the file's first record (UTC), so a file never spans two partitions. The queue id (16 hex
- * digits, see {@link io.parquetry.recorder.QueueIdentity}) keeps the files of a re-created queue, whose indexes restart
+ * digits, see {@link io.parquetry.queue.QueueIdentity}) keeps the files of a re-created queue, whose indexes restart
  * at the same numbers, apart from the old queue's; the first index is written as 20 zero-padded decimal digits, so one
  * queue's names sort in index order. A file being written is hidden: {@code .part-….parquet.inprogress}, which Spark,
  * Hive and DuckDB globs skip.

@@ -3,7 +3,7 @@ package io.parquetry.converter.verify;
 import io.parquetry.converter.Checkpoint;
 import io.parquetry.converter.output.DatasetPaths;
 import io.parquetry.converter.output.FooterKeys;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

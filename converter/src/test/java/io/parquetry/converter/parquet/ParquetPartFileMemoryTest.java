@@ -2,7 +2,7 @@ package io.parquetry.converter.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.recorder.ChildJvm;
+import io.parquetry.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.Datasets;
 import io.parquetry.converter.LocalObjectStoreFileSystem;
 import io.parquetry.converter.output.Output;
-import io.parquetry.recorder.QueueReader;
+import io.parquetry.reader.QueueReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

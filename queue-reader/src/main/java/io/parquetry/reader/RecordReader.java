@@ -1,0 +1,173 @@
+package io.parquetry.reader;
+
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.schema.Field;
+import io.parquetry.schema.RecordLayout;
+import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.Schema;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * A reusable flyweight that decodes one record in place (no copy, no allocation except where a method says it
+ * returns a new object). A {@link QueueReader} points it at each excerpt in turn; the getters read fields through
+ * {@link Field} handles of the reader's schema, and check the handle's type like the writer's setters do. An excerpt
+ * whose length is not the schema's record length ({@link #matchesSchema()} false) has no fields: the getters refuse it,
+ * and only its raw bytes can be copied (to quarantine it).
+ */
+public final class RecordReader {
+
+    private final Schema schema;
+    private final int recordLength;
+    /** The length of an excerpt that holds one record of the schema: the record, and its checksum when the queue has them. */
+    private final int excerptLength;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch;
+    private BytesStore<?, ?> store;
+    private long base;
+    private int length;
+
+    /** A reader of excerpts that hold the record alone (layout version 1). */
+    public RecordReader(Schema schema) {
+        this(schema, schema.recordLength());
+    }
+
+    /** A reader of excerpts of {@code excerptLength} bytes that start with a record of {@code schema} ({@link ExcerptFormat}). */
+    public RecordReader(Schema schema, int excerptLength) {
+        this.schema = schema;
+        this.recordLength = schema.recordLength();
+        this.excerptLength = excerptLength;
+        this.scratch = new byte[recordLength];
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** Points the reader at the excerpt of {@code length} bytes at {@code offset}. */
+    void wrap(BytesStore<?, ?> bytes, long offset, long length) {
+        this.store = bytes;
+        this.base = offset;
+        this.length = (int) Math.min(length, Integer.MAX_VALUE);
+    }
+
+    /** True when the excerpt is one record of the schema (its length is that of the queue's excerpts of a record). */
+    public boolean matchesSchema() {
+        return length == excerptLength;
+    }
+
+    /** The excerpt's length in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /** Copies the first {@code count} bytes of the excerpt (at most its {@link #length()}) into {@code dst} at {@code dstOffset}. */
+    public void copyTo(byte[] dst, int dstOffset, int count) {
+        if (count < 0 || count > length) {
+            throw new IllegalArgumentException("cannot copy more than the excerpt: count=" + count + ", length=" + length);
+        }
+        store.read(base, dst, dstOffset, count);
+    }
+
+    /**
+     * CRC-32C of the record's bytes (of the excerpt's first record-length bytes, or all of a shorter excerpt): what a
+     * checkpoint, a file's footer and {@code verify} remember of a committed record, to tell the same record from another
+     * at the same index. Allocates nothing.
+     */
+    public int recordChecksum() {
+        int n = Math.min(length, recordLength);
+        store.read(base, scratch, 0, n);
+        return ExcerptFormat.checksum(crc, scratch, 0, n);
+    }
+
+    private long at(Field f, Kind kind) {
+        if (length != excerptLength) {
+            throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength
+                    + ", excerpt length=" + excerptLength);
+        }
+        if (f.schema() != schema && f.schema().fingerprint() != schema.fingerprint()) { // same rule as the writer
+            throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="
+                    + f.schema().identity() + ", reader schema=" + schema.identity());
+        }
+        if (f.kind() != kind) {
+            throw new IllegalArgumentException("wrong getter for field type: field=" + f.name() + ", type=" + f.type());
+        }
+        return base + f.offset();
+    }
+
+    /** True when the field is nullable and null. */
+    public boolean isNull(Field f) {
+        at(f, f.kind());
+        int bit = f.nullBit();
+        return bit >= 0 && (store.readByte(base + RecordLayout.nullByte(bit)) & RecordLayout.nullMask(bit)) != 0;
+    }
+
+    public boolean getBoolean(Field f) {
+        return store.readByte(at(f, Kind.BOOL)) != 0;
+    }
+
+    /** Reads an {@code int8}, {@code int16} or {@code int32} field, sign-extended. */
+    public int getInt(Field f) {
+        switch (f.kind()) {
+            case INT8:
+                return store.readByte(at(f, Kind.INT8));
+            case INT16:
+                return store.readShort(at(f, Kind.INT16));
+            default:
+                return store.readInt(at(f, Kind.INT32));
+        }
+    }
+
+    /** Reads an {@code int64}, {@code timestamp} or {@code decimal} (unscaled) field. */
+    public long getLong(Field f) {
+        switch (f.kind()) {
+            case TIMESTAMP:
+                return store.readLong(at(f, Kind.TIMESTAMP));
+            case DECIMAL:
+                return store.readLong(at(f, Kind.DECIMAL));
+            default:
+                return store.readLong(at(f, Kind.INT64));
+        }
+    }
+
+    public float getFloat(Field f) {
+        return store.readFloat(at(f, Kind.FLOAT32));
+    }
+
+    public double getDouble(Field f) {
+        return store.readDouble(at(f, Kind.FLOAT64));
+    }
+
+    /** Length of a {@code char(N)} value: its bytes up to the last non-zero one (as {@link RecordLayout#charLength}). */
+    public int charLength(Field f) {
+        long at = at(f, Kind.CHAR);
+        int n = f.length();
+        while (n > 0 && store.readByte(at + n - 1) == 0) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * Copies a {@code char(N)} value without its padding, or a {@code bytes(N)} value whole, into {@code dst}.
+     *
+     * @return the number of bytes copied
+     */
+    public int getBytes(Field f, byte[] dst, int dstOffset) {
+        int n = f.kind() == Kind.CHAR ? charLength(f) : f.length();
+        long at = at(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
+        for (int i = 0; i < n; i++) {
+            dst[dstOffset + i] = store.readByte(at + i);
+        }
+        return n;
+    }
+
+    /** A {@code char(N)} value as a new String (allocates: for tools and tests, not hot loops). */
+    public String getString(Field f) {
+        byte[] b = new byte[f.length()];
+        int n = getBytes(f, b, 0);
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+}
