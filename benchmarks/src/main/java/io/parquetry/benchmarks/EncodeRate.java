@@ -1,6 +1,7 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.converter.parquet.BlackHoleOutputFile;
+import io.parquetry.converter.parquet.Codec;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.RowGroupEncoders;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Encoder-only rates on market-data records held in memory, written to a black-hole file: rows per second of wall time
@@ -93,8 +93,12 @@ public final class EncodeRate {
         }
     }
 
-    static CompressionCodecName codec(String s) {
-        return s.equals("none") ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.valueOf(s.toUpperCase(Locale.ROOT));
+    static Codec codec(String s) {
+        Codec c = Codec.named(s);
+        if (c == null) {
+            throw new IllegalArgumentException(Codec.unknownRule() + ": codec=" + s);
+        }
+        return c;
     }
 
     static long size(String s) {

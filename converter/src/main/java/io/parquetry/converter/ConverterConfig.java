@@ -1,5 +1,6 @@
 package io.parquetry.converter;
 
+import io.parquetry.converter.parquet.Codec;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.platform.Host;
 import io.parquetry.platform.YamlMapping;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * A converter's configuration, validated once at start-up. Keys (YAML, see {@code conf/converter.yaml}):
@@ -24,8 +24,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * source       host name    distinguishes writers of one dataset; letters, digits, '.', '_', '-'
  * stateDir     &lt;queue&gt;/converter-&lt;source&gt;   checkpoint, commit log, quarantine, lock
  * statusFile   &lt;stateDir&gt;/converter.status
- * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
- * parquet.compressionLevel default  zstd 1..22 (default 3), gzip 1..9 (default 6); not for the others
+ * parquet.compression   zstd     {@value Codec#CHOICES}
+ * parquet.compressionLevel default  one of the codec's levels; unset: its default (levels and defaults: {@link Codec})
  * parquet.pageVersion   v2       v1 | v2
  * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
@@ -145,9 +145,12 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         Path statusFile = statusText != null ? Path.of(statusText) : stateDir.resolve("converter.status");
 
         YamlMapping p = y.section("parquet");
-        String fileCodec = p.string("compression", "zstd");
+        String fileCodec = p.string("compression", ParquetOptions.defaults().compression().spelling());
         String codecText = o.compression() != null ? o.compression() : fileCodec;
-        CompressionCodecName codec = codec(codecText, p);
+        Codec codec = Codec.named(codecText);
+        if (codec == null) {
+            throw p.error("compression", codecText, Codec.unknownRule());
+        }
         String pageVersion = p.string("pageVersion", "v2").toLowerCase(Locale.ROOT);
         if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {
             throw p.error("pageVersion", pageVersion, "must be v1 or v2");
@@ -196,7 +199,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
     }
 
     /** {@code parquet.compressionLevel}: unset or {@code default} is 0, the codec's own default. */
-    private static int compressionLevel(YamlMapping p, CompressionCodecName codec) {
+    private static int compressionLevel(YamlMapping p, Codec codec) {
         String text = p.string("compressionLevel", "default").trim().toLowerCase(Locale.ROOT);
         if (text.equals("default")) {
             return 0;
@@ -207,9 +210,8 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         } catch (NumberFormatException e) {
             level = -1;
         }
-        int max = ParquetOptions.maxCompressionLevel(codec);
-        if (level < 1 || level > max) {
-            throw p.error("compressionLevel", text, ParquetOptions.compressionLevelRule(codec));
+        if (!codec.hasLevel(level)) {
+            throw p.error("compressionLevel", text, codec.levelRule());
         }
         return level;
     }
@@ -240,17 +242,6 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
             case "micros", "us" -> FieldType.TimeUnit.US;
             case "millis", "ms" -> FieldType.TimeUnit.MS;
             default -> throw p.error("timestampUnit", text, "must be nanos, micros or millis");
-        };
-    }
-
-    private static CompressionCodecName codec(String text, YamlMapping p) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "snappy" -> CompressionCodecName.SNAPPY;
-            case "zstd" -> CompressionCodecName.ZSTD;
-            case "gzip" -> CompressionCodecName.GZIP;
-            case "lz4_raw" -> CompressionCodecName.LZ4_RAW;
-            case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
-            default -> throw p.error("compression", text, "unknown compression (snappy, zstd, gzip, lz4_raw, none)");
         };
     }
 

@@ -3,12 +3,11 @@ package io.parquetry.converter.parquet;
 import io.parquetry.schema.FieldType;
 import io.parquetry.schema.Schema;
 import java.util.List;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * How Parquet files are encoded.
  *
- * @param compression page compression codec: SNAPPY, ZSTD, GZIP, LZ4_RAW or UNCOMPRESSED
+ * @param compression page compression codec
  * @param pageV2 data page v2 (delta and byte-stream-split encodings allowed) instead of v1 (dictionary or plain only)
  * @param rowGroupBytes raw record bytes per row group: a row group holds {@code max(1, rowGroupBytes / recordLength)}
  *     records. It also sizes memory: see {@link ParquetPartFile}
@@ -22,10 +21,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param byteStreamSplit BYTE_STREAM_SPLIT allowed for float columns on v2 pages (chosen when a sample compresses
  *     smaller that way). Off by default: Spark's vectorized Parquet reader (4.1) refuses the encoding ("Unsupported
  *     encoding: BYTE_STREAM_SPLIT"); DuckDB, pyarrow, Trino and parquet-java read it
- * @param compressionLevel the codec's level: zstd 1..22, gzip 1..9; 0 for the codec's default (zstd 2, gzip 6), the
- *     only value the other codecs take
+ * @param compressionLevel one of the codec's levels, or 0 for its default (the only value a codec without levels
+ *     takes): {@link Codec}
  */
-public record ParquetOptions(CompressionCodecName compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
+public record ParquetOptions(Codec compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
         int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit, boolean byteStreamSplit, int compressionLevel) {
 
     /** Default raw bytes per row group (measured: docs/BENCHMARKS.md, "Row group size"). */
@@ -38,7 +37,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         if (compression == null) {
             throw new IllegalArgumentException("compression must be set: compression=null");
         }
-        PageCompressor.check(compression, compressionLevel);
+        compression.checkLevel(compressionLevel);
         if (rowGroupBytes < 1 || rowGroupBytes > MAX_ROW_GROUP_BYTES) {
             throw new IllegalArgumentException("row group size out of range 1.." + MAX_ROW_GROUP_BYTES + ": rowGroupBytes=" + rowGroupBytes);
         }
@@ -51,18 +50,8 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         bloomFilterColumns = bloomFilterColumns == null ? List.of() : List.copyOf(bloomFilterColumns);
     }
 
-    /** The highest {@code compressionLevel} of {@code codec}; 0 when it has none. */
-    public static int maxCompressionLevel(CompressionCodecName codec) {
-        return PageCompressor.maxLevel(codec);
-    }
-
-    /** What {@code compressionLevel} may be with {@code codec}, for error messages. */
-    public static String compressionLevelRule(CompressionCodecName codec) {
-        return PageCompressor.levelRule(codec);
-    }
-
     public static ParquetOptions defaults() {
-        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false, 0);
+        return new ParquetOptions(Codec.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false, 0);
     }
 
     /**
@@ -101,7 +90,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
     }
 
     /** Another codec, at its default level. */
-    public ParquetOptions withCompression(CompressionCodecName codec) {
+    public ParquetOptions withCompression(Codec codec) {
         return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit, 0);
     }
 

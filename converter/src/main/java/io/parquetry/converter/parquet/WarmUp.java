@@ -3,7 +3,6 @@ package io.parquetry.converter.parquet;
 import io.parquetry.schema.Schema;
 import java.io.IOException;
 import java.util.Map;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /** The file {@link RowGroupEncoders#warmUp} writes: every value kind, nullable, both page versions, to a black hole. */
 final class WarmUp {
@@ -17,7 +16,7 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static void run(RowGroupEncoders pool, CompressionCodecName codec) throws IOException {
+    static void run(RowGroupEncoders pool, Codec codec) throws IOException {
         int len = SCHEMA.recordLength();
         byte[] records = new byte[ROWS * len];
         for (int i = 0; i < records.length; i++) {

@@ -22,7 +22,6 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -42,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParquetPartFileRoundTripTest {
 
     private static final int CASES = Integer.getInteger("parquetry.cases", 24);
-    private static final CompressionCodecName[] CODECS = {CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY,
-        CompressionCodecName.ZSTD, CompressionCodecName.GZIP, CompressionCodecName.LZ4_RAW};
+    private static final Codec[] CODECS = {Codec.UNCOMPRESSED, Codec.SNAPPY, Codec.ZSTD, Codec.GZIP, Codec.LZ4_RAW};
     private static RowGroupEncoders pool;
 
     @TempDir
@@ -83,7 +81,7 @@ class ParquetPartFileRoundTripTest {
         ParquetOptions options = ParquetOptions.defaults().withCompression(CODECS[r.nextInt(CODECS.length)]).withPageV2(r.nextBoolean())
                 .withDictionary(r.nextInt(5) != 0).withPageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)])
                 .withRowGroupBytes((long) groupRows * schema.recordLength()).withTimestampUnit(unit).withByteStreamSplit(r.nextBoolean());
-        int maxLevel = ParquetOptions.maxCompressionLevel(options.compression());
+        int maxLevel = options.compression().maxLevel();
         options = options.withCompressionLevel(maxLevel == 0 || r.nextBoolean() ? 0 : 1 + r.nextInt(Math.min(maxLevel, 9)));
         RandomRecords data = RandomRecords.generate(schema, rows, groupRows, unit, r);
         Path file = dir.resolve("case-" + seed + ".parquet");
@@ -191,14 +189,14 @@ class ParquetPartFileRoundTripTest {
             expected[i] = new Object[] {(long) i, p, q};
         }
         RandomRecords data = RandomRecords.of(schema, recs, expected);
-        for (CompressionCodecName codec : new CompressionCodecName[] {CompressionCodecName.ZSTD, CompressionCodecName.UNCOMPRESSED}) {
+        for (Codec codec : new Codec[] {Codec.ZSTD, Codec.UNCOMPRESSED}) {
             Path file = dir.resolve("prices-" + codec + ".parquet");
             ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.defaults().withCompression(codec), new LocalOutputFile(file), pool);
             f.append(recs, 0, rows);
             f.end(Map.of());
             for (String column : new String[] {"p", "q"}) {
                 int[] widths = firstDeltaBlockWidths(file, column);
-                if (codec == CompressionCodecName.UNCOMPRESSED) {
+                if (codec == Codec.UNCOMPRESSED) {
                     assertThat(widths).as("%s, %s: the tightest widths", codec, column).contains(column.equals("p") ? 31 : 28);
                 } else {
                     assertThat(java.util.Arrays.stream(widths).boxed().toList()).as("%s, %s: whole bytes", codec, column).contains(32)
