@@ -55,8 +55,8 @@ public final class EncodeRate {
                 for (String setting : settings.split(",")) {
                     for (String t : threads.split(",")) {
                         String[] p = setting.split(":");
-                        ParquetOptions o = ParquetOptions.defaults().withCompression(codec(p[0])).withPageV2(p[1].equals("v2"))
-                                .withRowGroupBytes(size(rg)).withDictionary(p.length < 3 || !p[2].equals("nodict"));
+                        ParquetOptions o = ParquetOptions.builder().compression(codec(p[0])).pageV2(p[1].equals("v2")).rowGroupBytes(size(rg))
+                                .dictionary(p.length < 3 || !p[2].equals("nodict")).build();
                         double[] r = run(md, o, Integer.parseInt(t));
                         results.computeIfAbsent(String.format(Locale.ROOT, "%-8s %5s %7s %9s", p[0], p[1], t, rg), k -> new ArrayList<>()).add(r);
                         System.out.printf(Locale.ROOT, "%-8s %5s %7s %9s %,14.0f %,16.0f %,14.0f%n", p[0], p[1], t, rg, records / r[0],

@@ -156,7 +156,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
             throw p.error("pageVersion", pageVersion, "must be v1 or v2");
         }
         long rowGroup = p.size("rowGroupSize", ParquetOptions.DEFAULT_ROW_GROUP_BYTES, 1L << 20, ParquetOptions.MAX_ROW_GROUP_BYTES);
-        long page = p.size("pageSize", 1L << 20, 4L << 10, 64L << 20);
+        long page = p.size("pageSize", ParquetOptions.DEFAULT_PAGE_BYTES, 4L << 10, 64L << 20);
         boolean dictionary = p.bool("dictionary", true);
         int threads = encoderThreads(p);
         java.util.List<String> bloom = p.nameList("bloomFilters", COLUMN, "column name");
@@ -164,8 +164,9 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         boolean byteStreamSplit = p.bool("byteStreamSplit", false);
         int level = compressionLevel(p, codec);
         p.checkNoUnknownKeys();
-        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit,
-                byteStreamSplit, level);
+        ParquetOptions parquet = ParquetOptions.builder().compression(codec, level).pageV2(pageVersion.equals("v2")).rowGroupBytes(rowGroup)
+                .pageBytes((int) page).dictionary(dictionary).encoderThreads(threads).bloomFilterColumns(bloom).timestampUnit(unit)
+                .byteStreamSplit(byteStreamSplit).build();
 
         YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);

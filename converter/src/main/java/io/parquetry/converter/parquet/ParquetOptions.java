@@ -5,7 +5,8 @@ import io.parquetry.schema.Schema;
 import java.util.List;
 
 /**
- * How Parquet files are encoded.
+ * How Parquet files are encoded. Made by {@link #builder()} (or {@link #toBuilder()} from another), which starts from
+ * the defaults; the constructor refuses values out of range.
  *
  * @param compression page compression codec
  * @param pageV2 data page v2 (delta and byte-stream-split encodings allowed) instead of v1 (dictionary or plain only)
@@ -50,8 +51,30 @@ public record ParquetOptions(Codec compression, boolean pageV2, long rowGroupByt
         bloomFilterColumns = bloomFilterColumns == null ? List.of() : List.copyOf(bloomFilterColumns);
     }
 
+    /** The defaults: what a {@link Builder} starts from. */
     public static ParquetOptions defaults() {
-        return new ParquetOptions(Codec.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false, 0);
+        return builder().build();
+    }
+
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.compression = compression;
+        b.compressionLevel = compressionLevel;
+        b.pageV2 = pageV2;
+        b.rowGroupBytes = rowGroupBytes;
+        b.pageBytes = pageBytes;
+        b.dictionary = dictionary;
+        b.encoderThreads = encoderThreads;
+        b.bloomFilterColumns = bloomFilterColumns;
+        b.timestampUnit = timestampUnit;
+        b.byteStreamSplit = byteStreamSplit;
+        return b;
     }
 
     /**
@@ -89,53 +112,80 @@ public record ParquetOptions(Codec compression, boolean pageV2, long rowGroupByt
         return (int) Math.max(1, Math.min(processors, fit));
     }
 
-    /** Another codec, at its default level. */
-    public ParquetOptions withCompression(Codec codec) {
-        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit, 0);
-    }
+    /** Collects options, from the defaults or from other options; {@link #build()} checks them. */
+    public static final class Builder {
+        private Codec compression = Codec.ZSTD;
+        private int compressionLevel;
+        private boolean pageV2 = true;
+        private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
+        private int pageBytes = DEFAULT_PAGE_BYTES;
+        private boolean dictionary = true;
+        private int encoderThreads;
+        private List<String> bloomFilterColumns = List.of();
+        private FieldType.TimeUnit timestampUnit;
+        private boolean byteStreamSplit;
 
-    public ParquetOptions withCompressionLevel(int level) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, level);
-    }
+        private Builder() {
+        }
 
-    public ParquetOptions withPageV2(boolean v2) {
-        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        /** The codec at its default level: a level set for another codec does not carry over. */
+        public Builder compression(Codec codec) {
+            return compression(codec, 0);
+        }
 
-    public ParquetOptions withRowGroupBytes(long bytes) {
-        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        /** The codec at {@code level}, one of its levels or 0 for its default. */
+        public Builder compression(Codec codec, int level) {
+            this.compression = codec;
+            this.compressionLevel = level;
+            return this;
+        }
 
-    public ParquetOptions withPageBytes(int bytes) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder pageV2(boolean v2) {
+            this.pageV2 = v2;
+            return this;
+        }
 
-    public ParquetOptions withDictionary(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder rowGroupBytes(long bytes) {
+            this.rowGroupBytes = bytes;
+            return this;
+        }
 
-    public ParquetOptions withEncoderThreads(int threads) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder pageBytes(int bytes) {
+            this.pageBytes = bytes;
+            return this;
+        }
 
-    public ParquetOptions withBloomFilterColumns(List<String> columns) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit, byteStreamSplit,
-                compressionLevel);
-    }
+        public Builder dictionary(boolean on) {
+            this.dictionary = on;
+            return this;
+        }
 
-    public ParquetOptions withByteStreamSplit(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, on,
-                compressionLevel);
-    }
+        /** @param threads 0 for {@code auto} ({@link ParquetOptions#resolvedEncoderThreads()}) */
+        public Builder encoderThreads(int threads) {
+            this.encoderThreads = threads;
+            return this;
+        }
 
-    public ParquetOptions withTimestampUnit(FieldType.TimeUnit unit) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit,
-                byteStreamSplit, compressionLevel);
+        public Builder bloomFilterColumns(List<String> columns) {
+            this.bloomFilterColumns = columns;
+            return this;
+        }
+
+        /** @param unit null to keep the schema's units */
+        public Builder timestampUnit(FieldType.TimeUnit unit) {
+            this.timestampUnit = unit;
+            return this;
+        }
+
+        public Builder byteStreamSplit(boolean on) {
+            this.byteStreamSplit = on;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a value out of range, naming it */
+        public ParquetOptions build() {
+            return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns,
+                    timestampUnit, byteStreamSplit, compressionLevel);
+        }
     }
 }

@@ -23,7 +23,7 @@ final class WarmUp {
             records[i] = (byte) (i * 31 + (i >>> 7)); // varied values, some nulls
         }
         for (boolean v2 : new boolean[] {true, false}) {
-            ParquetOptions options = ParquetOptions.defaults().withCompression(codec).withPageV2(v2).withRowGroupBytes(ROWS / 2L * len);
+            ParquetOptions options = ParquetOptions.builder().compression(codec).pageV2(v2).rowGroupBytes(ROWS / 2L * len).build();
             ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHoleOutputFile("warm-up"), pool);
             f.append(records, 0, ROWS);
             f.end(Map.of());

@@ -62,9 +62,9 @@ class PageCompressorTest {
     void aLevelTheCodecDoesNotTakeIsRefusedNamingBoth() {
         assertThatThrownBy(() -> PageCompressor.create(Codec.SNAPPY, 2)).hasMessageContaining("not to snappy")
                 .hasMessageContaining("compressionLevel=2");
-        assertThatThrownBy(() -> ParquetOptions.defaults().withCompressionLevel(23)).hasMessageContaining("zstd must be 1..22")
+        assertThatThrownBy(() -> ParquetOptions.builder().compression(Codec.ZSTD, 23).build()).hasMessageContaining("zstd must be 1..22")
                 .hasMessageContaining("compressionLevel=23");
-        assertThat(ParquetOptions.defaults().withCompressionLevel(22).withCompression(Codec.SNAPPY).compressionLevel())
+        assertThat(ParquetOptions.builder().compression(Codec.ZSTD, 22).build().toBuilder().compression(Codec.SNAPPY).build().compressionLevel())
                 .as("another codec starts at its default").isZero();
     }
 }
