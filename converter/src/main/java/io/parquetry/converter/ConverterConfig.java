@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
  * parquet.dictionary    true
- * parquet.encoderThreads auto    threads encoding row groups (auto: one per available processor)
+ * parquet.encoderThreads auto    threads encoding row groups, 1..256; auto: one per available processor, but no more
+ *                                than (max heap / 2 - rowGroupSize) / (3 x rowGroupSize), and at least 1
  * parquet.bloomFilters  []       columns with a bloom filter per row group
  * parquet.timestampUnit (schema) nanos | micros | millis: convert finer timestamps to this unit
  * parquet.byteStreamSplit false  BYTE_STREAM_SPLIT for float columns where it pays (v2 pages)

@@ -14,8 +14,8 @@ import java.util.List;
  *     records. It also sizes memory: see {@link ParquetPartFile}
  * @param pageBytes target encoded size of a data page, and the cap of a dictionary page
  * @param dictionary dictionary encoding allowed (chosen per column chunk when it is the smallest encoding)
- * @param encoderThreads threads of a {@link RowGroupEncoders} pool built for these options; 0 means one per available
- *     processor
+ * @param encoderThreads threads of a {@link RowGroupEncoders} pool built for these options; 0 means {@code auto}, one per
+ *     available processor as far as half the heap holds them ({@link #resolvedEncoderThreads()})
  * @param bloomFilterColumns columns that get a split-block bloom filter per row group (not bool columns)
  * @param timestampUnit null to write timestamps as the schema declares them; else timestamp fields of a finer unit are
  *     converted to this one by floor division (see {@link ParquetPartFile#truncatedTimestamps()})
