@@ -58,7 +58,7 @@ public class EncodeBenchmark {
     public void setUp() throws Exception {
         md = MarketRecords.generate(ROWS);
         pool = new RowGroupEncoders(threads, "jmh-encoder");
-        options = ParquetOptions.defaults().withCompression(EncodeRate.codec(codec)).withPageV2(pages.equals("v2"));
+        options = ParquetOptions.builder().compression(EncodeRate.codec(codec)).pageV2(pages.equals("v2")).build();
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.converter.parquet.BlackHoleOutputFile;
+import io.parquetry.converter.parquet.Codec;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.RowGroupEncoders;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Encoder-only rates on market-data records held in memory, written to a black-hole file: rows per second of wall time
@@ -55,8 +55,8 @@ public final class EncodeRate {
                 for (String setting : settings.split(",")) {
                     for (String t : threads.split(",")) {
                         String[] p = setting.split(":");
-                        ParquetOptions o = ParquetOptions.defaults().withCompression(codec(p[0])).withPageV2(p[1].equals("v2"))
-                                .withRowGroupBytes(size(rg)).withDictionary(p.length < 3 || !p[2].equals("nodict"));
+                        ParquetOptions o = ParquetOptions.builder().compression(codec(p[0])).pageV2(p[1].equals("v2")).rowGroupBytes(size(rg))
+                                .dictionary(p.length < 3 || !p[2].equals("nodict")).build();
                         double[] r = run(md, o, Integer.parseInt(t));
                         results.computeIfAbsent(String.format(Locale.ROOT, "%-8s %5s %7s %9s", p[0], p[1], t, rg), k -> new ArrayList<>()).add(r);
                         System.out.printf(Locale.ROOT, "%-8s %5s %7s %9s %,14.0f %,16.0f %,14.0f%n", p[0], p[1], t, rg, records / r[0],
@@ -93,8 +93,12 @@ public final class EncodeRate {
         }
     }
 
-    static CompressionCodecName codec(String s) {
-        return s.equals("none") ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.valueOf(s.toUpperCase(Locale.ROOT));
+    static Codec codec(String s) {
+        Codec c = Codec.named(s);
+        if (c == null) {
+            throw new IllegalArgumentException(Codec.unknownRule() + ": codec=" + s);
+        }
+        return c;
     }
 
     static long size(String s) {

@@ -58,7 +58,7 @@ public final class RowGroupReadBenchmark {
             System.out.printf(Locale.ROOT, "%,d market-data records; encoder threads %d%n", records, threads);
             for (int s = 0; s < list.length; s++) {
                 files[s] = work.resolve("rg-" + list[s] + ".parquet");
-                ParquetOptions o = ParquetOptions.defaults().withRowGroupBytes(EncodeRate.size(list[s]));
+                ParquetOptions o = ParquetOptions.builder().rowGroupBytes(EncodeRate.size(list[s])).build();
                 double best = Double.MAX_VALUE;
                 for (int round = 0; round < rounds; round++) {
                     Files.deleteIfExists(files[s]);

@@ -1,6 +1,7 @@
 package io.parquetry.cli;
 
 import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.parquet.Codec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class ConverterOptions {
     @Option(names = "--source", description = "Source id written into file names (default: host name).")
     String source;
 
-    @Option(names = "--compression", description = "snappy, zstd, gzip, lz4_raw or none.")
+    @Option(names = "--compression", description = Codec.CHOICES + ".")
     String compression;
 
     @Option(names = "--state-dir", description = "Checkpoint, commit log and lock directory (default: <queue>/converter-<source>).")

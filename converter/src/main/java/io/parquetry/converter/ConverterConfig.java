@@ -1,5 +1,6 @@
 package io.parquetry.converter;
 
+import io.parquetry.converter.parquet.Codec;
 import io.parquetry.converter.parquet.ParquetOptions;
 import io.parquetry.platform.Host;
 import io.parquetry.platform.YamlMapping;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * A converter's configuration, validated once at start-up. Keys (YAML, see {@code conf/converter.yaml}):
@@ -24,13 +24,14 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * source       host name    distinguishes writers of one dataset; letters, digits, '.', '_', '-'
  * stateDir     &lt;queue&gt;/converter-&lt;source&gt;   checkpoint, commit log, quarantine, lock
  * statusFile   &lt;stateDir&gt;/converter.status
- * parquet.compression   zstd     snappy | zstd | gzip | lz4_raw | none
- * parquet.compressionLevel default  zstd 1..22 (default 3), gzip 1..9 (default 6); not for the others
+ * parquet.compression   zstd     {@value Codec#CHOICES}
+ * parquet.compressionLevel default  one of the codec's levels; unset: its default (levels and defaults: {@link Codec})
  * parquet.pageVersion   v2       v1 | v2
  * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
  * parquet.pageSize      1MiB
  * parquet.dictionary    true
- * parquet.encoderThreads auto    threads encoding row groups (auto: one per available processor)
+ * parquet.encoderThreads auto    threads encoding row groups, 1..256; auto: one per available processor, but no more
+ *                                than (max heap / 2 - rowGroupSize) / (3 x rowGroupSize), and at least 1
  * parquet.bloomFilters  []       columns with a bloom filter per row group
  * parquet.timestampUnit (schema) nanos | micros | millis: convert finer timestamps to this unit
  * parquet.byteStreamSplit false  BYTE_STREAM_SPLIT for float columns where it pays (v2 pages)
@@ -145,15 +146,18 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         Path statusFile = statusText != null ? Path.of(statusText) : stateDir.resolve("converter.status");
 
         YamlMapping p = y.section("parquet");
-        String fileCodec = p.string("compression", "zstd");
+        String fileCodec = p.string("compression", ParquetOptions.defaults().compression().spelling());
         String codecText = o.compression() != null ? o.compression() : fileCodec;
-        CompressionCodecName codec = codec(codecText, p);
+        Codec codec = Codec.named(codecText);
+        if (codec == null) {
+            throw p.error("compression", codecText, Codec.unknownRule());
+        }
         String pageVersion = p.string("pageVersion", "v2").toLowerCase(Locale.ROOT);
         if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {
             throw p.error("pageVersion", pageVersion, "must be v1 or v2");
         }
         long rowGroup = p.size("rowGroupSize", ParquetOptions.DEFAULT_ROW_GROUP_BYTES, 1L << 20, ParquetOptions.MAX_ROW_GROUP_BYTES);
-        long page = p.size("pageSize", 1L << 20, 4L << 10, 64L << 20);
+        long page = p.size("pageSize", ParquetOptions.DEFAULT_PAGE_BYTES, 4L << 10, 64L << 20);
         boolean dictionary = p.bool("dictionary", true);
         int threads = encoderThreads(p);
         java.util.List<String> bloom = p.nameList("bloomFilters", COLUMN, "column name");
@@ -161,8 +165,9 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         boolean byteStreamSplit = p.bool("byteStreamSplit", false);
         int level = compressionLevel(p, codec);
         p.checkNoUnknownKeys();
-        ParquetOptions parquet = new ParquetOptions(codec, pageVersion.equals("v2"), rowGroup, (int) page, dictionary, threads, bloom, unit,
-                byteStreamSplit, level);
+        ParquetOptions parquet = ParquetOptions.builder().compression(codec, level).pageV2(pageVersion.equals("v2")).rowGroupBytes(rowGroup)
+                .pageBytes((int) page).dictionary(dictionary).encoderThreads(threads).bloomFilterColumns(bloom).timestampUnit(unit)
+                .byteStreamSplit(byteStreamSplit).build();
 
         YamlMapping r = y.section("rotation");
         long maxRows = r.longValue("maxRows", 50_000_000L, 1, Long.MAX_VALUE);
@@ -196,7 +201,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
     }
 
     /** {@code parquet.compressionLevel}: unset or {@code default} is 0, the codec's own default. */
-    private static int compressionLevel(YamlMapping p, CompressionCodecName codec) {
+    private static int compressionLevel(YamlMapping p, Codec codec) {
         String text = p.string("compressionLevel", "default").trim().toLowerCase(Locale.ROOT);
         if (text.equals("default")) {
             return 0;
@@ -207,9 +212,8 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         } catch (NumberFormatException e) {
             level = -1;
         }
-        int max = ParquetOptions.maxCompressionLevel(codec);
-        if (level < 1 || level > max) {
-            throw p.error("compressionLevel", text, ParquetOptions.compressionLevelRule(codec));
+        if (!codec.hasLevel(level)) {
+            throw p.error("compressionLevel", text, codec.levelRule());
         }
         return level;
     }
@@ -240,17 +244,6 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
             case "micros", "us" -> FieldType.TimeUnit.US;
             case "millis", "ms" -> FieldType.TimeUnit.MS;
             default -> throw p.error("timestampUnit", text, "must be nanos, micros or millis");
-        };
-    }
-
-    private static CompressionCodecName codec(String text, YamlMapping p) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "snappy" -> CompressionCodecName.SNAPPY;
-            case "zstd" -> CompressionCodecName.ZSTD;
-            case "gzip" -> CompressionCodecName.GZIP;
-            case "lz4_raw" -> CompressionCodecName.LZ4_RAW;
-            case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
-            default -> throw p.error("compression", text, "unknown compression (snappy, zstd, gzip, lz4_raw, none)");
         };
     }
 

@@ -3,9 +3,9 @@ package io.parquetry.converter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.converter.parquet.Codec;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 
 class ConverterConfigTest {
@@ -24,7 +24,7 @@ class ConverterConfigTest {
     @Test
     void defaultsAreDocumentedValues() {
         ConverterConfig c = parse(BASE + "source: a\n");
-        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.ZSTD);
+        assertThat(c.parquet().compression()).isEqualTo(Codec.ZSTD);
         assertThat(c.parquet().pageV2()).isTrue();
         assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.stateDir()).isEqualTo(Path.of("/q/converter-a"));
@@ -40,7 +40,7 @@ class ConverterConfigTest {
                 + " byteStreamSplit: true}\n"
                 + "rotation: {maxRows: 1000, maxBytes: 1GiB, maxAge: 5m}\nretention: {enabled: true, keep: 2h}\n"
                 + "pollInterval: 2ms\ncommitLogEntries: 50\nhadoop: {fs.defaultFS: 'file:///'}\n");
-        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.SNAPPY);
+        assertThat(c.parquet().compression()).isEqualTo(Codec.SNAPPY);
         assertThat(c.parquet().pageV2()).isFalse();
         assertThat(c.parquet().rowGroupBytes()).isEqualTo(64L << 20);
         assertThat(c.parquet().pageBytes()).isEqualTo(512 << 10);
@@ -63,7 +63,7 @@ class ConverterConfigTest {
         assertThat(c.queue()).isEqualTo(Path.of("/other"));
         assertThat(c.output()).isEqualTo("/o2");
         assertThat(c.dataset()).isEqualTo("ds");
-        assertThat(c.parquet().compression()).isEqualTo(CompressionCodecName.LZ4_RAW);
+        assertThat(c.parquet().compression()).isEqualTo(Codec.LZ4_RAW);
     }
 
     @Test

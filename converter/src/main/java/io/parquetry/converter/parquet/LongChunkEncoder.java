@@ -9,7 +9,6 @@ import java.util.List;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -86,10 +85,10 @@ final class LongChunkEncoder {
             }
         }
         if (choice == Choice.PLAIN && opt.byteStreamSplit() && pb.v2() && (kind == Values.F32 || kind == Values.F64)
-                && opt.compression() != CompressionCodecName.UNCOMPRESSED && splitPays(kind, v, n, pb)) {
+                && opt.compression() != Codec.UNCOMPRESSED && splitPays(kind, v, n, pb)) {
             choice = Choice.BYTE_STREAM_SPLIT;
         }
-        boolean aligned = choice == Choice.DELTA && opt.compression() != CompressionCodecName.UNCOMPRESSED
+        boolean aligned = choice == Choice.DELTA && opt.compression() != Codec.UNCOMPRESSED
                 && alignedPays(v, n, kind == Values.I32, pb);
         int bitWidth = haveDict ? RleHybrid.bitWidth(dict.size - 1) : 0;
         int rowsPerPage = PageBuilder.rowsPerPage(rows, choice == Choice.DICTIONARY ? best - dictBytes : best, opt.pageBytes());

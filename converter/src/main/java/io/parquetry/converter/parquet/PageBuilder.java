@@ -6,7 +6,6 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Assembles data pages: definition levels, then the values a chunk encoder appends to {@link #values()}, then
@@ -21,12 +20,12 @@ final class PageBuilder implements AutoCloseable {
     private final ByteSink page = new ByteSink(1 << 16);
     private final ByteSink levels = new ByteSink(1 << 12);
     private final RleHybrid rle = new RleHybrid();
-    private final Map<CompressionCodecName, PageCompressor> compressors = new EnumMap<>(CompressionCodecName.class);
+    private final Map<Codec, PageCompressor> compressors = new EnumMap<>(Codec.class);
     private PageCompressor compressor;
     private boolean v2;
 
     /** @param level the codec's level, 0 for its default */
-    void configure(CompressionCodecName codec, int level, boolean pageV2) {
+    void configure(Codec codec, int level, boolean pageV2) {
         PageCompressor c = compressors.get(codec);
         if (c == null || c.level != level) {
             if (c != null) {

@@ -7,26 +7,15 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
  * Compresses pages with one reused codec context per encoder thread, writing the formats parquet-hadoop's own codecs
- * write: raw Snappy blocks, one zstd frame (level 2 unless set), a gzip member, a raw LZ4 block
- * (aircompressor's {@code Lz4Compressor}, which parquet-hadoop 1.18.1's LZ4_RAW codec wraps), or the bytes as they are.
+ * write: raw Snappy blocks, one zstd frame, a gzip member, a raw LZ4 block (aircompressor's {@code Lz4Compressor},
+ * which parquet-hadoop 1.18.1's LZ4_RAW codec wraps), or the bytes as they are. Levels and their defaults:
+ * {@link Codec}.
  */
 abstract class PageCompressor implements AutoCloseable {
-
-    /**
-     * Parquetry's default zstd level. parquet-hadoop and DuckDB use 3, Arrow's writers 1. Levels 2 and 3 are the same zstd
-     * strategy with smaller tables at 2: on market data, once DELTA widths are byte-aligned, level 2 converts about 13 %
-     * faster for files 1.7 % larger than level 3 (still a fifth smaller than DuckDB's at 3), level 1 about 5 % faster
-     * again for files 14 % larger (docs/BENCHMARKS.md §3). A converter must keep up with its producers: the CPU goes
-     * first. {@code parquet.compressionLevel: 3} for the smallest files of the three.
-     */
-    static final int ZSTD_LEVEL = 2;
-    /** zlib's default level, which {@link Deflater#DEFAULT_COMPRESSION} stands for. */
-    static final int GZIP_LEVEL = 6;
 
     /** The level asked for, 0 for the codec's default. */
     final int level;
@@ -36,54 +25,15 @@ abstract class PageCompressor implements AutoCloseable {
         this.level = level;
     }
 
-    /**
-     * Refuses the codecs this encoder does not write (LZO, BROTLI, the framed LZ4), and a level the codec does not take.
-     *
-     * @param level zstd 1..22, gzip 1..9, or 0 for the codec's default
-     */
-    static void check(CompressionCodecName codec, int level) {
-        switch (codec) {
-            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> {
-            }
-            default -> throw unsupported(codec);
-        }
-        int max = maxLevel(codec);
-        if (level < 0 || level > max || (max == 0 && level != 0)) {
-            throw new IllegalArgumentException(levelRule(codec) + ": compression=" + codec.name().toLowerCase(java.util.Locale.ROOT)
-                    + ", compressionLevel=" + level);
-        }
-    }
-
-    /** The highest level {@code codec} takes; 0 when it has no levels. */
-    static int maxLevel(CompressionCodecName codec) {
-        return switch (codec) {
-            case ZSTD -> 22;
-            case GZIP -> 9;
-            default -> 0;
-        };
-    }
-
-    /** What the level of {@code codec} may be, for error messages. */
-    static String levelRule(CompressionCodecName codec) {
-        int max = maxLevel(codec);
-        return max == 0 ? "compression level applies to zstd (1..22) and gzip (1..9) only, not to " + codec.name().toLowerCase(java.util.Locale.ROOT)
-                : "compression level of " + codec.name().toLowerCase(java.util.Locale.ROOT) + " must be 1.." + max + " (or unset for its default)";
-    }
-
-    private static IllegalArgumentException unsupported(CompressionCodecName codec) {
-        return new IllegalArgumentException("unsupported compression: codec=" + codec + " (snappy, zstd, gzip, lz4_raw, uncompressed)");
-    }
-
-    /** @param level the codec's level (checked by {@link #check}), 0 for its default */
-    static PageCompressor create(CompressionCodecName codec, int level) {
-        check(codec, level);
+    /** @param level one of the codec's levels, or 0 for its default (checked by {@link Codec#checkLevel}) */
+    static PageCompressor create(Codec codec, int level) {
+        codec.checkLevel(level);
         return switch (codec) {
             case UNCOMPRESSED -> new None();
             case SNAPPY -> new SnappyPages();
             case ZSTD -> new ZstdPages(level);
             case GZIP -> new GzipPages(level);
             case LZ4_RAW -> new Lz4RawPages();
-            default -> throw unsupported(codec);
         };
     }
 
@@ -156,7 +106,7 @@ abstract class PageCompressor implements AutoCloseable {
 
         ZstdPages(int level) {
             super(level);
-            ctx = new ZstdCompressCtx().setLevel(level == 0 ? ZSTD_LEVEL : level);
+            ctx = new ZstdCompressCtx().setLevel(Codec.ZSTD.effectiveLevel(level));
         }
 
         @Override
@@ -201,7 +151,7 @@ abstract class PageCompressor implements AutoCloseable {
 
         GzipPages(int level) {
             super(level);
-            deflater = new Deflater(level == 0 ? Deflater.DEFAULT_COMPRESSION : level, true);
+            deflater = new Deflater(Codec.GZIP.effectiveLevel(level), true);
         }
 
         @Override

@@ -3,29 +3,29 @@ package io.parquetry.converter.parquet;
 import io.parquetry.schema.FieldType;
 import io.parquetry.schema.Schema;
 import java.util.List;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * How Parquet files are encoded.
+ * How Parquet files are encoded. Made by {@link #builder()} (or {@link #toBuilder()} from another), which starts from
+ * the defaults; the constructor refuses values out of range.
  *
- * @param compression page compression codec: SNAPPY, ZSTD, GZIP, LZ4_RAW or UNCOMPRESSED
+ * @param compression page compression codec
  * @param pageV2 data page v2 (delta and byte-stream-split encodings allowed) instead of v1 (dictionary or plain only)
  * @param rowGroupBytes raw record bytes per row group: a row group holds {@code max(1, rowGroupBytes / recordLength)}
  *     records. It also sizes memory: see {@link ParquetPartFile}
  * @param pageBytes target encoded size of a data page, and the cap of a dictionary page
  * @param dictionary dictionary encoding allowed (chosen per column chunk when it is the smallest encoding)
- * @param encoderThreads threads of a {@link RowGroupEncoders} pool built for these options; 0 means one per available
- *     processor
+ * @param encoderThreads threads of a {@link RowGroupEncoders} pool built for these options; 0 means {@code auto}, one per
+ *     available processor as far as half the heap holds them ({@link #resolvedEncoderThreads()})
  * @param bloomFilterColumns columns that get a split-block bloom filter per row group (not bool columns)
  * @param timestampUnit null to write timestamps as the schema declares them; else timestamp fields of a finer unit are
  *     converted to this one by floor division (see {@link ParquetPartFile#truncatedTimestamps()})
  * @param byteStreamSplit BYTE_STREAM_SPLIT allowed for float columns on v2 pages (chosen when a sample compresses
  *     smaller that way). Off by default: Spark's vectorized Parquet reader (4.1) refuses the encoding ("Unsupported
  *     encoding: BYTE_STREAM_SPLIT"); DuckDB, pyarrow, Trino and parquet-java read it
- * @param compressionLevel the codec's level: zstd 1..22, gzip 1..9; 0 for the codec's default (zstd 2, gzip 6), the
- *     only value the other codecs take
+ * @param compressionLevel one of the codec's levels, or 0 for its default (the only value a codec without levels
+ *     takes): {@link Codec}
  */
-public record ParquetOptions(CompressionCodecName compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
+public record ParquetOptions(Codec compression, boolean pageV2, long rowGroupBytes, int pageBytes, boolean dictionary,
         int encoderThreads, List<String> bloomFilterColumns, FieldType.TimeUnit timestampUnit, boolean byteStreamSplit, int compressionLevel) {
 
     /** Default raw bytes per row group (measured: docs/BENCHMARKS.md, "Row group size"). */
@@ -38,7 +38,7 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         if (compression == null) {
             throw new IllegalArgumentException("compression must be set: compression=null");
         }
-        PageCompressor.check(compression, compressionLevel);
+        compression.checkLevel(compressionLevel);
         if (rowGroupBytes < 1 || rowGroupBytes > MAX_ROW_GROUP_BYTES) {
             throw new IllegalArgumentException("row group size out of range 1.." + MAX_ROW_GROUP_BYTES + ": rowGroupBytes=" + rowGroupBytes);
         }
@@ -51,18 +51,30 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         bloomFilterColumns = bloomFilterColumns == null ? List.of() : List.copyOf(bloomFilterColumns);
     }
 
-    /** The highest {@code compressionLevel} of {@code codec}; 0 when it has none. */
-    public static int maxCompressionLevel(CompressionCodecName codec) {
-        return PageCompressor.maxLevel(codec);
-    }
-
-    /** What {@code compressionLevel} may be with {@code codec}, for error messages. */
-    public static String compressionLevelRule(CompressionCodecName codec) {
-        return PageCompressor.levelRule(codec);
-    }
-
+    /** The defaults: what a {@link Builder} starts from. */
     public static ParquetOptions defaults() {
-        return new ParquetOptions(CompressionCodecName.ZSTD, true, DEFAULT_ROW_GROUP_BYTES, DEFAULT_PAGE_BYTES, true, 0, List.of(), null, false, 0);
+        return builder().build();
+    }
+
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.compression = compression;
+        b.compressionLevel = compressionLevel;
+        b.pageV2 = pageV2;
+        b.rowGroupBytes = rowGroupBytes;
+        b.pageBytes = pageBytes;
+        b.dictionary = dictionary;
+        b.encoderThreads = encoderThreads;
+        b.bloomFilterColumns = bloomFilterColumns;
+        b.timestampUnit = timestampUnit;
+        b.byteStreamSplit = byteStreamSplit;
+        return b;
     }
 
     /**
@@ -100,53 +112,80 @@ public record ParquetOptions(CompressionCodecName compression, boolean pageV2, l
         return (int) Math.max(1, Math.min(processors, fit));
     }
 
-    /** Another codec, at its default level. */
-    public ParquetOptions withCompression(CompressionCodecName codec) {
-        return new ParquetOptions(codec, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, byteStreamSplit, 0);
-    }
+    /** Collects options, from the defaults or from other options; {@link #build()} checks them. */
+    public static final class Builder {
+        private Codec compression = Codec.ZSTD;
+        private int compressionLevel;
+        private boolean pageV2 = true;
+        private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
+        private int pageBytes = DEFAULT_PAGE_BYTES;
+        private boolean dictionary = true;
+        private int encoderThreads;
+        private List<String> bloomFilterColumns = List.of();
+        private FieldType.TimeUnit timestampUnit;
+        private boolean byteStreamSplit;
 
-    public ParquetOptions withCompressionLevel(int level) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, level);
-    }
+        private Builder() {
+        }
 
-    public ParquetOptions withPageV2(boolean v2) {
-        return new ParquetOptions(compression, v2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        /** The codec at its default level: a level set for another codec does not carry over. */
+        public Builder compression(Codec codec) {
+            return compression(codec, 0);
+        }
 
-    public ParquetOptions withRowGroupBytes(long bytes) {
-        return new ParquetOptions(compression, pageV2, bytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        /** The codec at {@code level}, one of its levels or 0 for its default. */
+        public Builder compression(Codec codec, int level) {
+            this.compression = codec;
+            this.compressionLevel = level;
+            return this;
+        }
 
-    public ParquetOptions withPageBytes(int bytes) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, bytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder pageV2(boolean v2) {
+            this.pageV2 = v2;
+            return this;
+        }
 
-    public ParquetOptions withDictionary(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, on, encoderThreads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder rowGroupBytes(long bytes) {
+            this.rowGroupBytes = bytes;
+            return this;
+        }
 
-    public ParquetOptions withEncoderThreads(int threads) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, threads, bloomFilterColumns, timestampUnit,
-                byteStreamSplit, compressionLevel);
-    }
+        public Builder pageBytes(int bytes) {
+            this.pageBytes = bytes;
+            return this;
+        }
 
-    public ParquetOptions withBloomFilterColumns(List<String> columns) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, columns, timestampUnit, byteStreamSplit,
-                compressionLevel);
-    }
+        public Builder dictionary(boolean on) {
+            this.dictionary = on;
+            return this;
+        }
 
-    public ParquetOptions withByteStreamSplit(boolean on) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, timestampUnit, on,
-                compressionLevel);
-    }
+        /** @param threads 0 for {@code auto} ({@link ParquetOptions#resolvedEncoderThreads()}) */
+        public Builder encoderThreads(int threads) {
+            this.encoderThreads = threads;
+            return this;
+        }
 
-    public ParquetOptions withTimestampUnit(FieldType.TimeUnit unit) {
-        return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns, unit,
-                byteStreamSplit, compressionLevel);
+        public Builder bloomFilterColumns(List<String> columns) {
+            this.bloomFilterColumns = columns;
+            return this;
+        }
+
+        /** @param unit null to keep the schema's units */
+        public Builder timestampUnit(FieldType.TimeUnit unit) {
+            this.timestampUnit = unit;
+            return this;
+        }
+
+        public Builder byteStreamSplit(boolean on) {
+            this.byteStreamSplit = on;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a value out of range, naming it */
+        public ParquetOptions build() {
+            return new ParquetOptions(compression, pageV2, rowGroupBytes, pageBytes, dictionary, encoderThreads, bloomFilterColumns,
+                    timestampUnit, byteStreamSplit, compressionLevel);
+        }
     }
 }

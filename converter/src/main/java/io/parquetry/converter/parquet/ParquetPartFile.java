@@ -67,7 +67,7 @@ public final class ParquetPartFile {
         this.pool = pool;
         this.out = out;
         ParquetOptions o = plan.options();
-        this.codec = o.compression();
+        this.codec = o.compression().parquetName();
         this.v2 = o.pageV2();
         this.recordLength = recordLength;
         this.rowGroupRecords = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, o.rowGroupBytes() / recordLength));

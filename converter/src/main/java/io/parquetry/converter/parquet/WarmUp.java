@@ -3,7 +3,6 @@ package io.parquetry.converter.parquet;
 import io.parquetry.schema.Schema;
 import java.io.IOException;
 import java.util.Map;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /** The file {@link RowGroupEncoders#warmUp} writes: every value kind, nullable, both page versions, to a black hole. */
 final class WarmUp {
@@ -17,14 +16,14 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static void run(RowGroupEncoders pool, CompressionCodecName codec) throws IOException {
+    static void run(RowGroupEncoders pool, Codec codec) throws IOException {
         int len = SCHEMA.recordLength();
         byte[] records = new byte[ROWS * len];
         for (int i = 0; i < records.length; i++) {
             records[i] = (byte) (i * 31 + (i >>> 7)); // varied values, some nulls
         }
         for (boolean v2 : new boolean[] {true, false}) {
-            ParquetOptions options = ParquetOptions.defaults().withCompression(codec).withPageV2(v2).withRowGroupBytes(ROWS / 2L * len);
+            ParquetOptions options = ParquetOptions.builder().compression(codec).pageV2(v2).rowGroupBytes(ROWS / 2L * len).build();
             ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHoleOutputFile("warm-up"), pool);
             f.append(records, 0, ROWS);
             f.end(Map.of());

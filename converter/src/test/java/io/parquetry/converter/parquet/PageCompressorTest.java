@@ -7,7 +7,6 @@ import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayInputStream;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 
 /** The level asked for reaches the codec: a higher one compresses smaller, and both read back as they were. */
@@ -32,8 +31,8 @@ class PageCompressorTest {
         byte[] src = data();
         byte[] fast;
         byte[] small;
-        try (PageCompressor l1 = PageCompressor.create(CompressionCodecName.ZSTD, 1); PageCompressor l19 = PageCompressor.create(CompressionCodecName.ZSTD, 19);
-                PageCompressor dflt = PageCompressor.create(CompressionCodecName.ZSTD, 0)) {
+        try (PageCompressor l1 = PageCompressor.create(Codec.ZSTD, 1); PageCompressor l19 = PageCompressor.create(Codec.ZSTD, 19);
+                PageCompressor dflt = PageCompressor.create(Codec.ZSTD, 0)) {
             fast = l1.compress(src, 0, src.length);
             small = l19.compress(src, 0, src.length);
             byte[] two = dflt.compress(src, 0, src.length);
@@ -47,7 +46,7 @@ class PageCompressorTest {
     @Test
     void gzipLevelsReachTheCodecAndReadBack() throws Exception {
         byte[] src = data();
-        try (PageCompressor l1 = PageCompressor.create(CompressionCodecName.GZIP, 1); PageCompressor l9 = PageCompressor.create(CompressionCodecName.GZIP, 9)) {
+        try (PageCompressor l1 = PageCompressor.create(Codec.GZIP, 1); PageCompressor l9 = PageCompressor.create(Codec.GZIP, 9)) {
             byte[] fast = l1.compress(src, 0, src.length);
             byte[] small = l9.compress(src, 0, src.length);
             assertThat(small.length).isLessThan(fast.length);
@@ -61,11 +60,11 @@ class PageCompressorTest {
 
     @Test
     void aLevelTheCodecDoesNotTakeIsRefusedNamingBoth() {
-        assertThatThrownBy(() -> PageCompressor.create(CompressionCodecName.SNAPPY, 2)).hasMessageContaining("not to snappy")
+        assertThatThrownBy(() -> PageCompressor.create(Codec.SNAPPY, 2)).hasMessageContaining("not to snappy")
                 .hasMessageContaining("compressionLevel=2");
-        assertThatThrownBy(() -> ParquetOptions.defaults().withCompressionLevel(23)).hasMessageContaining("zstd must be 1..22")
+        assertThatThrownBy(() -> ParquetOptions.builder().compression(Codec.ZSTD, 23).build()).hasMessageContaining("zstd must be 1..22")
                 .hasMessageContaining("compressionLevel=23");
-        assertThat(ParquetOptions.defaults().withCompressionLevel(22).withCompression(CompressionCodecName.SNAPPY).compressionLevel())
+        assertThat(ParquetOptions.builder().compression(Codec.ZSTD, 22).build().toBuilder().compression(Codec.SNAPPY).build().compressionLevel())
                 .as("another codec starts at its default").isZero();
     }
 }

@@ -54,7 +54,7 @@ class ParquetPartFileConcurrencyTest {
     }
 
     static ParquetOptions rowsPerGroup(int rows) {
-        return ParquetOptions.defaults().withRowGroupBytes((long) rows * LEN);
+        return ParquetOptions.builder().rowGroupBytes((long) rows * LEN).build();
     }
 
     private SyncedOutputFile synced(Path file) throws IOException {

@@ -22,7 +22,6 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -42,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParquetPartFileRoundTripTest {
 
     private static final int CASES = Integer.getInteger("parquetry.cases", 24);
-    private static final CompressionCodecName[] CODECS = {CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY,
-        CompressionCodecName.ZSTD, CompressionCodecName.GZIP, CompressionCodecName.LZ4_RAW};
+    private static final Codec[] CODECS = {Codec.UNCOMPRESSED, Codec.SNAPPY, Codec.ZSTD, Codec.GZIP, Codec.LZ4_RAW};
     private static RowGroupEncoders pool;
 
     @TempDir
@@ -80,11 +78,12 @@ class ParquetPartFileRoundTripTest {
         int rows = 300 + r.nextInt(4000);
         int groupRows = 40 + r.nextInt(1500);
         FieldType.TimeUnit unit = r.nextInt(4) == 0 ? FieldType.TimeUnit.values()[r.nextInt(3)] : null;
-        ParquetOptions options = ParquetOptions.defaults().withCompression(CODECS[r.nextInt(CODECS.length)]).withPageV2(r.nextBoolean())
-                .withDictionary(r.nextInt(5) != 0).withPageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)])
-                .withRowGroupBytes((long) groupRows * schema.recordLength()).withTimestampUnit(unit).withByteStreamSplit(r.nextBoolean());
-        int maxLevel = ParquetOptions.maxCompressionLevel(options.compression());
-        options = options.withCompressionLevel(maxLevel == 0 || r.nextBoolean() ? 0 : 1 + r.nextInt(Math.min(maxLevel, 9)));
+        Codec codec = CODECS[r.nextInt(CODECS.length)];
+        ParquetOptions.Builder b = ParquetOptions.builder().pageV2(r.nextBoolean()).dictionary(r.nextInt(5) != 0)
+                .pageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)]).rowGroupBytes((long) groupRows * schema.recordLength())
+                .timestampUnit(unit).byteStreamSplit(r.nextBoolean());
+        int maxLevel = codec.maxLevel();
+        ParquetOptions options = b.compression(codec, maxLevel == 0 || r.nextBoolean() ? 0 : 1 + r.nextInt(Math.min(maxLevel, 9))).build();
         RandomRecords data = RandomRecords.generate(schema, rows, groupRows, unit, r);
         Path file = dir.resolve("case-" + seed + ".parquet");
         ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
@@ -141,7 +140,7 @@ class ParquetPartFileRoundTripTest {
         }
         for (boolean split : new boolean[] {false, true}) {
             Path file = dir.resolve("floats-" + split + ".parquet");
-            ParquetOptions options = ParquetOptions.defaults().withByteStreamSplit(split);
+            ParquetOptions options = ParquetOptions.builder().byteStreamSplit(split).build();
             ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
             f.append(recs, 0, rows);
             f.end(Map.of());
@@ -191,14 +190,14 @@ class ParquetPartFileRoundTripTest {
             expected[i] = new Object[] {(long) i, p, q};
         }
         RandomRecords data = RandomRecords.of(schema, recs, expected);
-        for (CompressionCodecName codec : new CompressionCodecName[] {CompressionCodecName.ZSTD, CompressionCodecName.UNCOMPRESSED}) {
+        for (Codec codec : new Codec[] {Codec.ZSTD, Codec.UNCOMPRESSED}) {
             Path file = dir.resolve("prices-" + codec + ".parquet");
-            ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.defaults().withCompression(codec), new LocalOutputFile(file), pool);
+            ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.builder().compression(codec).build(), new LocalOutputFile(file), pool);
             f.append(recs, 0, rows);
             f.end(Map.of());
             for (String column : new String[] {"p", "q"}) {
                 int[] widths = firstDeltaBlockWidths(file, column);
-                if (codec == CompressionCodecName.UNCOMPRESSED) {
+                if (codec == Codec.UNCOMPRESSED) {
                     assertThat(widths).as("%s, %s: the tightest widths", codec, column).contains(column.equals("p") ? 31 : 28);
                 } else {
                     assertThat(java.util.Arrays.stream(widths).boxed().toList()).as("%s, %s: whole bytes", codec, column).contains(32)
@@ -247,7 +246,7 @@ class ParquetPartFileRoundTripTest {
             b.putLong(i * 16 + 8, i);
         }
         Path file = dir.resolve("ticks.parquet");
-        ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.defaults().withRowGroupBytes(groupRows * 16L),
+        ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.builder().rowGroupBytes(groupRows * 16L).build(),
                 new LocalOutputFile(file), pool);
         f.append(recs, 0, rows);
         f.end(Map.of());
@@ -297,7 +296,7 @@ class ParquetPartFileRoundTripTest {
         recs[2 * len] = 1; // row 2: ns is null, its value does not count
         lost -= 1;
         Path file = dir.resolve("t.parquet");
-        ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.defaults().withTimestampUnit(FieldType.TimeUnit.US),
+        ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.builder().timestampUnit(FieldType.TimeUnit.US).build(),
                 new LocalOutputFile(file), pool);
         f.append(recs, 0, ns.length);
         f.end(Map.of());
@@ -344,7 +343,7 @@ class ParquetPartFileRoundTripTest {
             System.arraycopy(name, 0, recs, at + 21, name.length);
         }
         Path file = dir.resolve("bloom.parquet");
-        ParquetOptions options = ParquetOptions.defaults().withBloomFilterColumns(List.of("id", "sym", "name")).withRowGroupBytes(5000L * len);
+        ParquetOptions options = ParquetOptions.builder().bloomFilterColumns(List.of("id", "sym", "name")).rowGroupBytes(5000L * len).build();
         ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
         f.append(recs, 0, rows);
         f.end(Map.of());
@@ -373,10 +372,10 @@ class ParquetPartFileRoundTripTest {
     void rejectsBloomFilterColumnsTheSchemaLacksOrThatAreBool() {
         Schema schema = Schema.parse("name: b\nversion: 1\nfields:\n  - {name: id, type: int64}\n  - {name: ok, type: bool}\n", "test");
         Path file = dir.resolve("never.parquet");
-        assertThatThrownBy(() -> ParquetPartFile.create(schema, ParquetOptions.defaults().withBloomFilterColumns(List.of("nope")),
+        assertThatThrownBy(() -> ParquetPartFile.create(schema, ParquetOptions.builder().bloomFilterColumns(List.of("nope")).build(),
                 new LocalOutputFile(file), pool)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bloom filter column is not in the schema: column=nope");
-        assertThatThrownBy(() -> ParquetPartFile.create(schema, ParquetOptions.defaults().withBloomFilterColumns(List.of("ok")),
+        assertThatThrownBy(() -> ParquetPartFile.create(schema, ParquetOptions.builder().bloomFilterColumns(List.of("ok")).build(),
                 new LocalOutputFile(file), pool)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bloom filter on a bool column is not supported: column=ok");
         assertThat(file).doesNotExist();
