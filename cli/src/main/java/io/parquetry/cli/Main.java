@@ -16,13 +16,6 @@ import picocli.CommandLine.Command;
             "4:record: the recorder refused appends (disk guard)", "5:verify: the dataset has a problem (the first is named)"})
 public final class Main implements Runnable {
 
-    /** A usage error: picocli's own code. */
-    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
-    /** {@code record}: some appends were refused (disk guard, or the recorder closed). Distinct from a usage error (2). */
-    public static final int EXIT_REFUSED = 4;
-    /** {@code verify}: the dataset is not exactly one copy of the queue's converted range, or holds foreign files when asked. */
-    public static final int EXIT_PROBLEM = 5;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

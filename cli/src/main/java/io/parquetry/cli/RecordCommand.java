@@ -63,7 +63,7 @@ final class RecordCommand implements Callable<Integer> {
         if (r.refused != 0) {
             System.err.printf(Locale.ROOT, "parquetry record: %,d of %,d appends were refused (disk guard: free space below %s, or the "
                     + "recorder closed)%n", r.refused, count, Humane.bytes(o.diskGuardMinFreeBytes()));
-            return Main.EXIT_REFUSED;
+            return ExitCodes.REFUSED;
         }
         return 0;
     }

@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
         report.render().forEach(System.out::println);
         if (!report.ok()) {
             System.err.println("parquetry verify: " + report.firstProblem());
-            return Main.EXIT_PROBLEM;
+            return ExitCodes.PROBLEM;
         }
         return 0;
     }

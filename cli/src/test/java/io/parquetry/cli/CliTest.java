@@ -240,12 +240,12 @@ class CliTest {
         assertThat(ok.out()).contains("3 of this queue (3,000 rows)").contains("exactly once").contains("dt=").endsWith("OK\n");
         Files.delete(Datasets.files(dir.resolve("out/all_types"), ".parquet").get(1));
         Run gap = run("verify", "--config", cfg.toString());
-        assertThat(gap.code()).isEqualTo(Main.EXIT_PROBLEM);
+        assertThat(gap.code()).isEqualTo(ExitCodes.PROBLEM);
         assertThat(gap.err()).startsWith("parquetry verify: gap: 1,000 records after index");
         assertThat(gap.out()).contains("FAILED: 1 problem(s)");
         // The same from options instead of a config file.
         Run byOptions = run("verify", "--queue", dir.resolve("q").toString(), "--output", dir.resolve("out").toUri().toString(), "--source", "cli");
-        assertThat(byOptions.code()).as(byOptions.out() + byOptions.err()).isEqualTo(Main.EXIT_PROBLEM);
+        assertThat(byOptions.code()).as(byOptions.out() + byOptions.err()).isEqualTo(ExitCodes.PROBLEM);
     }
 
     @Test
@@ -266,7 +266,7 @@ class CliTest {
         org.apache.commons.io.file.PathUtils.copyDirectory(synced, q);
         assertThat(run("record", "--schema", schema.toString(), "--queue", q.toString(), "--count", "1000", "--seed", "7").code()).isZero();
         Run r = run("verify", "--config", cfg.toString());
-        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.EXIT_PROBLEM);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.PROBLEM);
         assertThat(r.err()).startsWith("parquetry verify: content mismatch: the checkpoint's record");
     }
 
@@ -288,11 +288,11 @@ class CliTest {
 
         Run refused = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--count", "10",
                 "--disk-guard-min-free", "1000000GiB");
-        assertThat(refused.code()).isEqualTo(Main.EXIT_REFUSED).isNotEqualTo(picocli.CommandLine.ExitCode.USAGE);
+        assertThat(refused.code()).isEqualTo(ExitCodes.REFUSED).isNotEqualTo(picocli.CommandLine.ExitCode.USAGE);
         assertThat(refused.out()).contains("refused 10");
         assertThat(refused.err()).contains("10 of 10 appends were refused").contains("976.6 TiB");
         Run usage = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q2").toString(), "--disk-guard-min-free", "lots");
-        assertThat(usage.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(usage.err()).contains("--disk-guard-min-free").contains("lots");
         assertThat(run("--help").out()).contains("Exit codes:").contains("4   record: the recorder refused appends");
     }
