@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parquetry.status.ConverterControl;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.SmallFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real, small file system mounted for one test, so a test can fill it for real: a tmpfs ({@code mount -t tmpfs -o
  * size=...}) or an ext4 image on a loop device. Needs root (CI runs the tests as root); where mounting is refused the
- * test is skipped, saying why, never passed.
+ * test is skipped, saying why, never passed; under CI (which runs as root, and sets {@code CI}) it fails instead, so a
+ * disk-full test never passes by not running.
  */
 public final class SmallFileSystem implements AutoCloseable {
 
@@ -30,7 +31,7 @@ public final class SmallFileSystem implements AutoCloseable {
         Files.createDirectories(mountPoint);
         if (type.equals("tmpfs")) {
             String out = run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", mountPoint.toString());
-            Assumptions.assumeTrue(out == null, () -> "skipped: cannot mount a " + bytes + "-byte tmpfs at " + mountPoint
+            require(out == null, () -> "skipped: cannot mount a " + bytes + "-byte tmpfs at " + mountPoint
                     + " (the full-disk tests need root, as in CI): " + out);
             return new SmallFileSystem(mountPoint, null);
         }
@@ -46,12 +47,12 @@ public final class SmallFileSystem implements AutoCloseable {
         }
         // -m 0: no blocks kept for root, so what the recorder sees free is what it can use.
         String mkfs = run("mkfs.ext4", "-q", "-F", "-m", "0", image.toString());
-        Assumptions.assumeTrue(mkfs == null, () -> "skipped: cannot make an ext4 image: " + mkfs);
+        require(mkfs == null, () -> "skipped: cannot make an ext4 image: " + mkfs);
         String out = run("mount", "-o", "loop", image.toString(), mountPoint.toString());
         if (out != null) {
             Files.deleteIfExists(image);
         }
-        Assumptions.assumeTrue(out == null, () -> "skipped: cannot loop-mount an ext4 image at " + mountPoint
+        require(out == null, () -> "skipped: cannot loop-mount an ext4 image at " + mountPoint
                 + " (the full-disk tests need root and a loop device, as in CI): " + out);
         return new SmallFileSystem(mountPoint, image);
     }
@@ -63,6 +64,11 @@ public final class SmallFileSystem implements AutoCloseable {
     /** Bytes the file system has free, as the recorder's disk guard sees them. */
     public long usableSpace() throws IOException {
         return Files.getFileStore(mountPoint).getUsableSpace();
+    }
+
+    /** Fills the file system with a file ({@code filler}) until at most {@code leaveBytes} are free. */
+    public Path fill(long leaveBytes) throws IOException {
+        return filler("filler", usableSpace() - leaveBytes);
     }
 
     /** Fills {@code bytes} of the file system with a file written for real (not sparse). */
@@ -95,6 +101,19 @@ public final class SmallFileSystem implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while unmounting " + mountPoint, e);
         }
+    }
+
+    /** Skips the calling test when {@code ok} is false, saying why; fails it under CI, where the mount must work. */
+    private static void require(boolean ok, java.util.function.Supplier<String> why) {
+        if (!ok && System.getenv("CI") != null) {
+            throw new IllegalStateException("CI runs as root and must be able to mount it: " + why.get());
+        }
+        Assumptions.assumeTrue(ok, why);
+    }
+
+    /** Mounts a tmpfs of {@code megabytes} MiB at {@code mountPoint}. */
+    public static SmallFileSystem mount(Path mountPoint, int megabytes) throws IOException, InterruptedException {
+        return mount("tmpfs", mountPoint, (long) megabytes << 20);
     }
 
     /** Runs a command; null when it succeeded, else its exit status and output. */
