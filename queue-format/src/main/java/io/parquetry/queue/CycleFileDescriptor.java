@@ -67,6 +67,13 @@ public final class CycleFileDescriptor {
 
     /** Bytes of a 64-bit array before its values: capacity then used. */
     public static final int ARRAY_PREFIX_LENGTH = 16;
+    /**
+     * Offset of the write position in a cycle file's store header (Chronicle Queue 2026.4, binary wire): the first long of
+     * the header's {@code writePosition: [position, sequence]}, the position of the last excerpt written. The recorder's
+     * disk guard reads it there on every reservation, and checks it against Chronicle's own field the first time it sees
+     * a real cycle file.
+     */
+    public static final int WRITE_POSITION_OFFSET = 64;
 
     private CycleFileDescriptor() {
     }

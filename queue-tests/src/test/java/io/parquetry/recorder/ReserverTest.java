@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.CycleFileDescriptor;
 import io.parquetry.testing.Await;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.queue.RollCycleNames;
@@ -112,13 +113,13 @@ class ReserverTest {
             int cycle = appender.cycle();
             SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
             try {
-                assertThat(Reserver.writePositionOffset(store)).isEqualTo(CycleReservation.WRITE_POSITION_OFFSET);
+                assertThat(Reserver.writePositionOffset(store)).isEqualTo(CycleFileDescriptor.WRITE_POSITION_OFFSET);
                 long second = store.writePosition(); // the header of the second record
                 assertThat(second).as("second record of a new %s file", name).isPositive()
                         .isLessThan(Reserver.headBytes(rc) + Reserver.recordSpan(52));
                 try (FileChannel ch = FileChannel.open(store.file().toPath())) {
                     ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-                    ch.read(b, CycleReservation.WRITE_POSITION_OFFSET);
+                    ch.read(b, CycleFileDescriptor.WRITE_POSITION_OFFSET);
                     assertThat(b.getLong(0)).isEqualTo(second);
                 }
             } finally {

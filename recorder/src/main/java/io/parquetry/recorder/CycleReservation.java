@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.CycleFileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -25,12 +26,6 @@ import java.nio.file.StandardOpenOption;
  */
 final class CycleReservation {
 
-    /**
-     * Offset of the write position in a cycle file's header (Chronicle Queue 2026.4, binary wire): the first long of the
-     * header's {@code writePosition: [position, sequence]}, the position of the last excerpt written. Checked against
-     * Chronicle's own field when the reserver first sees a real cycle file ({@link Reserver}).
-     */
-    static final int WRITE_POSITION_OFFSET = 64;
     /** Bytes of the header page mapped to read the write position. */
     static final int HEADER_PAGE = 4096;
 
@@ -80,7 +75,7 @@ final class CycleReservation {
 
     /** Chronicle's write position in this file: where its last excerpt starts (0 before the first). */
     long writePosition() {
-        return (long) LONG.getAcquire(header, WRITE_POSITION_OFFSET);
+        return (long) LONG.getAcquire(header, CycleFileDescriptor.WRITE_POSITION_OFFSET);
     }
 
     /** True when everything that may be written past the write position, up to {@code margin} bytes, is reserved. */

@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.queue.CycleFileDescriptor;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -606,7 +607,7 @@ final class Reserver {
     }
 
     /**
-     * Checks {@link CycleReservation#WRITE_POSITION_OFFSET} against Chronicle's own write-position field of a cycle file.
+     * Checks {@link CycleFileDescriptor#WRITE_POSITION_OFFSET} against Chronicle's own write-position field of a cycle file.
      *
      * @throws IllegalStateException when they differ (another Chronicle version or wire format): without the right offset
      *     the writers' check would read the wrong bytes
@@ -618,11 +619,11 @@ final class Reserver {
         }
         try {
             long offset = writePositionOffset(store);
-            if (offset != CycleReservation.WRITE_POSITION_OFFSET) {
+            if (offset != CycleFileDescriptor.WRITE_POSITION_OFFSET) {
                 broken = true;
                 gate.window(Gate.Window.NONE);
                 throw new IllegalStateException("Chronicle's write position is not where the disk guard reads it: file=" + store.file()
-                        + ", offset=" + offset + ", expected=" + CycleReservation.WRITE_POSITION_OFFSET);
+                        + ", offset=" + offset + ", expected=" + CycleFileDescriptor.WRITE_POSITION_OFFSET);
             }
             offsetChecked = true;
         } finally {
