@@ -1,10 +1,14 @@
 package io.parquetry.recorder;
 
+import io.parquetry.platform.RangeSync;
+import io.parquetry.platform.duty.AgentRunner;
+import io.parquetry.platform.duty.Clock;
+import io.parquetry.platform.duty.Every;
+import io.parquetry.platform.duty.UntilDue;
+import io.parquetry.queue.CycleFile;
 import io.parquetry.queue.CycleFileDescriptor;
 import io.parquetry.queue.CycleFiles;
 import io.parquetry.queue.DamageFound;
-import io.parquetry.platform.RangeSync;
-import io.parquetry.queue.CycleFile;
 import io.parquetry.queue.SyncMark;
 import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
@@ -13,8 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Housekeeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+    /** The longest park between passes: how late a stop or a changed option may be seen. */
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Path queueDir;
     private final Gate gate;
@@ -38,14 +42,19 @@ final class Housekeeper {
     private final RecorderOptions options;
     private final LongSupplier freeSpace;
     private final Reserver reserver;
-    private final ScheduledExecutorService executor;
+    private final Clock clock;
+    /** The disk guard's check and the status, each a period after it last ran. */
+    private final Every diskCheck;
+    private final Every publishing;
+    private final AgentRunner housekeeping;
     /**
      * The periodic sync's own thread: a sync takes as long as the disk needs to write what the interval appended (tens of
      * ms at 1 M records/s), which must delay neither the disk guard's check nor the status; and at a fixed rate, so that
      * a record waits at most the interval plus one sync's duration (when a sync takes longer than the interval, syncs
-     * run back to back: two syncs' durations).
+     * run back to back: two syncs' durations). Null without {@code syncInterval}.
      */
-    private final ScheduledExecutorService syncer;
+    private final Every syncing;
+    private final AgentRunner syncer;
     private volatile long syncedIndex = -1;
     private volatile long lastSyncMillis;
     private volatile long freeBytes = -1;
@@ -61,7 +70,7 @@ final class Housekeeper {
     private CycleFile newest;
 
     Housekeeper(Path queueDir, Gate gate, Writers writers, SingleChronicleQueue queue, StatusFile status, RecorderOptions options,
-            LongSupplier freeSpace, Reserver reserver, SyncMark.Mark mark) {
+            LongSupplier freeSpace, Reserver reserver, SyncMark.Mark mark, Clock clock) {
         this.queueDir = queueDir;
         this.gate = gate;
         this.writers = writers;
@@ -71,28 +80,54 @@ final class Housekeeper {
         this.freeSpace = freeSpace;
         this.reserver = reserver;
         this.mark = mark;
-        this.syncer = options.syncInterval() == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parquetry-recorder-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parquetry-recorder-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        this.clock = clock;
+        this.diskCheck = Every.fixedDelay(options.diskCheckInterval().toMillis());
+        this.publishing = Every.fixedDelay(options.statusInterval().toMillis());
+        this.housekeeping = new AgentRunner("parquetry-recorder-housekeeping", this::housekeep,
+                new UntilDue(clock, () -> Math.min(diskCheck.nextMs(), publishing.nextMs()), MAX_PARK_NANOS), clock, this::failed);
+        if (options.syncInterval() == null) {
+            this.syncing = null;
+            this.syncer = null;
+        } else {
+            this.syncing = Every.fixedRate(options.syncInterval().toMillis());
+            this.syncer = new AgentRunner("parquetry-recorder-sync", this::syncIfDue, new UntilDue(clock, syncing::nextMs, MAX_PARK_NANOS),
+                    clock, this::failed);
+        }
     }
 
+    /** Decides the disk guard before the first append, then starts the threads: status at once, check and sync a period on. */
     void start() {
-        checkDisk(); // decide before the first append
-        long disk = options.diskCheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(guard(this::checkDisk), disk, disk, TimeUnit.MILLISECONDS);
-        long st = options.statusInterval().toMillis();
-        executor.scheduleWithFixedDelay(guard(this::publish), 0, st, TimeUnit.MILLISECONDS);
-        if (options.syncInterval() != null) {
-            long sy = options.syncInterval().toMillis();
-            syncer.scheduleAtFixedRate(guard(this::syncNow), sy, sy, TimeUnit.MILLISECONDS);
+        checkDisk();
+        long now = clock.millis();
+        diskCheck.startAt(now);
+        housekeeping.start();
+        if (syncer != null) {
+            syncing.startAt(now);
+            syncer.start();
         }
+    }
+
+    /** The housekeeping thread's pass: each duty when its period says, a failure of one not keeping the other from running. */
+    int housekeep(long nowMs) {
+        int work = 0;
+        if (diskCheck.due(nowMs)) {
+            guard(this::checkDisk).run();
+            work++;
+        }
+        if (publishing.due(nowMs)) {
+            guard(this::publish).run();
+            work++;
+        }
+        return work;
+    }
+
+    /** The sync thread's pass. */
+    int syncIfDue(long nowMs) {
+        if (!syncing.due(nowMs)) {
+            return 0;
+        }
+        guard(this::syncNow).run();
+        return 1;
     }
 
     private Runnable guard(Runnable task) {
@@ -100,12 +135,16 @@ final class Housekeeper {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.warn("recorder housekeeping failed: queue={}", queueDir, e);
-                try (StatusFile.Update u = status.update()) {
-                    u.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
-                }
+                failed(e);
             }
         };
+    }
+
+    private void failed(Throwable e) {
+        LOG.warn("recorder housekeeping failed: queue={}", queueDir, e);
+        try (StatusFile.Update u = status.update()) {
+            u.text(RecorderStatusDescriptor.TEXT_LAST_ERROR, e.toString());
+        }
     }
 
     /**
@@ -173,7 +212,7 @@ final class Housekeeper {
             mark = SyncMark.write(dir, mark, (int) end[0], end[1], end[2]);
             syncedIndex = queue.rollCycle().toIndex((int) end[0], end[2]);
         }
-        lastSyncMillis = System.currentTimeMillis();
+        lastSyncMillis = clock.millis();
     }
 
     /**
@@ -228,24 +267,13 @@ final class Housekeeper {
         }
     }
 
-    private static void shutdown(ScheduledExecutorService e) {
-        e.shutdown();
-        try {
-            if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
-                e.shutdownNow();
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            e.shutdownNow();
-        }
-    }
 
     long syncedIndex() {
         return syncedIndex;
     }
 
     void publish() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long appended = writers.appended();
         if (appended != lastAppended) {
             if (lastAppended >= 0 || appended > 0) {
@@ -270,9 +298,9 @@ final class Housekeeper {
     }
 
     void stop() {
-        shutdown(executor);
+        housekeeping.close(TimeUnit.SECONDS.toMillis(5));
         if (syncer != null) {
-            shutdown(syncer);
+            syncer.close(TimeUnit.SECONDS.toMillis(5));
         }
         // Always, whatever the mode: a clean close leaves a sync mark at the queue's end, so the next open repairs nothing.
         guard(this::syncNow).run();

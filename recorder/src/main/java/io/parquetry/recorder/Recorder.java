@@ -1,5 +1,6 @@
 package io.parquetry.recorder;
 
+import io.parquetry.platform.duty.Clock;
 import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.queue.SyncMark;
@@ -116,7 +117,7 @@ public final class Recorder implements AutoCloseable {
             LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
             rs = new Reserver(gate, writers, queueDir, q, clock, fallocate, freeSpace, options, format.excerptLength());
             rs.open(System.currentTimeMillis());
-            hk = new Housekeeper(queueDir, gate, writers, q, st, options, freeSpace, rs, mark);
+            hk = new Housekeeper(queueDir, gate, writers, q, st, options, freeSpace, rs, mark, Clock.SYSTEM);
         } catch (IOException | RuntimeException e) {
             if (st != null) {
                 st.close();

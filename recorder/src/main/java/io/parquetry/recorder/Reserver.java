@@ -1,5 +1,9 @@
 package io.parquetry.recorder;
 
+import io.parquetry.platform.duty.Agent;
+import io.parquetry.platform.duty.AgentRunner;
+import io.parquetry.platform.duty.BackoffIdle;
+import io.parquetry.platform.duty.Clock;
 import io.parquetry.queue.CycleFileDescriptor;
 import java.io.File;
 import java.io.IOException;
@@ -56,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Costs: one thread waking every 10 ms (50 ms when idle), a few reads per begin, and up to {@code reserveAhead} bytes
  * of allocated zeros at the end of each cycle file plus one pre-created file.
  */
-final class Reserver {
+final class Reserver implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reserver.class);
 
@@ -87,8 +91,10 @@ final class Reserver {
     /** How long before a cycle begins its file is prepared. */
     private final long leadMillis;
     private final int recordLength;
-    private final Thread thread;
+    private final AgentRunner runner;
     private Pretoucher pretoucher;
+    private boolean failedBefore;
+    private boolean touchFailedBefore;
 
     /** Cycles reserved and in the clock's span, by cycle (guarded by this). */
     private final TreeMap<Integer, CycleReservation> held = new TreeMap<>();
@@ -106,7 +112,6 @@ final class Reserver {
     /** Set when Chronicle's header is not laid out as expected: every append is refused from then on. */
     private boolean broken;
     private boolean prepareFailing;
-    private volatile boolean stopping;
     private volatile long reservedBytes;
     private volatile long spareBytes;
 
@@ -141,8 +146,8 @@ final class Reserver {
                     + reserveAhead + ", minimum=" + needed + " (twice the margin of one writer, " + margin(1) + " bytes, plus two "
                     + STEP + "-byte steps)");
         }
-        this.thread = new Thread(this::run, "parquetry-recorder-reserve");
-        thread.setDaemon(true);
+        this.runner = new AgentRunner("parquetry-recorder-reserve", this, BackoffIdle.pacing(PERIOD_NANOS, IDLE_PERIOD_NANOS), Clock.SYSTEM,
+                e -> LOG.warn("reserving pass failed: queue={}", dir, e));
     }
 
     /** An index array of the roll cycle: its entries, Chronicle's 128-byte header, the excerpt header and padding. */
@@ -231,7 +236,7 @@ final class Reserver {
 
     void start(Pretoucher pretoucher) {
         this.pretoucher = pretoucher;
-        thread.start();
+        runner.start();
     }
 
     /**
@@ -240,13 +245,7 @@ final class Reserver {
      * which no writer can reach, are deleted.
      */
     void stop() {
-        stopping = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runner.close(TimeUnit.SECONDS.toMillis(5));
         synchronized (this) {
             for (CycleReservation r : held.values()) {
                 r.close(fallocate);
@@ -326,43 +325,43 @@ final class Reserver {
         return epoch + cycle * cycleMillis;
     }
 
-    private void run() {
-        long period = PERIOD_NANOS;
-        boolean failedBefore = false;
-        boolean touchFailedBefore = false;
+    /**
+     * One pass of this object's thread: the reservation ({@link #tick}), then the pretouch. A failure of either is logged
+     * once per streak and costs appends (writers are refused once what is reserved runs out) or page faults on the
+     * appending thread, never a fault of a writer.
+     */
+    @Override
+    public int doWork(long nowMs) {
+        long work = 0;
         try {
-            while (!stopping) {
-                long work = 0;
-                try {
-                    work += tick(System.currentTimeMillis());
-                    failedBefore = false;
-                } catch (IOException | RuntimeException e) {
-                    // Writers are refused when the reservation falls behind: an error here costs appends, never a fault.
-                    if (!failedBefore) {
-                        LOG.warn("reservation failed (appends are refused once what is reserved runs out): queue={}", dir, e);
-                    }
-                    failedBefore = true;
-                }
-                Pretoucher p = pretoucher;
-                if (p != null) {
-                    try {
-                        work += p.tick(reservedEnd);
-                        touchFailedBefore = false;
-                    } catch (IOException | RuntimeException e) {
-                        if (!touchFailedBefore) {
-                            LOG.warn("pretouch failed (appends go on, with page faults on the appending thread): queue={}", dir, e);
-                        }
-                        touchFailedBefore = true;
-                        p.release();
-                    }
-                }
-                period = work > 0 ? PERIOD_NANOS : Math.min(period * 2, IDLE_PERIOD_NANOS);
-                LockSupport.parkNanos(period);
+            work += tick(nowMs);
+            failedBefore = false;
+        } catch (IOException | RuntimeException e) {
+            if (!failedBefore) {
+                LOG.warn("reservation failed (appends are refused once what is reserved runs out): queue={}", dir, e);
             }
-        } finally {
-            if (pretoucher != null) {
-                pretoucher.release();
+            failedBefore = true;
+        }
+        Pretoucher p = pretoucher;
+        if (p != null) {
+            try {
+                work += p.tick(reservedEnd);
+                touchFailedBefore = false;
+            } catch (IOException | RuntimeException e) {
+                if (!touchFailedBefore) {
+                    LOG.warn("pretouch failed (appends go on, with page faults on the appending thread): queue={}", dir, e);
+                }
+                touchFailedBefore = true;
+                p.release();
             }
+        }
+        return (int) Math.min(work, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void onClose() {
+        if (pretoucher != null) {
+            pretoucher.release();
         }
     }
 
