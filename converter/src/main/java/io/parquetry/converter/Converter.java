@@ -1,10 +1,11 @@
 package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
+import io.parquetry.platform.duty.BackoffIdle;
+import io.parquetry.platform.duty.IdleStrategy;
 import io.parquetry.schema.Schema;
 import io.parquetry.status.ConverterState;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class Converter implements AutoCloseable {
             ConverterAgent agent = null;
             try {
                 agent = new ConverterAgent(ctx);
-                agent.start(System.currentTimeMillis());
+                agent.start(ctx.clock.millis());
                 return new Converter(ctx, agent, stop);
             } catch (RuntimeException | Error e) {
                 if (agent != null) {
@@ -97,7 +98,7 @@ public final class Converter implements AutoCloseable {
                     stop.request("an interrupt of the converter's thread");
                     break;
                 }
-                int work = agent.doWork(System.currentTimeMillis());
+                int work = agent.doWork(ctx.clock.millis());
                 if (untilIdle && agent.drained()) {
                     break;
                 }
@@ -181,23 +182,24 @@ public final class Converter implements AutoCloseable {
         }
     }
 
-    /** Waits while there is no work: spins briefly, then parks up to the poll interval (longer while retrying). */
+    /**
+     * Waits while there is no work: a back-off from 50 µs, doubling to the poll interval (at most 1 ms: a record
+     * appended to an idle queue is seen within it); a fixed 20 ms while retrying after an output failure (the retry's
+     * own back-off decides when it runs; this only bounds how late).
+     */
     static final class Idle {
         private static final long RETRY_PARK_NANOS = 20_000_000;
-        private final long maxParkNanos;
-        private int idleRounds;
+        private static final long FIRST_PARK_NANOS = 50_000;
+        private static final long MAX_POLL_PARK_NANOS = 1_000_000;
+        private final IdleStrategy polling;
+        private final IdleStrategy retrying = new BackoffIdle(RETRY_PARK_NANOS, RETRY_PARK_NANOS);
 
-        Idle(long maxParkNanos) {
-            this.maxParkNanos = maxParkNanos;
+        Idle(long pollIntervalNanos) {
+            this.polling = new BackoffIdle(FIRST_PARK_NANOS, Math.max(FIRST_PARK_NANOS, Math.min(pollIntervalNanos, MAX_POLL_PARK_NANOS)));
         }
 
-        void idle(int work, boolean retrying) {
-            if (work > 0) {
-                idleRounds = 0;
-                return;
-            }
-            idleRounds = Math.min(idleRounds + 1, 20);
-            LockSupport.parkNanos(retrying ? RETRY_PARK_NANOS : Math.min(maxParkNanos, 50_000L * idleRounds));
+        void idle(int work, boolean retry) {
+            (retry ? retrying : polling).idle(work);
         }
     }
 }

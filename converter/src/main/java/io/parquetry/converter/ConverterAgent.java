@@ -76,7 +76,7 @@ final class ConverterAgent implements Commands.Target {
         this.publisher = new StatusPublisher(ctx.status, reader::recordsBetween, reader::cycleOf, Version.current());
         this.filler = new PartFiller(ctx, new CommitProtocol(ctx), counters, (file, cause) -> {
             failuresSinceCommit = 0;
-            publish(System.currentTimeMillis());
+            publish(ctx.clock.millis());
         });
     }
 
@@ -138,7 +138,7 @@ final class ConverterAgent implements Commands.Target {
             } catch (QueueDamagedException damage) {
                 return work + damaged(damage);
             }
-            long now = System.currentTimeMillis();
+            long now = ctx.clock.millis();
             caughtUp = n == 0;
             if (caughtUp) {
                 caughtUpMs = now;
@@ -152,7 +152,7 @@ final class ConverterAgent implements Commands.Target {
             }
             return work + n;
         } catch (OutputFailure f) {
-            retryLater(f, System.currentTimeMillis());
+            retryLater(f, ctx.clock.millis());
             return work + 1;
         }
     }
@@ -279,7 +279,7 @@ final class ConverterAgent implements Commands.Target {
     public void publishForFlush() {
         lastFlushFile = counters.lastCommit == null ? "" : counters.lastCommit.path().toString();
         head = headNow();
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
     }
 
     @Override
@@ -288,7 +288,7 @@ final class ConverterAgent implements Commands.Target {
             state = paused ? ConverterState.PAUSED : ConverterState.RUNNING;
         }
         LOG.info(paused ? "paused" : "resumed");
-        publish(System.currentTimeMillis()); // before the acknowledgement: a controller then reads the new state
+        publish(ctx.clock.millis()); // before the acknowledgement: a controller then reads the new state
     }
 
     // ------------------------------------------------------------------------------------------------------- failures
@@ -341,7 +341,7 @@ final class ConverterAgent implements Commands.Target {
         counters.errors++;
         state = ConverterState.FAILED;
         lastError = oneLine(e);
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
     }
 
     /**
@@ -357,7 +357,7 @@ final class ConverterAgent implements Commands.Target {
         state = ConverterState.STOPPED;
         lastError = oneLine(e);
         LOG.info("stopped while starting: {}", lastError);
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
     }
 
     /**
@@ -372,7 +372,7 @@ final class ConverterAgent implements Commands.Target {
         LOG.warn("stopping without committing the current file (its records are converted again at the next start): {}", lastError);
         LOG.debug("failure at stop", e);
         head = headNow();
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
     }
 
     /** Gives up the current part, if any, without committing it (the next start converts its records again). */
@@ -395,11 +395,11 @@ final class ConverterAgent implements Commands.Target {
     /** Commits what the current part holds and stops. */
     void shutdown() throws OutputFailure {
         state = ConverterState.STOPPING;
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
         filler.commitIfAny(RotationCause.SHUTDOWN);
         state = ConverterState.STOPPED;
         head = headNow();
-        publish(System.currentTimeMillis());
+        publish(ctx.clock.millis());
     }
 
     private long headNow() {

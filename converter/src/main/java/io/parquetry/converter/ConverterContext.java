@@ -3,6 +3,7 @@ package io.parquetry.converter;
 import static io.parquetry.status.ConverterStatusDescriptor.*;
 
 import io.parquetry.converter.output.DatasetPaths;
+import io.parquetry.platform.duty.Clock;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.output.OutputFailure;
@@ -45,6 +46,8 @@ final class ConverterContext implements AutoCloseable {
     final ConverterConfig config;
     /** The stop request that interrupts calls which may block for long (opening, recovery, the table), on this converter's thread. */
     final StopRequest stop;
+    /** The time every duty works with (the system's, a fake one in tests). */
+    final Clock clock;
     QueueReader reader;
     Schema schema;
     QueueIdentity queueId;
@@ -64,9 +67,10 @@ final class ConverterContext implements AutoCloseable {
     /** What every committed file's footer says besides its index range and count. */
     Map<String, String> footerMetadata;
 
-    private ConverterContext(ConverterConfig config, StopRequest stop) {
+    private ConverterContext(ConverterConfig config, StopRequest stop, Clock clock) {
         this.config = config;
         this.stop = stop;
+        this.clock = clock;
     }
 
     /**
@@ -75,7 +79,12 @@ final class ConverterContext implements AutoCloseable {
      * @throws IllegalArgumentException or IllegalStateException naming the queue, schema, lock holder or output at fault
      */
     static ConverterContext open(ConverterConfig config, StopRequest stop) {
-        ConverterContext ctx = new ConverterContext(config, stop);
+        return open(config, stop, Clock.SYSTEM);
+    }
+
+    /** As {@link #open(ConverterConfig, StopRequest)}, on {@code clock}: every duty's time (tests give a fake one). */
+    static ConverterContext open(ConverterConfig config, StopRequest stop, Clock clock) {
+        ConverterContext ctx = new ConverterContext(config, stop, clock);
         try {
             ctx.conclude();
             return ctx;
@@ -102,7 +111,7 @@ final class ConverterContext implements AutoCloseable {
         quarantine = new Quarantine(config.stateDir(), schema.recordLength());
         footerMetadata = footerMetadata();
         status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
-                System.currentTimeMillis());
+                clock.millis());
         try (StatusFile.Update u = status.update()) {
             u.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString()).text(TEXT_QUEUE_ID, queueId.id())
                     .text(TEXT_DATASET, output.datasetDir().toString()).text(TEXT_SCHEMA, schema.identity()).text(TEXT_SOURCE, config.source())
@@ -110,7 +119,7 @@ final class ConverterContext implements AutoCloseable {
                     .text(TEXT_CONFIG, config.origin()).value(RECORD_LENGTH, schema.recordLength()).value(CHECKPOINT, -1)
                     .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
         }
-        heartbeat = new Heartbeat(status);
+        heartbeat = new Heartbeat(status, clock).start();
         config.parquet().check(schema); // bloom filter columns and the timestamp unit against the queue's schema
         int threads = config.parquet().resolvedEncoderThreads();
         long need = config.parquet().rowGroupBytes() + threads * config.parquet().bytesPerEncoderThread();

@@ -107,7 +107,8 @@ final class PartFiller {
 
     /** A part for records from {@code index} of {@code cycle}, its row groups laid out as the queue's records (a run is one copy). */
     private Part openPart(long index, int cycle) throws OutputFailure {
-        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, ctx.reader.recordStride(), index, cycle);
+        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, ctx.reader.recordStride(), index, cycle,
+                ctx.clock.millis());
     }
 
     /** Rotates by size, after a batch: the part's size estimate is only as fresh as its last row group. */
@@ -137,7 +138,7 @@ final class PartFiller {
         Part p = part;
         part = null; // committed or aborted, it is not ours any more
         CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
-        counters.committed(f, cause, System.currentTimeMillis());
+        counters.committed(f, cause, ctx.clock.millis());
         listener.committed(f, cause);
     }
 

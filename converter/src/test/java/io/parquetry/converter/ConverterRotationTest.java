@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.status.RotationCause;
 import io.parquetry.testing.AllTypes;
+import io.parquetry.platform.duty.ManualClock;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -71,6 +72,33 @@ class ConverterRotationTest {
             c.close();
         }
         assertThat(c.result().rotations(RotationCause.AGE)).isEqualTo(1);
+        assertExactlyOnce(dataset(), 10);
+    }
+
+    @Test
+    void maxAgeCountsOnTheConvertersClockNotTheWallClock() throws Exception {
+        recordAllTypes(dir.resolve("queue"), 0, 10);
+        ManualClock clock = new ManualClock(1_000_000);
+        ConverterContext ctx = ConverterContext.open(config(dir, "rotation: {maxAge: 300ms}\n"), new StopRequest(), clock);
+        ConverterAgent agent = new ConverterAgent(ctx);
+        try {
+            ctx.reader.claimForCurrentThread();
+            agent.start(clock.millis());
+            agent.doWork(clock.millis()); // the 10 records, in a file opened now
+            clock.advance(299);
+            for (int i = 0; i < 3; i++) {
+                agent.doWork(clock.millis());
+            }
+            assertThat(agent.counters().rotations[RotationCause.AGE.ordinal()]).as("committed before maxAge").isZero();
+            assertThat(Datasets.files(dataset(), ".parquet")).isEmpty();
+            clock.advance(1);
+            agent.doWork(clock.millis());
+            assertThat(agent.counters().rotations[RotationCause.AGE.ordinal()]).isEqualTo(1);
+            assertThat(Datasets.files(dataset(), ".parquet")).hasSize(1);
+        } finally {
+            agent.abandon();
+            ctx.close();
+        }
         assertExactlyOnce(dataset(), 10);
     }
 

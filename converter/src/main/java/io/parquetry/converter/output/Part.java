@@ -39,13 +39,13 @@ public final class Part {
     private long lastChecksum = -1;
     private Stage stage = Stage.OPEN;
 
-    private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file) {
+    private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file, long openedAtMillis) {
         this.output = output;
         this.finalPath = finalPath;
         this.writingPath = writingPath;
         this.firstIndex = firstIndex;
         this.cycle = cycle;
-        this.openedAtMillis = System.currentTimeMillis();
+        this.openedAtMillis = openedAtMillis;
         this.file = file;
         this.lastIndex = firstIndex;
     }
@@ -55,15 +55,16 @@ public final class Part {
      *
      * @param recordSlot bytes between records in the file's row groups: the queue's record stride, so that a run of records
      *     is copied in one piece (see {@code RawRowGroup})
+     * @param openedAtMillis the converter's clock now: the file's age (maxAge) counts from it
      */
     public static Part open(Output output, DatasetPaths layout, Schema schema, ParquetOptions options, RowGroupEncoders encoders,
-            int recordSlot, long firstIndex, int cycle) throws OutputFailure {
+            int recordSlot, long firstIndex, int cycle, long openedAtMillis) throws OutputFailure {
         Path finalPath = layout.finalPath(cycle, firstIndex);
         Path writing = output.direct() ? finalPath : layout.inProgressPath(cycle, firstIndex);
         try {
             output.fs().mkdirs(writing.getParent());
             ParquetPartFile f = ParquetPartFile.create(schema, options, new SyncedOutputFile(output.fs(), writing), encoders, recordSlot);
-            return new Part(output, finalPath, writing, firstIndex, cycle, f);
+            return new Part(output, finalPath, writing, firstIndex, cycle, f, openedAtMillis);
         } catch (IOException | FSError e) {
             throw new OutputFailure("cannot start a Parquet file", writing, e);
         }

@@ -40,7 +40,7 @@ class PartTest {
     }
 
     private Part part(long first) throws Exception {
-        return Part.open(output, layout, SCHEMA, ParquetOptions.defaults(), encoders, SCHEMA.recordLength(), first, 1);
+        return Part.open(output, layout, SCHEMA, ParquetOptions.defaults(), encoders, SCHEMA.recordLength(), first, 1, System.currentTimeMillis());
     }
 
     private static byte[] records(int n, long from) {
