@@ -34,54 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SustainBenchmark {
 
-    /** One sample: time since the start, records appended, read and committed so far. */
-    record Sample(double seconds, long appended, long read, long committed, double lagSeconds) {
-    }
-
-    /** What one rate did. */
-    record Result(long rate, double offered, List<Sample> samples, double drainSeconds, double behindMaxMs) {
-
-        /** The producer kept up when it never fell {@value SustainBenchmark#KEPT_UP_MS} ms or more behind its schedule. */
-        boolean producerKeptUp() {
-            return behindMaxMs < KEPT_UP_MS;
-        }
-
-
-        double[] lags() {
-            return samples.stream().filter(s -> s.seconds() > 0).mapToDouble(Sample::lagSeconds).sorted().toArray();
-        }
-
-        double percentile(double p) {
-            double[] l = lags();
-            return l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) Math.ceil(p * l.length) - 1)];
-        }
-
-        /** Least-squares slope of the record lag over the run's second half, in records per second. */
-        double slope() {
-            double end = samples.get(samples.size() - 1).seconds();
-            List<Sample> half = samples.stream().filter(s -> s.seconds() >= end / 2).toList();
-            double n = half.size();
-            double sx = 0;
-            double sy = 0;
-            double sxx = 0;
-            double sxy = 0;
-            for (Sample s : half) {
-                double y = s.appended() - s.committed();
-                sx += s.seconds();
-                sy += y;
-                sxx += s.seconds() * s.seconds();
-                sxy += s.seconds() * y;
-            }
-            double d = n * sxx - sx * sx;
-            return d == 0 ? 0 : (n * sxy - sx * sy) / d;
-        }
-
-        /** Bounded: the lag did not grow over the second half by more than 1 % of the rate, and the backlog drained. */
-        boolean bounded() {
-            return slope() < 0.01 * rate && drainSeconds >= 0;
-        }
-    }
-
     /**
      * Niceness of the converter process ({@code -Dbench.converterNice}, default 0, as the shipped unit runs it). At 4 M/s
      * on two cores, 10 let the producer offer 3.98-4.00 M/s instead of 3.84-3.87 M/s, for a converter lag p99 of
@@ -89,7 +41,6 @@ public final class SustainBenchmark {
      */
     private static final int NICE = Integer.getInteger("bench.converterNice", 0);
     /** How far behind its schedule the producer may fall and still have kept up. */
-    static final int KEPT_UP_MS = 100;
     /** Further converter settings under {@code parquet:} ({@code -Dbench.converterParquet="encoderThreads: 1"}), default none. */
     private static final String PARQUET = System.getProperty("bench.converterParquet", "");
 
@@ -117,11 +68,11 @@ public final class SustainBenchmark {
             throw new IllegalArgumentException("seconds must be 5..600, sample-ms at least 20, rates 1e3..2e7");
         }
         MarketTable table = MarketTable.build(1 << 20);
-        List<Result> results = new ArrayList<>();
+        List<SustainResult> results = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%12s %12s %9s %9s %9s %9s %14s %11s %8s %8s%n", "rate", "offered/s", "lag p50", "lag p99", "lag max",
                 "drain s", "lag slope r/s", "behind ms", "kept up", "bounded");
         for (long rate : rates) {
-            Result r = run(rate, seconds, maxAge, sampleMs, table);
+            SustainResult r = run(rate, seconds, maxAge, sampleMs, table);
             results.add(r);
             System.out.printf(Locale.ROOT, "%,12d %,12.0f %8.2fs %8.2fs %8.2fs %9.1f %,14.0f %,11.0f %8s %8s%n", rate, r.offered(),
                     r.percentile(0.5), r.percentile(0.99), r.percentile(1.0), r.drainSeconds(), r.slope(), r.behindMaxMs(),
@@ -131,11 +82,11 @@ public final class SustainBenchmark {
         // Two questions, answered apart: does the converter keep up (bounded lag), and did the producer keep its schedule
         // (a shared two-core machine may not give it the CPU; then it appends behind schedule and the rate tried is not
         // the rate offered: the appended rate is printed beside it).
-        Result best = results.stream().filter(Result::bounded).max(java.util.Comparator.comparingDouble(Result::offered)).orElse(null);
+        SustainResult best = results.stream().filter(SustainResult::bounded).max(java.util.Comparator.comparingDouble(SustainResult::offered)).orElse(null);
         System.out.printf(Locale.ROOT, "highest rate with bounded lag: %s%n",
                 best == null ? "none" : String.format(Locale.ROOT, "%,.0f records/s appended (%,d tried)", best.offered(), best.rate()));
-        long kept = results.stream().filter(Result::producerKeptUp).mapToLong(Result::rate).max().orElse(0);
-        System.out.printf(Locale.ROOT, "highest rate the producer kept to its schedule (never %d ms behind): %s%n", KEPT_UP_MS,
+        long kept = results.stream().filter(SustainResult::producerKeptUp).mapToLong(SustainResult::rate).max().orElse(0);
+        System.out.printf(Locale.ROOT, "highest rate the producer kept to its schedule (never %d ms behind): %s%n", SustainResult.KEPT_UP_MS,
                 kept == 0 ? "none" : String.format(Locale.ROOT, "%,d records/s", kept));
         if (png != null) {
             SustainChart.write(png, results);
@@ -143,7 +94,7 @@ public final class SustainBenchmark {
         }
     }
 
-    private static Result run(long rate, int seconds, String maxAge, int sampleMs, MarketTable table) throws Exception {
+    private static SustainResult run(long rate, int seconds, String maxAge, int sampleMs, MarketTable table) throws Exception {
         Path work = BenchQueues.create("bench-sustain");
         Process converter = null;
         try {
@@ -159,7 +110,7 @@ public final class SustainBenchmark {
                 AtomicBoolean producing = new AtomicBoolean(true);
                 AtomicLong behindNanos = new AtomicLong();
                 Thread producer = new Thread(() -> produce(recorder, md, table, rate, producing, behindNanos), "sustain-producer");
-                List<Sample> samples = new ArrayList<>();
+                List<SustainResult.Sample> samples = new ArrayList<>();
                 List<long[]> appendHistory = new ArrayList<>(); // {nanos since start, appended}
                 long start = System.nanoTime();
                 producer.start();
@@ -178,7 +129,7 @@ public final class SustainBenchmark {
                         }
                         long committed = s.value(ConverterStatusDescriptor.ROWS_WRITTEN);
                         appendHistory.add(new long[] {now - start, appended});
-                        samples.add(new Sample((now - start) / 1e9, appended, s.value(ConverterStatusDescriptor.RECORDS_READ), committed,
+                        samples.add(new SustainResult.Sample((now - start) / 1e9, appended, s.value(ConverterStatusDescriptor.RECORDS_READ), committed,
                                 lagSeconds(appendHistory, committed, now - start)));
                         if (now >= end && producing.get()) {
                             producing.set(false);
@@ -194,7 +145,7 @@ public final class SustainBenchmark {
                     }
                 }
                 double offered = recorder.appended() / (seconds + 0.0);
-                return new Result(rate, offered, samples, drain, behindNanos.get() / 1e6);
+                return new SustainResult(rate, offered, samples, drain, behindNanos.get() / 1e6);
             }
         } finally {
             if (converter != null) {

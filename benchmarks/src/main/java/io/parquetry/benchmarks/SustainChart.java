@@ -24,16 +24,16 @@ final class SustainChart {
     private SustainChart() {
     }
 
-    static void write(Path png, List<SustainBenchmark.Result> results) throws IOException {
+    static void write(Path png, List<SustainResult> results) throws IOException {
         XYSeriesCollection lag = new XYSeriesCollection();
         XYSeriesCollection rates = new XYSeriesCollection();
-        for (SustainBenchmark.Result r : results) {
+        for (SustainResult r : results) {
             String name = String.format(Locale.ROOT, "%.1f M/s offered", r.rate() / 1e6);
             XYSeries l = new XYSeries(name);
             XYSeries appended = new XYSeries(name + ": appended");
             XYSeries committed = new XYSeries(name + ": committed");
-            SustainBenchmark.Sample prev = null;
-            for (SustainBenchmark.Sample s : r.samples()) {
+            SustainResult.Sample prev = null;
+            for (SustainResult.Sample s : r.samples()) {
                 l.add(s.seconds(), s.lagSeconds());
                 if (prev != null && s.seconds() > prev.seconds()) {
                     double dt = s.seconds() - prev.seconds();

@@ -8,8 +8,10 @@ import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.converter.output.OutputLease;
+import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.parquet.RowGroupEncoders;
+import io.parquetry.converter.parquet.WarmUp;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.converter.table.TableSinkProvider;
@@ -120,7 +122,7 @@ final class ConverterContext implements AutoCloseable {
                     .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
         }
         heartbeat = new Heartbeat(status, clock).start();
-        config.parquet().check(schema); // bloom filter columns and the timestamp unit against the queue's schema
+        ParquetPartFile.check(schema, config.parquet()); // bloom filter columns and the timestamp unit against the queue's schema
         int threads = config.parquet().resolvedEncoderThreads();
         long need = config.parquet().rowGroupBytes() + threads * config.parquet().bytesPerEncoderThread();
         if (need > Runtime.getRuntime().maxMemory() / 2) {
@@ -129,7 +131,7 @@ final class ConverterContext implements AutoCloseable {
                     need >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
         encoders = new RowGroupEncoders(threads, "parquetry-converter-encoder");
-        encoders.warmUp(config.parquet().compression()); // loads the encoder and the codec while recovery runs
+        WarmUp.inBackground(encoders, config.parquet().compression()); // loads the encoder and the codec while recovery runs
     }
 
     /**

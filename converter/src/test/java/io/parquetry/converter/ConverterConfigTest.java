@@ -3,6 +3,7 @@ package io.parquetry.converter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.Codec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,10 +134,10 @@ class ConverterConfigTest {
     void bloomFilterColumnsAreCheckedAgainstTheSchema() {
         io.parquetry.schema.Schema schema = io.parquetry.schema.Schema.parse(
                 "name: s\nversion: 1\nfields:\n  - {name: symbol, type: char(8)}\n  - {name: live, type: bool}\n", "s.yaml");
-        parse(BASE + "parquet: {bloomFilters: [symbol]}\n").parquet().check(schema);
-        assertThatThrownBy(() -> parse(BASE + "parquet: {bloomFilters: [sym]}\n").parquet().check(schema))
+        ParquetPartFile.check(schema, parse(BASE + "parquet: {bloomFilters: [symbol]}\n").parquet());
+        assertThatThrownBy(() -> ParquetPartFile.check(schema, parse(BASE + "parquet: {bloomFilters: [sym]}\n").parquet()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bloom filter column is not in the schema: column=sym");
-        assertThatThrownBy(() -> parse(BASE + "parquet: {bloomFilters: [live]}\n").parquet().check(schema))
+        assertThatThrownBy(() -> ParquetPartFile.check(schema, parse(BASE + "parquet: {bloomFilters: [live]}\n").parquet()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bloom filter on a bool column is not supported: column=live");
     }
 

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /** Page-wise file reads and sparse writes: queue files are large and mostly holes, and their copies must stay so. */
 public final class Pages {
 
-    public static final int PAGE = PowerCut.PAGE;
+    /** The unit in which unsynced writes survive or revert. */
+    public static final int PAGE = 4096;
     /** Pages read and written at a time. */
     public static final int CHUNK = 256 * PAGE;
     private static final byte[] ZERO = new byte[PAGE];
@@ -72,5 +73,10 @@ public final class Pages {
                 writeSparse(out.getChannel(), buf, pos, len);
             }
         }
+    }
+
+    /** Sets a file's permission bits (a rebuilt tree keeps each file's mode). */
+    public static void setMode(Path p, int mode) throws IOException {
+        java.nio.file.Files.setAttribute(p, "unix:mode", mode & 07777);
     }
 }

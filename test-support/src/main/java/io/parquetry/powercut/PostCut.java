@@ -21,16 +21,16 @@ import java.util.TreeMap;
  */
 public final class PostCut {
 
-    private static final int PAGE = PowerCut.PAGE;
+    private static final int PAGE = Pages.PAGE;
 
-    private final PowerCut cut;
+    private final Snapshots cut;
     private final Tree now;
     private final Picker picker;
     private final List<Report.FileOutcome> files = new ArrayList<>();
     /** Every path of the post-cut tree, with its size for files and -1 for the rest. */
     private final Map<String, Long> paths = new TreeMap<>();
 
-    public PostCut(PowerCut cut, Tree now, Picker picker) {
+    public PostCut(Snapshots cut, Tree now, Picker picker) {
         this.cut = cut;
         this.now = now;
         this.picker = picker;
@@ -79,7 +79,7 @@ public final class PostCut {
                         Files.createDirectory(child);
                         paths.put(childRel, -1L);
                         dir(e, childRel, child, ancestors);
-                        PowerCut.setMode(child, sameKind ? node.mode() : 0755);
+                        Pages.setMode(child, sameKind ? node.mode() : 0755);
                     }
                     break;
                 case 'f':
@@ -159,6 +159,6 @@ public final class PostCut {
             files.add(new Report.FileOutcome(rel, size, kept, reverted, neu == null));
             paths.put(rel, size);
         }
-        PowerCut.setMode(out, current != null ? current.mode() : 0644);
+        Pages.setMode(out, current != null ? current.mode() : 0644);
     }
 }

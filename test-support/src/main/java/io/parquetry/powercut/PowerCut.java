@@ -35,7 +35,7 @@ import java.util.Map;
 public final class PowerCut {
 
     /** The unit in which unsynced writes survive or revert. */
-    public static final int PAGE = 4096;
+    public static final int PAGE = Pages.PAGE;
 
     private final Path root;
     private final Path state;
@@ -138,7 +138,7 @@ public final class PowerCut {
                 throw new IllegalArgumentException(target + " is not empty");
             }
         }
-        return new PostCut(this, Tree.scan(root, births), policy.picker(seed)).build(target, policy.toString(), seed);
+        return new PostCut(new Snapshots(state), Tree.scan(root, births), policy.picker(seed)).build(target, policy.toString(), seed);
     }
 
     /**
@@ -180,15 +180,11 @@ public final class PowerCut {
     }
 
     public Path imagePath(long dev, long ino, String birth) {
-        return state.resolve("files").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + "-" + birth + ".img");
+        return new Snapshots(state).imagePath(dev, ino, birth);
     }
 
     public Path listingPath(long dev, long ino, String birth) {
-        return state.resolve("dirs").resolve(Long.toUnsignedString(dev) + "-" + Long.toUnsignedString(ino) + "-" + birth);
-    }
-
-    public static void setMode(Path p, int mode) throws IOException {
-        Files.setAttribute(p, "unix:mode", mode & 07777);
+        return new Snapshots(state).listingPath(dev, ino, birth);
     }
 
     private static void deleteChildren(Path dir) throws IOException {

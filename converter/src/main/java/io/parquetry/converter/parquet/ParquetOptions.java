@@ -1,7 +1,6 @@
 package io.parquetry.converter.parquet;
 
 import io.parquetry.schema.FieldType;
-import io.parquetry.schema.Schema;
 import java.util.List;
 
 /**
@@ -75,16 +74,6 @@ public record ParquetOptions(Codec compression, boolean pageV2, long rowGroupByt
         b.timestampUnit = timestampUnit;
         b.byteStreamSplit = byteStreamSplit;
         return b;
-    }
-
-    /**
-     * Checks these options against the schema a converter is about to write (call it at start-up, where a queue's
-     * schema is known): {@link ParquetPartFile#create} would refuse them later.
-     *
-     * @throws IllegalArgumentException naming a bloom filter column the schema lacks, or one on a bool column
-     */
-    public void check(Schema schema) {
-        ColumnLayout.check(schema, this);
     }
 
     /**

@@ -83,6 +83,16 @@ public final class ParquetPartFile {
     }
 
     /**
+     * Checks {@code options} against the schema a converter is about to write (call it at start-up, where a queue's
+     * schema is known): {@link #create} would refuse them later.
+     *
+     * @throws IllegalArgumentException naming a bloom filter column the schema lacks, or one on a bool column
+     */
+    public static void check(Schema schema, ParquetOptions options) {
+        ColumnLayout.check(schema, options);
+    }
+
+    /**
      * Creates the file and writes its header.
      *
      * @throws IllegalArgumentException naming a bloom filter column the schema lacks (before anything is created)

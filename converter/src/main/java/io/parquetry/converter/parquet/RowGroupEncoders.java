@@ -98,22 +98,9 @@ public final class RowGroupEncoders implements AutoCloseable {
         return freeChunks.computeIfAbsent(bytes, b -> new ConcurrentLinkedQueue<>());
     }
 
-    /**
-     * Encodes a small file of every column type to a black hole on a background thread, so that the first real file
-     * does not also pay for loading the encoder's and parquet-hadoop's classes and the codec's native library (measured
-     * on the loaded two-core machine: creating the first file 4.5 s cold, 0.2 s warmed; its first end 3.2 s, 2.3 s).
-     * Returns at once; call it at start-up.
-     */
-    public void warmUp(Codec codec) {
-        Thread t = new Thread(() -> {
-            try {
-                WarmUp.run(this, codec);
-            } catch (java.io.IOException | RuntimeException e) {
-                // Only a warm-up: the first real file will load what this could not.
-            }
-        }, name + "-warmup");
-        t.setDaemon(true);
-        t.start();
+    /** The pool's name: its threads' prefix. */
+    String name() {
+        return name;
     }
 
     /** The calling pool thread's encoder. */

@@ -4,8 +4,12 @@ import io.parquetry.schema.Schema;
 import java.io.IOException;
 import java.util.Map;
 
-/** The file {@link RowGroupEncoders#warmUp} writes: every value kind, nullable, both page versions, to a black hole. */
-final class WarmUp {
+/**
+ * A small file of every value kind, nullable, both page versions, encoded to a black hole by a pool's threads, so that
+ * the first real file does not also pay for loading the encoder's and parquet-hadoop's classes and the codec's native
+ * library.
+ */
+public final class WarmUp {
 
     private static final Schema SCHEMA = Schema.parse("name: warm_up\nversion: 1\nfields:\n"
             + "  - {name: b, type: bool, nullable: true}\n  - {name: i, type: int32}\n  - {name: l, type: int64, nullable: true}\n"
@@ -14,6 +18,23 @@ final class WarmUp {
     private static final int ROWS = 4096;
 
     private WarmUp() {
+    }
+
+    /**
+     * Runs the warm-up on a background thread of its own with {@code pool} (measured on the loaded two-core machine:
+     * creating the first file 4.5 s cold, 0.2 s warmed; its first end 3.2 s, 2.3 s). Returns at once; call it at
+     * start-up.
+     */
+    public static void inBackground(RowGroupEncoders pool, Codec codec) {
+        Thread t = new Thread(() -> {
+            try {
+                run(pool, codec);
+            } catch (IOException | RuntimeException e) {
+                // Only a warm-up: the first real file will load what this could not.
+            }
+        }, pool.name() + "-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     static void run(RowGroupEncoders pool, Codec codec) throws IOException {
