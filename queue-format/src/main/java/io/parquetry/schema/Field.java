@@ -2,12 +2,13 @@ package io.parquetry.schema;
 
 /**
  * One field of a {@link Schema}, resolved to its place in the record: this object is the pre-resolved handle that
- * writers and readers take on the hot path, so they never look a name up. Handles are only valid with the schema
- * instance that made them.
+ * writers and readers take on the hot path, so they never look a name up. A handle is valid with any schema of the
+ * same fingerprint (the same layout); writers and readers refuse one of another.
  */
 public final class Field {
 
-    private final Schema schema;
+    private final long schemaFingerprint;
+    private final String schemaIdentity;
     private final String name;
     private final FieldType type;
     private final boolean nullable;
@@ -17,8 +18,10 @@ public final class Field {
     private final int nullBit;
     private final long decimalBound;
 
-    Field(Schema schema, String name, FieldType type, boolean nullable, String description, int index, int offset, int nullBit) {
-        this.schema = schema;
+    Field(long schemaFingerprint, String schemaIdentity, String name, FieldType type, boolean nullable, String description, int index,
+            int offset, int nullBit) {
+        this.schemaFingerprint = schemaFingerprint;
+        this.schemaIdentity = schemaIdentity;
         this.name = name;
         this.type = type;
         this.nullable = nullable;
@@ -33,8 +36,14 @@ public final class Field {
         this.decimalBound = type.kind() == FieldType.Kind.DECIMAL ? bound : Long.MAX_VALUE;
     }
 
-    public Schema schema() {
-        return schema;
+    /** The fingerprint of the schema that made this handle: a writer or reader of another refuses it. */
+    public long schemaFingerprint() {
+        return schemaFingerprint;
+    }
+
+    /** The identity of the schema that made this handle, for messages. */
+    public String schemaIdentity() {
+        return schemaIdentity;
     }
 
     public String name() {

@@ -50,10 +50,6 @@ public final class Schema {
     private final String canonical;
     private final long fingerprint;
 
-    /** A field as declared, before it has a place in a record. */
-    public record FieldSpec(String name, FieldType type, boolean nullable, String description) {
-    }
-
     /**
      * @param source where the schema came from, for messages (a file name, or a label)
      * @throws SchemaException naming the source, the field and the bad value
@@ -93,13 +89,21 @@ public final class Schema {
         }
         this.nullableCount = nullable;
         this.bitmapLength = (nullable + 7) / 8;
+        StringBuilder sb = new StringBuilder();
+        sb.append("schema ").append(name).append(" v").append(version).append(" layout ").append(LAYOUT_VERSION).append('\n');
+        for (FieldSpec f : specs) {
+            sb.append(f.name()).append(' ').append(f.type()).append(f.nullable() ? " nullable" : "").append('\n');
+        }
+        this.canonical = sb.toString();
+        this.fingerprint = fnv1a64(canonical.getBytes(StandardCharsets.UTF_8));
+        String identity = identity(name, version, fingerprint);
         List<Field> list = new ArrayList<>(specs.size());
         Map<String, Field> map = new HashMap<>();
         int offset = bitmapLength;
         int bit = 0;
         for (int i = 0; i < specs.size(); i++) {
             FieldSpec s = specs.get(i);
-            Field f = new Field(this, s.name(), s.type(), s.nullable(), s.description() == null ? "" : s.description(), i, offset,
+            Field f = new Field(fingerprint, identity, s.name(), s.type(), s.nullable(), s.description() == null ? "" : s.description(), i, offset,
                     s.nullable() ? bit++ : -1);
             list.add(f);
             map.put(s.name(), f);
@@ -108,13 +112,6 @@ public final class Schema {
         this.recordLength = offset;
         this.fields = Collections.unmodifiableList(list);
         this.byName = map;
-        StringBuilder sb = new StringBuilder();
-        sb.append("schema ").append(name).append(" v").append(version).append(" layout ").append(LAYOUT_VERSION).append('\n');
-        for (Field f : list) {
-            sb.append(f.name()).append(' ').append(f.type()).append(f.nullable() ? " nullable" : "").append('\n');
-        }
-        this.canonical = sb.toString();
-        this.fingerprint = fnv1a64(canonical.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void checkName(String source, String what, String value) {
@@ -126,17 +123,21 @@ public final class Schema {
 
     /** Loads a YAML schema file; errors name the file, the line, the field and the value. */
     public static Schema load(Path file) {
-        return SchemaYaml.load(file);
+        return SchemaYaml.load(file, Schema::declared);
     }
 
     /** Parses YAML text; {@code source} names it in errors. */
     public static Schema parse(String yaml, String source) {
-        return SchemaYaml.parse(yaml, source);
+        return SchemaYaml.parse(yaml, source, Schema::declared);
+    }
+
+    private static Schema declared(SchemaYaml.Declared d) {
+        return new Schema(d.source(), d.name(), d.version(), d.description(), d.fields());
     }
 
     /** The schema as YAML, with descriptions: {@link #parse} of it gives an equal schema. */
     public String toYaml() {
-        return SchemaYaml.write(this);
+        return SchemaYaml.write(name, version, description, fields);
     }
 
     static long fnv1a64(byte[] data) {
@@ -199,7 +200,11 @@ public final class Schema {
 
     /** {@code name v<version> fingerprint <hex>}: how messages identify a schema. */
     public String identity() {
-        return name + " v" + version + " fingerprint " + fingerprintHex();
+        return identity(name, version, fingerprint);
+    }
+
+    private static String identity(String name, int version, long fingerprint) {
+        return name + " v" + version + " fingerprint " + String.format("%016x", fingerprint);
     }
 
     /** Same layout: equal canonical forms. */

@@ -4,22 +4,28 @@ import io.parquetry.platform.YamlMapping;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Reads and writes schema YAML, keeping line numbers so every error points at the line at fault. */
 final class SchemaYaml {
 
+    /** What a schema file declares, before the schema checks it as a whole. */
+    record Declared(String source, String name, int version, String description, List<FieldSpec> fields) {
+    }
+
     private SchemaYaml() {
     }
 
-    static Schema load(Path file) {
-        return parse(YamlMapping.load(file, SchemaException::new));
+    /** Reads {@code file}; {@code build} makes the schema (its errors are pointed at the line of the field at fault). */
+    static <T> T load(Path file, Function<Declared, T> build) {
+        return parse(YamlMapping.load(file, SchemaException::new), build);
     }
 
-    static Schema parse(String yaml, String source) {
-        return parse(YamlMapping.parse(yaml, source, SchemaException::new));
+    static <T> T parse(String yaml, String source, Function<Declared, T> build) {
+        return parse(YamlMapping.parse(yaml, source, SchemaException::new), build);
     }
 
-    private static Schema parse(YamlMapping top) {
+    private static <T> T parse(YamlMapping top, Function<Declared, T> build) {
         String source = top.source();
         if (top.isEmpty()) {
             throw new SchemaException(source + ": schema file is empty");
@@ -38,7 +44,7 @@ final class SchemaYaml {
         if (fieldNodes == null) {
             throw top.error("schema '" + name + "' has no fields: missing key 'fields'");
         }
-        List<Schema.FieldSpec> specs = new ArrayList<>();
+        List<FieldSpec> specs = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < fieldNodes.size(); i++) {
             YamlMapping f = fieldNodes.get(i).describedAs("field " + (i + 1) + " of " + fieldNodes.size());
@@ -57,11 +63,11 @@ final class SchemaYaml {
             }
             String fieldDescription = f.string("description", null);
             f.checkNoUnknownKeys();
-            specs.add(new Schema.FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription));
+            specs.add(new FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription));
             lines.add(f.at("name"));
         }
         try {
-            return new Schema(source, name, version, description, specs);
+            return build.apply(new Declared(source, name, version, description, specs));
         } catch (SchemaException e) {
             // Point at the line of the offending field (the last one of that name, for a duplicate).
             int at = -1;
@@ -77,15 +83,15 @@ final class SchemaYaml {
         }
     }
 
-    static String write(Schema s) {
+    static String write(String name, int version, String description, List<Field> fields) {
         StringBuilder sb = new StringBuilder();
-        sb.append("name: ").append(s.name()).append('\n');
-        sb.append("version: ").append(s.version()).append('\n');
-        if (!s.description().isEmpty()) {
-            sb.append("description: ").append(quote(s.description())).append('\n');
+        sb.append("name: ").append(name).append('\n');
+        sb.append("version: ").append(version).append('\n');
+        if (!description.isEmpty()) {
+            sb.append("description: ").append(quote(description)).append('\n');
         }
         sb.append("fields:\n");
-        for (Field f : s.fields()) {
+        for (Field f : fields) {
             sb.append("  - name: ").append(f.name()).append('\n');
             sb.append("    type: ").append(quote(f.type().toString())).append('\n');
             if (f.nullable()) {

@@ -86,9 +86,9 @@ public final class RecordReader {
             throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength
                     + ", excerpt length=" + excerptLength);
         }
-        if (f.schema() != schema && f.schema().fingerprint() != schema.fingerprint()) { // same rule as the writer
+        if (f.schemaFingerprint() != schema.fingerprint()) { // same rule as the writer
             throw new IllegalArgumentException("field handle belongs to another schema: field=" + f.name() + ", handle schema="
-                    + f.schema().identity() + ", reader schema=" + schema.identity());
+                    + f.schemaIdentity() + ", reader schema=" + schema.identity());
         }
         if (f.kind() != kind) {
             throw new IllegalArgumentException("wrong getter for field type: field=" + f.name() + ", type=" + f.type());

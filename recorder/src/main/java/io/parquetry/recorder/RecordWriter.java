@@ -285,8 +285,8 @@ public final class RecordWriter implements AutoCloseable {
         if (state != OPEN) {
             throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
         }
-        if (f.schema() != schema && f.schema().fingerprint() != fingerprint) {
-            throw fail("field handle belongs to another schema: field=" + f.name() + ", handle schema=" + f.schema().identity()
+        if (f.schemaFingerprint() != fingerprint) {
+            throw fail("field handle belongs to another schema: field=" + f.name() + ", handle schema=" + f.schemaIdentity()
                     + ", writer schema=" + schema.identity(), null);
         }
         if (f.kind() != kind) {
@@ -440,7 +440,7 @@ public final class RecordWriter implements AutoCloseable {
         if (state != OPEN) {
             throw new IllegalStateException("set without begin (or after commit): field=" + f.name() + ", writer state=" + stateName());
         }
-        if ((f.schema() != schema && f.schema().fingerprint() != fingerprint) || !f.nullable()) {
+        if (f.schemaFingerprint() != fingerprint || !f.nullable()) {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
         Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);

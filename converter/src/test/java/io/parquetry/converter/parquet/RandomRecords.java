@@ -1,6 +1,7 @@
 package io.parquetry.converter.parquet;
 
 import io.parquetry.schema.Field;
+import io.parquetry.schema.FieldSpec;
 import io.parquetry.schema.FieldType;
 import io.parquetry.schema.FieldType.Kind;
 import io.parquetry.schema.Schema;
@@ -40,11 +41,11 @@ final class RandomRecords {
 
     /** A schema whose first field is {@code seq int64} (the row number), then 4 to 16 random fields. */
     static Schema randomSchema(Random r) {
-        List<Schema.FieldSpec> specs = new ArrayList<>();
-        specs.add(new Schema.FieldSpec("seq", FieldType.of(Kind.INT64), false, "row number"));
+        List<FieldSpec> specs = new ArrayList<>();
+        specs.add(new FieldSpec("seq", FieldType.of(Kind.INT64), false, "row number"));
         int n = 4 + r.nextInt(13);
         for (int i = 0; i < n; i++) {
-            specs.add(new Schema.FieldSpec("c" + i, randomType(r), r.nextBoolean(), ""));
+            specs.add(new FieldSpec("c" + i, randomType(r), r.nextBoolean(), ""));
         }
         return new Schema("random", "random", 1, "", specs);
     }
