@@ -93,8 +93,15 @@ public final class CycleFileDescriptor {
 
     /** Where the header after the excerpt at {@code position} starts: headers are aligned to 4 bytes. */
     public static long nextHeader(long position, int header) {
-        long end = position + HEADER_LENGTH + lengthOf(header);
-        return (end + 3) & ~3L;
+        return nextHeaderAfter(position, lengthOf(header));
+    }
+
+    /**
+     * Where the header after an excerpt of {@code length} bytes at {@code position} starts: the header, the excerpt,
+     * then padding to the next multiple of 4 ({@code stride} of a queue's records is this from position 0).
+     */
+    public static long nextHeaderAfter(long position, long length) {
+        return (position + HEADER_LENGTH + length + 3) & ~3L;
     }
 
     /**

@@ -37,7 +37,7 @@ public final class ExcerptFormat {
         this.version = version;
         this.recordLength = recordLength;
         this.excerptLength = recordLength + (version == CHECKSUMMED ? CHECKSUM_LENGTH : 0);
-        this.stride = (CycleFileDescriptor.HEADER_LENGTH + excerptLength + 3) & ~3;
+        this.stride = (int) CycleFileDescriptor.nextHeaderAfter(0, excerptLength);
     }
 
     /**

@@ -278,7 +278,7 @@ final class ReadVerifier implements AutoCloseable {
      * @throws QueueDamagedException when it must not be handed on
      */
     boolean accept(long index, long position, long length, BytesStore<?, ?> mapped) {
-        long next = (position + HEADER_LENGTH + length + 3) & ~3L;
+        long next = CycleFileDescriptor.nextHeaderAfter(position, length);
         successor = 0; // set again by checkSuccessor: a stale one must not lead nextInMapping anywhere
         DamageFound after;
         try {
