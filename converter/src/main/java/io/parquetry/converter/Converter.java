@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import io.parquetry.converter.output.OutputFailure;
 import io.parquetry.platform.duty.BackoffIdle;
+import io.parquetry.platform.duty.Clock;
 import io.parquetry.platform.duty.IdleStrategy;
 import io.parquetry.schema.Schema;
 import io.parquetry.status.ConverterState;
@@ -52,9 +53,14 @@ public final class Converter implements AutoCloseable {
 
     /** As {@link #open(ConverterConfig)}, stoppable while it opens and recovers: {@code stop} interrupts what blocks. */
     static Converter open(ConverterConfig config, StopRequest stop) {
+        return open(config, stop, Clock.SYSTEM);
+    }
+
+    /** As {@link #open(ConverterConfig, StopRequest)}, every duty on {@code clock} (tests give a fake one). */
+    static Converter open(ConverterConfig config, StopRequest stop, Clock clock) {
         stop.enter("starting (opening the queue, the output and the table, recovering)");
         try {
-            ConverterContext ctx = ConverterContext.open(config, stop);
+            ConverterContext ctx = ConverterContext.open(config, stop, clock);
             ConverterAgent agent = null;
             try {
                 agent = new ConverterAgent(ctx);

@@ -121,7 +121,8 @@ final class ConverterContext implements AutoCloseable {
                     .text(TEXT_CONFIG, config.origin()).value(RECORD_LENGTH, schema.recordLength()).value(CHECKPOINT, -1)
                     .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
         }
-        heartbeat = new Heartbeat(status, clock).start();
+        // The system clock whatever the converter runs on: other processes compare the heartbeat with their own clock.
+        heartbeat = new Heartbeat(status, Clock.SYSTEM).start();
         ParquetPartFile.check(schema, config.parquet()); // bloom filter columns and the timestamp unit against the queue's schema
         int threads = config.parquet().resolvedEncoderThreads();
         long need = config.parquet().rowGroupBytes() + threads * config.parquet().bytesPerEncoderThread();

@@ -7,6 +7,7 @@ import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static io.parquetry.status.ConverterStatusDescriptor.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.platform.duty.ManualClock;
 import io.parquetry.status.ConverterControl;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.StatusSnapshot;
@@ -38,23 +39,36 @@ class ConverterFullDiskTest {
             ConverterConfig cfg = ConverterConfig.parse("queue: " + dir.resolve("queue") + "\noutput: " + small.path() + "\nsource: full\n"
                     + "rotation: {maxRows: 20000, maxAge: 1h}\nparquet: {compression: none}\n", "test.yaml", ConverterConfig.Overrides.none());
             Path filler = small.fill(256 * 1024); // room for the dataset directory and less than one file
-            Converter c = Converter.open(cfg);
+            // The converter runs on a clock of the test's: each retry happens when the test moves the clock to it, so the
+            // back-off is checked exactly, without waiting for it.
+            ManualClock clock = new ManualClock(System.currentTimeMillis());
+            Converter c = Converter.open(cfg, new StopRequest(), clock);
             Thread runner = new Thread(() -> c.run(false), "test-converter");
             runner.start();
             try {
                 StatusSnapshot full = awaitStatus(cfg.statusFile(), "retrying on a full disk",
                         s -> ConverterState.decode(s.value(STATE)) == ConverterState.RETRYING);
                 assertThat(full.text(TEXT_LAST_ERROR)).contains("No space left on device");
-                // Each retry prepares the output again (that works) and fails writing: the back-off must still grow, to
-                // more than the first 100 ms (it stayed there, a retry ten times a second). Between two attempts nothing is
-                // in progress: the aborted part was deleted. Checked at once, while the next attempt is over a second away.
-                StatusSnapshot waiting = awaitStatus(cfg.statusFile(), "a back-off above 1 s",
-                        s -> ConverterState.decode(s.value(STATE)) == ConverterState.RETRYING && s.value(NEXT_RETRY_MS) - System.currentTimeMillis() > 1000);
-                assertThat(Datasets.files(small.path(), ".inprogress")).as("aborted parts are deleted").isEmpty();
-                assertThat(System.currentTimeMillis()).as("checked before the next attempt").isLessThan(waiting.value(NEXT_RETRY_MS));
-                assertThat(runner.isAlive()).as("the converter waits; it does not die").isTrue();
+                // Each retry prepares the output again (that works) and fails writing: the back-off must still grow (it
+                // once stayed at the first 100 ms, a retry ten times a second). Between two attempts nothing is in
+                // progress: the aborted part was deleted.
+                for (long backoff : new long[] {100, 200, 400, 800, 1600}) {
+                    long now = clock.millis();
+                    awaitStatus(cfg.statusFile(), "retrying " + backoff + " ms on", s -> ConverterState.decode(s.value(STATE))
+                            == ConverterState.RETRYING && s.value(NEXT_RETRY_MS) == now + backoff);
+                    assertThat(Datasets.files(small.path(), ".inprogress")).as("aborted parts are deleted").isEmpty();
+                    assertThat(runner.isAlive()).as("the converter waits; it does not die").isTrue();
+                    clock.advance(backoff - 1);
+                    Thread.sleep(50); // passes a millisecond before the retry is due: it must not run
+                    StatusSnapshot still = awaitStatus(cfg.statusFile(), "a snapshot", s -> true);
+                    assertThat(still.value(NEXT_RETRY_MS)).as("no retry before it is due").isEqualTo(now + backoff);
+                    assertThat(ConverterState.decode(still.value(STATE))).isEqualTo(ConverterState.RETRYING);
+                    clock.advance(1);
+                }
+                awaitStatus(cfg.statusFile(), "retrying 3.2 s on", s -> s.value(NEXT_RETRY_MS) == clock.millis() + 3200);
 
                 Files.delete(filler); // space returns
+                clock.advance(3200);
                 awaitStatus(cfg.statusFile(), "running again", s -> ConverterState.decode(s.value(STATE)) == ConverterState.RUNNING);
                 try (ConverterControl ctl = ConverterControl.open(cfg.statusFile())) {
                     ConverterControl.Outcome flushed = ctl.flush(Duration.ofSeconds(60));
