@@ -11,6 +11,7 @@ import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -188,25 +189,19 @@ class ConverterCommandsTest {
 
     /** Waits for what a converter publishes. */
     private static final class ConverterStatusTestSupport {
-        static io.parquetry.status.StatusSnapshot awaitUnread(ConverterControl ctl, long n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                io.parquetry.status.StatusSnapshot s = ctl.snapshot();
-                if (s.value(ConverterStatusDescriptor.UNREAD_RECORDS) == n) {
-                    return s;
-                }
-                assertThat(System.nanoTime()).as("unread=%d, waiting for %d", s.value(ConverterStatusDescriptor.UNREAD_RECORDS), n)
-                        .isLessThan(deadline);
-                Thread.sleep(10);
-            }
+        static io.parquetry.status.StatusSnapshot awaitUnread(ConverterControl ctl, long n) {
+            io.parquetry.status.StatusSnapshot[] last = {ctl.snapshot()};
+            Await.until(() -> String.format("unread=%d, waiting for %d", last[0].value(ConverterStatusDescriptor.UNREAD_RECORDS), n),
+                    Duration.ofSeconds(20), () -> {
+                        last[0] = ctl.snapshot();
+                        return last[0].value(ConverterStatusDescriptor.UNREAD_RECORDS) == n;
+                    });
+            return last[0];
         }
     }
 
-    private static void awaitRows(ConverterControl ctl, long rows) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (ctl.snapshot().value(ConverterStatusDescriptor.CURRENT_ROWS) < rows) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitRows(ConverterControl ctl, long rows) {
+        Await.until("current rows reach " + rows, Duration.ofSeconds(20),
+                () -> ctl.snapshot().value(ConverterStatusDescriptor.CURRENT_ROWS) >= rows);
     }
 }

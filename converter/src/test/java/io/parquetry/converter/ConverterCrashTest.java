@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
 import io.parquetry.reader.QueueReader;
@@ -9,6 +10,7 @@ import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -198,12 +200,13 @@ class ConverterCrashTest {
         return n;
     }
 
-    private static void await(Path log, String line, Process p, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.exists(log) || !Files.readString(log).contains(line)) {
+    private static void await(Path log, String line, Process p, int seconds) {
+        Await.until("timed out waiting for " + line, Duration.ofSeconds(seconds), () -> {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return true;
+            }
             assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for " + line).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            return false;
+        });
     }
 }

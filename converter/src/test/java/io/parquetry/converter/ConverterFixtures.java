@@ -10,11 +10,12 @@ import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** What converter tests share: queues of {@link AllTypes} records, configs, and the exactly-once checks. */
@@ -78,18 +79,15 @@ public final class ConverterFixtures {
     }
 
     /** Waits (at most 60 s) until a converter's status file satisfies {@code condition}; returns that snapshot. */
-    public static StatusSnapshot awaitStatus(Path statusFile, String what, Predicate<StatusSnapshot> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    public static StatusSnapshot awaitStatus(Path statusFile, String what, Predicate<StatusSnapshot> condition) {
         try (StatusFile f = StatusFile.open(statusFile, false)) {
-            while (true) {
-                StatusSnapshot s = f.snapshot();
-                if (condition.test(s)) {
-                    return s;
-                }
-                assertThat(System.nanoTime()).as("timed out waiting for: %s (state %s)", what,
-                        ConverterState.decode(s.value(io.parquetry.status.ConverterStatusDescriptor.STATE))).isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            StatusSnapshot[] last = {f.snapshot()};
+            Await.until(() -> String.format("timed out waiting for: %s (state %s)", what,
+                    ConverterState.decode(last[0].value(io.parquetry.status.ConverterStatusDescriptor.STATE))), Duration.ofSeconds(60), () -> {
+                        last[0] = f.snapshot();
+                        return condition.test(last[0]);
+                    });
+            return last[0];
         }
     }
 }

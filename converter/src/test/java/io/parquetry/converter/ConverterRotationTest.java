@@ -11,7 +11,9 @@ import io.parquetry.platform.duty.ManualClock;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,11 +62,7 @@ class ConverterRotationTest {
         Thread t = new Thread(() -> c.run(false));
         t.start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (Datasets.files(dataset(), ".parquet").isEmpty()) {
-                assertThat(System.nanoTime()).as("no file committed by age").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            Await.until("a file committed by age", Duration.ofSeconds(20), () -> !Datasets.files(dataset(), ".parquet").isEmpty());
             assertThat(t.isAlive()).isTrue();
         } finally {
             c.requestStop();

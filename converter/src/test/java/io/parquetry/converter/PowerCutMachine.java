@@ -8,6 +8,7 @@ import io.parquetry.converter.verify.VerifyReport;
 import io.parquetry.powercut.Policy;
 import io.parquetry.powercut.PowerCut;
 import io.parquetry.powercut.Report;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.PowerCutProducer;
 import io.parquetry.reader.QueueReader;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,16 +105,17 @@ public final class PowerCutMachine {
     /** Waits until the log of {@code p} has a line matching {@code pattern}; returns its first group. */
     public long await(Process p, Pattern pattern, int seconds) throws Exception {
         Path log = logs.get(p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
+        long[] found = new long[1];
+        Await.until(String.format("timed out waiting for %s in %s", pattern, log), Duration.ofSeconds(seconds), () -> {
             Matcher m = pattern.matcher(Files.exists(log) ? Files.readString(log) : "");
             if (m.find()) {
-                return Long.parseLong(m.group(1));
+                found[0] = Long.parseLong(m.group(1));
+                return true;
             }
             assertThat(p.isAlive()).as("%s died: %s", log, Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for %s in %s", pattern, log).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+            return false;
+        });
+        return found[0];
     }
 
     /** The first order_id a recorder appends: the queue held everything before it when it opened. */
@@ -154,11 +157,8 @@ public final class PowerCutMachine {
 
     /** Waits until the converter has committed at least {@code records} records into the dataset. */
     public void awaitCommitted(long records) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (Datasets.ranges(dataset()).stream().mapToLong(r -> r[2]).sum() < records) {
-            assertThat(System.nanoTime()).as("the converter commits %d records", records).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Await.until(String.format("the converter commits %d records", records), Duration.ofSeconds(120),
+                () -> Datasets.ranges(dataset()).stream().mapToLong(r -> r[2]).sum() >= records);
     }
 
     /** Runs a converter until it has committed everything the queue holds; it must exit 0. Then nothing runs. */

@@ -9,11 +9,13 @@ import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.status.ConverterControl;
 import io.parquetry.status.ConverterStatusDescriptor;
+import io.parquetry.testing.Await;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,19 +125,15 @@ class SystemdIT {
         try {
             // Where the console may write (its unit's only ReadWritePaths): the documented place of converters' status files.
             Path status = dir.resolve("var/status/converter-md.status");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (true) {
+            Await.until(() -> "converter did not read the queue: " + Files.readString(log), Duration.ofSeconds(90), () -> {
                 assertThat(p.isAlive()).as("converter exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-                assertThat(System.nanoTime()).as("converter did not read the queue: %s", Files.readString(log)).isLessThan(deadline);
                 if (Files.exists(status)) {
                     try (ConverterControl c = ConverterControl.open(status)) {
-                        if (c.snapshot().value(ConverterStatusDescriptor.RECORDS_READ) == n) {
-                            break;
-                        }
+                        return c.snapshot().value(ConverterStatusDescriptor.RECORDS_READ) == n;
                     }
                 }
-                Thread.sleep(100);
-            }
+                return false;
+            });
             // Nothing is committed yet (max age 1 h): SIGTERM must commit it.
             assertThat(Datasets.files(dir.resolve("var/datasets"), ".parquet")).isEmpty();
             p.destroy();
@@ -165,19 +163,16 @@ class SystemdIT {
         Path log = dir.resolve("console.log");
         Process p = start(unit, log);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            int code = 0;
-            while (code != 200) {
+            Await.until(() -> "console did not come up: " + Files.readString(log), Duration.ofSeconds(90), () -> {
                 assertThat(p.isAlive()).as("console exited: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-                assertThat(System.nanoTime()).as("console did not come up: %s", Files.readString(log)).isLessThan(deadline);
                 try {
                     HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness").toURL()
                             .openConnection();
-                    code = c.getResponseCode();
+                    return c.getResponseCode() == 200;
                 } catch (java.io.IOException notYet) {
-                    Thread.sleep(200);
+                    return false;
                 }
-            }
+            });
             // The version the build stamped in, as every other process reports it.
             HttpURLConnection info = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/actuator/info").toURL().openConnection();
             assertThat(info.getResponseCode()).isEqualTo(200);

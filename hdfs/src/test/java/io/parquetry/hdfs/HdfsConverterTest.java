@@ -8,6 +8,7 @@ import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.Datasets;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
@@ -15,6 +16,7 @@ import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,19 +152,25 @@ class HdfsConverterTest {
             Path log = dir.resolve("converter-" + kills + ".log");
             long committedBefore = committedFiles("/crash/all_types");
             Process p = ChildJvm.start(log, "-Xmx384m", ConverterChild.class, cfg.toString());
+            // One 60 s deadline for both waits: the start and, every other round, the first commit.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("converter ready")) {
+            Await.until(() -> "converter did not start: " + Files.readString(log), Duration.ofSeconds(60), () -> {
+                if (Files.readString(log).contains("converter ready")) {
+                    return true;
+                }
                 assertThat(p.isAlive()).as("converter died: %s", Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("converter did not start: %s", Files.readString(log)).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+                return false;
+            });
             if (kills % 2 == 0) {
                 // Every other kill lands just after this process committed a file, in the next file's write or commit.
-                while (committedFiles("/crash/all_types") == committedBefore) {
-                    assertThat(p.isAlive()).as("converter died: %s", Files.readString(log)).isTrue();
-                    assertThat(System.nanoTime()).as("converter committed nothing: %s", Files.readString(log)).isLessThan(deadline);
-                    Thread.sleep(5);
-                }
+                Await.until(() -> "converter committed nothing: " + Files.readString(log),
+                        Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())), () -> {
+                            if (committedFiles("/crash/all_types") != committedBefore) {
+                                return true;
+                            }
+                            assertThat(p.isAlive()).as("converter died: %s", Files.readString(log)).isTrue();
+                            return false;
+                        });
                 Thread.sleep(random.nextInt(200));
             } else {
                 Thread.sleep(100 + random.nextInt(600));

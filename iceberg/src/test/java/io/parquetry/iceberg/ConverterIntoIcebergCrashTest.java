@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
 import io.parquetry.converter.Datasets;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -101,12 +103,13 @@ class ConverterIntoIcebergCrashTest {
         return true;
     }
 
-    private static void await(Path log, String line, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.exists(log) || !Files.readString(log).contains(line)) {
+    private static void await(Path log, String line, Process p) {
+        Await.until("timed out waiting for " + line, Duration.ofSeconds(90), () -> {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return true;
+            }
             assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for " + line).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            return false;
+        });
     }
 }

@@ -5,6 +5,7 @@ import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
@@ -20,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -153,17 +155,15 @@ class ConverterSigtermTest {
         Process conv = converter("converter", "table: {type: iceberg, catalog: jdbc, uri: 'jdbc:postgresql://127.0.0.1:" + server.getLocalPort()
                 + "/iceberg'}\n");
         Path log = dir.resolve("converter.log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
+        Await.until("the converter connects to the catalog", Duration.ofSeconds(60), () -> {
             synchronized (accepted) {
                 if (!accepted.isEmpty()) {
-                    break;
+                    return true;
                 }
             }
             assertThat(conv.isAlive()).as(Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("the converter connects to the catalog").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            return false;
+        });
         Thread.sleep(1000); // well into its wait for an answer
 
         long start = System.nanoTime();
@@ -190,23 +190,25 @@ class ConverterSigtermTest {
         }
     }
 
-    private static void awaitLog(Path log, String line, Process p, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.exists(log) || !Files.readString(log).contains(line)) {
+    private static void awaitLog(Path log, String line, Process p, int seconds) {
+        Await.until(String.format("timed out waiting for %s in %s", line, log), Duration.ofSeconds(seconds), () -> {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return true;
+            }
             assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for %s in %s", line, log).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            return false;
+        });
     }
 
-    private static void awaitFilesCommitted(Path status, long files, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    private static void awaitFilesCommitted(Path status, long files, Process p) {
         try (StatusFile s = StatusFile.open(status, false)) {
-            while (s.snapshot().value(ConverterStatusDescriptor.FILES_COMMITTED) < files) {
+            Await.until(String.format("%d files committed", files), Duration.ofSeconds(60), () -> {
+                if (s.snapshot().value(ConverterStatusDescriptor.FILES_COMMITTED) >= files) {
+                    return true;
+                }
                 assertThat(p.isAlive()).isTrue();
-                assertThat(System.nanoTime()).as("%d files committed", files).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+                return false;
+            });
         }
     }
 }

@@ -3,10 +3,12 @@ package io.parquetry.recorder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.reader.QueueReader;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.SmallFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -123,18 +125,17 @@ class DiskFullTest {
         }
     }
 
-    private static void awaitLine(Process p, Path log, String prefix) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-        while (true) {
-            String out = Files.exists(log) ? Files.readString(log) : "";
-            if (out.contains("\n" + prefix) || out.startsWith(prefix)) {
-                return;
-            }
-            assertThat(p.isAlive()).as("producer died (exit status %s) before %s:%n%s", p.isAlive() ? "" : p.exitValue(), prefix.trim(),
-                    out).isTrue();
-            assertThat(System.nanoTime()).as("no %s line within 150 s:%n%s", prefix.trim(), out).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitLine(Process p, Path log, String prefix) {
+        Await.until(() -> String.format("no %s line within 150 s:%n%s", prefix.trim(), Files.exists(log) ? Files.readString(log) : ""),
+                Duration.ofSeconds(150), () -> {
+                    String out = Files.exists(log) ? Files.readString(log) : "";
+                    if (out.contains("\n" + prefix) || out.startsWith(prefix)) {
+                        return true;
+                    }
+                    assertThat(p.isAlive()).as("producer died (exit status %s) before %s:%n%s", p.isAlive() ? "" : p.exitValue(),
+                            prefix.trim(), out).isTrue();
+                    return false;
+                });
     }
 
     private static String line(String out, String prefix) {

@@ -1,12 +1,14 @@
 package io.parquetry.recorder;
 
 import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -30,12 +32,13 @@ class RecorderCrashTest {
             long start = round == 0 ? 0 : RecorderTest.readAllChecked(queue).size();
             Process p = ChildJvm.start(log, "-Xmx256m", CrashingProducer.class, queue.toString(), Long.toString(start), "100000000");
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!Files.readString(log).contains("STARTED")) {
+                Await.until("producer did not start", Duration.ofSeconds(60), () -> {
+                    if (Files.readString(log).contains("STARTED")) {
+                        return true;
+                    }
                     assertThat(p.isAlive()).as("producer died early: %s", Files.readString(log)).isTrue();
-                    assertThat(System.nanoTime()).as("producer did not start").isLessThan(deadline);
-                    Thread.sleep(10);
-                }
+                    return false;
+                });
                 Thread.sleep(200 + round * 150L);
             } finally {
                 p.destroyForcibly(); // SIGKILL on Linux

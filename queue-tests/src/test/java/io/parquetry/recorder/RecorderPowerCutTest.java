@@ -3,6 +3,7 @@ package io.parquetry.recorder;
 import io.parquetry.queue.QueueMetadata;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.reader.QueueReader;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.QueueScan;
 import io.parquetry.queue.SyncMark;
 import io.parquetry.testing.DamagedQueues;
@@ -63,10 +64,10 @@ class RecorderPowerCutTest {
         return child;
     }
 
-    private long await(Process p, String name, Pattern pattern, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    private long await(Process p, String name, Pattern pattern, long atLeast) {
         Path log = dir.resolve(name + ".log");
-        while (true) {
+        long[] result = new long[1];
+        Await.until(String.format("timed out waiting for %s in %s", pattern, log), Duration.ofSeconds(90), () -> {
             String text = Files.exists(log) ? Files.readString(log) : "";
             Matcher m = pattern.matcher(text);
             boolean found = false;
@@ -76,12 +77,13 @@ class RecorderPowerCutTest {
                 last = Long.parseLong(m.group(1));
             }
             if (found && last >= atLeast) {
-                return last;
+                result[0] = last;
+                return true;
             }
             assertThat(p.isAlive()).as("%s died: %s", name, text).isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for %s in %s", pattern, log).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+            return false;
+        });
+        return result[0];
     }
 
     private static void stop(Process p) throws InterruptedException {

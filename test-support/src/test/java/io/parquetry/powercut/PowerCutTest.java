@@ -4,12 +4,14 @@ import static io.parquetry.powercut.PowerCutProbe.PAGE;
 import static io.parquetry.powercut.PowerCutProbe.fill;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -227,12 +229,13 @@ class PowerCutTest {
             Path log = dir.resolve("probe.log");
             Process p = ChildJvm.start(log, null, env, "-Xmx64m", PowerCutProbe.class, pc.root().toString(), outside.toString());
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!Files.readString(log).contains("READY")) {
+                Await.until(() -> "probe not ready: " + Files.readString(log), Duration.ofSeconds(30), () -> {
+                    if (Files.readString(log).contains("READY")) {
+                        return true;
+                    }
                     assertThat(p.isAlive()).as("probe died: %s", Files.readString(log)).isTrue();
-                    assertThat(System.nanoTime()).as("probe not ready: %s", Files.readString(log)).isLessThan(deadline);
-                    Thread.sleep(10);
-                }
+                    return false;
+                });
             } finally {
                 p.destroyForcibly(); // SIGKILL
                 p.waitFor(30, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.schema.Schema;
+import io.parquetry.testing.Await;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,12 +67,8 @@ class ParquetPartFileConcurrencyTest {
         return new SyncedOutputFile(fs, new org.apache.hadoop.fs.Path(file.toUri()));
     }
 
-    private static void awaitIdle(RowGroupEncoders pool) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.busy() > 0) {
-            assertThat(System.nanoTime()).as("encoders still busy: %d", pool.busy()).isLessThan(deadline);
-            Thread.sleep(1);
-        }
+    private static void awaitIdle(RowGroupEncoders pool) {
+        Await.until(() -> String.format("encoders still busy: %d", pool.busy()), Duration.ofSeconds(10), () -> pool.busy() <= 0);
     }
 
     private static void sleep(long ms) {
