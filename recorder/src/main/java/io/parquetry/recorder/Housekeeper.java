@@ -43,6 +43,8 @@ final class Housekeeper {
     private final LongSupplier freeSpace;
     private final Reserver reserver;
     private final Clock clock;
+    /** Cycle numbers of the queue's file names. */
+    private final CycleFiles names;
     /** The disk guard's check and the status, each a period after it last ran. */
     private final Every diskCheck;
     private final Every publishing;
@@ -81,6 +83,7 @@ final class Housekeeper {
         this.reserver = reserver;
         this.mark = mark;
         this.clock = clock;
+        this.names = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         this.diskCheck = Every.fixedDelay(options.diskCheckInterval().toMillis());
         this.publishing = Every.fixedDelay(options.statusInterval().toMillis());
         this.housekeeping = new AgentRunner("parquetry-recorder-housekeeping", this::housekeep,
@@ -111,11 +114,11 @@ final class Housekeeper {
     int housekeep(long nowMs) {
         int work = 0;
         if (diskCheck.due(nowMs)) {
-            guard(this::checkDisk).run();
+            guarded(this::checkDisk);
             work++;
         }
         if (publishing.due(nowMs)) {
-            guard(this::publish).run();
+            guarded(this::publish);
             work++;
         }
         return work;
@@ -126,18 +129,17 @@ final class Housekeeper {
         if (!syncing.due(nowMs)) {
             return 0;
         }
-        guard(this::syncNow).run();
+        guarded(this::syncNow);
         return 1;
     }
 
-    private Runnable guard(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                failed(e);
-            }
-        };
+    /** Runs a duty; a failure is logged and published, and does not keep the next duty from running. */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
     }
 
     private void failed(Throwable e) {
@@ -191,7 +193,6 @@ final class Housekeeper {
             throw new IllegalStateException("cannot list queue directory for msync: queue=" + dir, e);
         }
         long[] end = lastComplete(cycles); // before the force: what it covers
-        CycleFiles names = new CycleFiles(dir, queue.rollCycle(), queue.epoch());
         for (int i = Math.max(0, cycles.size() - 2); i < cycles.size(); i++) {
             Path p = cycles.get(i);
             int cycle = names.cycleOf(p.getFileName().toString());
@@ -221,7 +222,6 @@ final class Housekeeper {
      * is read).
      */
     private long[] lastComplete(List<Path> cycles) {
-        CycleFiles names = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         for (int i = cycles.size() - 1; i >= Math.max(0, cycles.size() - 2); i--) {
             Path p = cycles.get(i);
             try {
@@ -267,7 +267,6 @@ final class Housekeeper {
         }
     }
 
-
     long syncedIndex() {
         return syncedIndex;
     }
@@ -303,9 +302,9 @@ final class Housekeeper {
             syncer.close(TimeUnit.SECONDS.toMillis(5));
         }
         // Always, whatever the mode: a clean close leaves a sync mark at the queue's end, so the next open repairs nothing.
-        guard(this::syncNow).run();
+        guarded(this::syncNow);
         closeNewest();
-        guard(this::publish).run();
+        guarded(this::publish);
         // A heartbeat of 0 says "stopped cleanly" to readers, sooner than waiting for it to go stale.
         status.heartbeat(0);
     }

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  *   below the disk guard's threshold plus its hysteresis (so that a tripped guard can clear). A failure ({@code ENOSPC})
  *   is an answer, not a fault: when what is left ahead of the writers falls to the low-water mark, the guard trips.</li>
  *   <li><b>Refuse</b>: a writer begins a record only if, in every cycle it may append to, Chronicle's write position plus
- *   the {@link #margin(int) margin} is reserved ({@link #admits()}): the margin covers one record per writer (each writer
- *   has at most one record between begin and commit) plus the index arrays Chronicle may add, so whatever lands between
- *   a writer's check and its commit is inside the reservation.</li>
+ *   the {@link #margin(int) margin} is reserved ({@link Gate#admits()}, which writers ask): the margin covers one
+ *   record per writer (each writer has at most one record between begin and commit) plus the index arrays Chronicle
+ *   may add, so whatever lands between a writer's check and its commit is inside the reservation.</li>
  *   <li><b>Prepare the next cycle</b>: Chronicle writes a new cycle file's header and indexes on the writer that first
  *   appends to it. Before a cycle begins, its file is pre-created and reserved as {@code <cycle>.precreated}, which
  *   Chronicle renames into place when a writer rolls into it; and the queue's clock ({@link CycleClock}) is held inside
@@ -260,11 +260,6 @@ final class Reserver implements Agent {
             pending.clear();
             deleteStale();
         }
-    }
-
-    /** The writers' check, on the append path: no allocation, a few reads. */
-    boolean admits() {
-        return gate.admits();
     }
 
     /**
