@@ -1,9 +1,9 @@
 package io.parquetry.benchmarks;
 
-import io.parquetry.testing.MarketData;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.MarketData;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.Bytes;

@@ -1,12 +1,12 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.cli.SyntheticSource;
-import io.parquetry.testing.MarketData;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.schema.Schema;
+import io.parquetry.testing.MarketData;
 import java.io.IOException;
 import java.nio.file.Path;
 

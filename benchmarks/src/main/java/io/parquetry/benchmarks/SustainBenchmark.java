@@ -1,7 +1,6 @@
 package io.parquetry.benchmarks;
 
 import io.parquetry.cli.SyntheticSource;
-import io.parquetry.testing.MarketData;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
@@ -10,6 +9,7 @@ import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.MarketData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.parquetry.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code bin/parquetry}. */
 @Command(name = "parquetry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

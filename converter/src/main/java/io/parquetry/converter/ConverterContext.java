@@ -3,7 +3,6 @@ package io.parquetry.converter;
 import static io.parquetry.status.ConverterStatusDescriptor.*;
 
 import io.parquetry.converter.output.DatasetPaths;
-import io.parquetry.platform.duty.Clock;
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
 import io.parquetry.converter.output.OutputFailure;
@@ -16,6 +15,7 @@ import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.converter.table.TableSinkProvider;
 import io.parquetry.platform.Version;
+import io.parquetry.platform.duty.Clock;
 import io.parquetry.queue.QueueIdentity;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.schema.Schema;

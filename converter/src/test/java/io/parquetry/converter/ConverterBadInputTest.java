@@ -1,11 +1,11 @@
 package io.parquetry.converter;
 
-import io.parquetry.queue.QueueDirectory;
 import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.queue.QueueDirectory;
 import java.io.DataInputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -1,16 +1,16 @@
 package io.parquetry.converter;
 
-import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
+import static io.parquetry.converter.ConverterFixtures.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.testing.AllTypes;
-import io.parquetry.status.ConverterControl;
-import io.parquetry.status.ConverterState;
-import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.status.ConverterControl;
+import io.parquetry.status.ConverterState;
+import io.parquetry.status.ConverterStatusDescriptor;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;

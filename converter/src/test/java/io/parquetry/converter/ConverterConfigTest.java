@@ -3,8 +3,8 @@ package io.parquetry.converter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.converter.parquet.ParquetPartFile;
 import io.parquetry.converter.parquet.Codec;
+import io.parquetry.converter.parquet.ParquetPartFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

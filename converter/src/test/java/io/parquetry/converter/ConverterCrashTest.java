@@ -2,12 +2,12 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.testing.Await;
-import io.parquetry.testing.ChildJvm;
-import io.parquetry.testing.CrashingProducer;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
+import io.parquetry.testing.Await;
+import io.parquetry.testing.ChildJvm;
+import io.parquetry.testing.CrashingProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

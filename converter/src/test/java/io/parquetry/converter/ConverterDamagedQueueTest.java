@@ -5,12 +5,12 @@ import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.testing.DamagedQueues;
 import io.parquetry.reader.DamagedRange;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.DamagedQueues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.testing.AllTypes;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
@@ -10,6 +9,7 @@ import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;

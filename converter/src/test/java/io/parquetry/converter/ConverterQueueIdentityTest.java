@@ -1,11 +1,11 @@
 package io.parquetry.converter;
 
-import io.parquetry.queue.QueueDirectory;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.queue.QueueDirectory;
 import io.parquetry.queue.QueueIdentity;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

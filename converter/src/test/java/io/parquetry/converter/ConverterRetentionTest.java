@@ -2,10 +2,10 @@ package io.parquetry.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.testing.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.AllTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,16 +1,16 @@
 package io.parquetry.converter;
 
+import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
-import static io.parquetry.converter.ConverterFixtures.assertExactlyOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parquetry.status.RotationCause;
-import io.parquetry.testing.AllTypes;
 import io.parquetry.platform.duty.ManualClock;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.status.RotationCause;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;

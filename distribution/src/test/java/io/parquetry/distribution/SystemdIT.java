@@ -3,12 +3,12 @@ package io.parquetry.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.Datasets;
-import io.parquetry.testing.AllTypes;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.status.ConverterControl;
 import io.parquetry.status.ConverterStatusDescriptor;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;

@@ -2,11 +2,11 @@ package io.parquetry.iceberg;
 
 import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.converter.output.Output;
+import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.converter.table.PublishedFile;
 import io.parquetry.converter.table.TableSink;
 import io.parquetry.converter.table.TableSinkContext;
 import io.parquetry.converter.table.TableSinkProvider;
-import io.parquetry.converter.parquet.ParquetSchemas;
 import io.parquetry.reader.QueueReader;
 import java.io.IOException;
 import java.nio.file.Path;

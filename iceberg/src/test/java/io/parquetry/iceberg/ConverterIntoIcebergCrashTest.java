@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
 import io.parquetry.converter.Datasets;
+import io.parquetry.status.ConverterStatusDescriptor;
+import io.parquetry.status.StatusFile;
 import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
-import io.parquetry.status.ConverterStatusDescriptor;
-import io.parquetry.status.StatusFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

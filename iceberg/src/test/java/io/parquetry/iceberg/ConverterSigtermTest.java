@@ -5,11 +5,11 @@ import static io.parquetry.iceberg.TableFixtures.recordAllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.ConverterChild;
-import io.parquetry.testing.Await;
-import io.parquetry.testing.ChildJvm;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
+import io.parquetry.testing.Await;
+import io.parquetry.testing.ChildJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

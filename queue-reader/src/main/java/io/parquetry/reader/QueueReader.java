@@ -1,15 +1,15 @@
 package io.parquetry.reader;
 
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.queue.QueueMetadata;
-import io.parquetry.queue.SyncMark;
 import io.parquetry.platform.RangeSync;
+import io.parquetry.queue.CycleFileDescriptor;
 import io.parquetry.queue.CycleFiles;
 import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.queue.QueueDirectory;
 import io.parquetry.queue.QueueIdentity;
+import io.parquetry.queue.QueueMetadata;
 import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.queue.RollCycleNames;
+import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,17 @@
 package io.parquetry.reader;
 
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.queue.CycleFile;
-import io.parquetry.queue.CycleFiles;
-import io.parquetry.queue.DamageFound;
-import io.parquetry.queue.ExcerptFormat;
-import io.parquetry.queue.SyncMark;
 import static io.parquetry.queue.CycleFileDescriptor.END_OF_DATA;
 import static io.parquetry.queue.CycleFileDescriptor.HEADER_LENGTH;
 import static io.parquetry.queue.CycleFileDescriptor.describeHeader;
 import static io.parquetry.queue.CycleFileDescriptor.isComplete;
 import static io.parquetry.queue.CycleFileDescriptor.isData;
 
+import io.parquetry.queue.CycleFile;
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.CycleFiles;
+import io.parquetry.queue.DamageFound;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.RecordLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.parquetry.reader;
 
 import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.schema.Field;
-import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.Schema;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;

@@ -1,12 +1,12 @@
 package io.parquetry.queue;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.testing.AllTypes;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.parquetry.reader;
 
-import io.parquetry.testing.DamagedQueues;
-import io.parquetry.testing.MarketData;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
+import io.parquetry.testing.DamagedQueues;
+import io.parquetry.testing.MarketData;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,16 +1,16 @@
 package io.parquetry.reader;
 
-import io.parquetry.testing.Await;
-import io.parquetry.recorder.RecordWriter;
-import io.parquetry.recorder.Recorder;
-import io.parquetry.recorder.RecorderOptions;
-import io.parquetry.testing.DamagedQueues;
-import io.parquetry.testing.MarketData;
 import static io.parquetry.testing.DamagedQueues.assertDelivered;
 import static io.parquetry.testing.DamagedQueues.cycleFiles;
 import static io.parquetry.testing.DamagedQueues.recordPositions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.Await;
+import io.parquetry.testing.DamagedQueues;
+import io.parquetry.testing.MarketData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

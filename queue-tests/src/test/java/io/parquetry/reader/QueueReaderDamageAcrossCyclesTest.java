@@ -1,12 +1,12 @@
 package io.parquetry.reader;
 
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.testing.DamagedQueues;
 import static io.parquetry.testing.DamagedQueues.assertDelivered;
 import static io.parquetry.testing.DamagedQueues.readAll;
 import static io.parquetry.testing.DamagedQueues.recordPositions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.testing.DamagedQueues;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,17 +1,17 @@
 package io.parquetry.reader;
 
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.queue.CycleFile;
-import io.parquetry.queue.CycleFiles;
-import io.parquetry.queue.RollCycleNames;
-import io.parquetry.recorder.RecorderOptions;
-import io.parquetry.testing.DamagedQueues;
 import static io.parquetry.testing.DamagedQueues.assertDelivered;
 import static io.parquetry.testing.DamagedQueues.cycleFiles;
 import static io.parquetry.testing.DamagedQueues.readAll;
 import static io.parquetry.testing.DamagedQueues.recordPositions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.queue.CycleFile;
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.CycleFiles;
+import io.parquetry.queue.RollCycleNames;
+import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.DamagedQueues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

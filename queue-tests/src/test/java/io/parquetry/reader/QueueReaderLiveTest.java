@@ -1,15 +1,15 @@
 package io.parquetry.reader;
 
-import io.parquetry.testing.Await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parquetry.queue.CycleFiles;
 import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.DamagedQueues;
 import io.parquetry.testing.MarketData;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.parquetry.reader;
 
-import io.parquetry.recorder.RecorderOptions;
-import io.parquetry.testing.DamagedQueues;
 import static io.parquetry.testing.DamagedQueues.assertDelivered;
 import static io.parquetry.testing.DamagedQueues.cycleFiles;
 import static io.parquetry.testing.DamagedQueues.recordPositions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.testing.DamagedQueues;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

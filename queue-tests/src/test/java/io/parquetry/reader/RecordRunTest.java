@@ -1,9 +1,9 @@
 package io.parquetry.reader;
 
-import io.parquetry.testing.MarketData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.testing.MarketData;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package io.parquetry.recorder;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parquetry.reader.QueueReader;
 import io.parquetry.testing.MarketData;
 import io.parquetry.testing.OpenFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

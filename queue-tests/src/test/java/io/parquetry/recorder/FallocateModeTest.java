@@ -1,8 +1,8 @@
 package io.parquetry.recorder;
 
-import io.parquetry.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,12 +1,12 @@
 package io.parquetry.recorder;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parquetry.queue.CycleFileDescriptor;
 import io.parquetry.queue.CycleFiles;
 import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.queue.QueueDirectory;
 import io.parquetry.queue.SyncMark;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

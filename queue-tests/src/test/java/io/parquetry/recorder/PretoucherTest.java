@@ -3,8 +3,8 @@ package io.parquetry.recorder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parquetry.testing.Await;
 import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.Await;
 import io.parquetry.testing.MarketData;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.parquetry.recorder;
 
-import io.parquetry.testing.MarketData;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parquetry.testing.MarketData;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -1,11 +1,11 @@
 package io.parquetry.recorder;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,20 +1,20 @@
 package io.parquetry.recorder;
 
-import io.parquetry.queue.QueueMetadata;
-import io.parquetry.queue.RollCycleNames;
-import io.parquetry.reader.QueueReader;
-import io.parquetry.testing.Await;
-import io.parquetry.testing.QueueScan;
-import io.parquetry.queue.SyncMark;
-import io.parquetry.testing.DamagedQueues;
-import io.parquetry.testing.ChildJvm;
-import io.parquetry.testing.PowerCutProducer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.powercut.Policy;
 import io.parquetry.powercut.PowerCut;
 import io.parquetry.powercut.Report;
+import io.parquetry.queue.QueueMetadata;
+import io.parquetry.queue.RollCycleNames;
+import io.parquetry.queue.SyncMark;
+import io.parquetry.reader.QueueReader;
+import io.parquetry.testing.Await;
+import io.parquetry.testing.ChildJvm;
+import io.parquetry.testing.DamagedQueues;
+import io.parquetry.testing.PowerCutProducer;
+import io.parquetry.testing.QueueScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

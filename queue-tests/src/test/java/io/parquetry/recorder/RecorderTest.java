@@ -1,19 +1,19 @@
 package io.parquetry.recorder;
 
-import io.parquetry.testing.Await;
-import io.parquetry.queue.ExcerptFormat;
-import io.parquetry.queue.QueueSchemaStore;
-import io.parquetry.reader.RecordReader;
-import io.parquetry.reader.QueueReader;
-import io.parquetry.testing.AllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueSchemaStore;
+import io.parquetry.reader.QueueReader;
+import io.parquetry.reader.RecordReader;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
 import io.parquetry.status.RecorderStatusDescriptor;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package io.parquetry.recorder;
 
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.testing.Await;
-import io.parquetry.reader.QueueReader;
-import io.parquetry.queue.RollCycleNames;
-import io.parquetry.testing.AllTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.RollCycleNames;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.schema.Schema;
+import io.parquetry.testing.AllTypes;
+import io.parquetry.testing.Await;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,13 +1,5 @@
 package io.parquetry.recorder;
 
-import io.parquetry.queue.CycleFile;
-import io.parquetry.queue.CycleFileDescriptor;
-import io.parquetry.queue.CycleFiles;
-import io.parquetry.queue.DamageFound;
-import io.parquetry.queue.QueueMetadata;
-import io.parquetry.queue.ExcerptFormat;
-import io.parquetry.queue.QueueDirectory;
-import io.parquetry.queue.SyncMark;
 import static io.parquetry.queue.CycleFileDescriptor.END_OF_DATA;
 import static io.parquetry.queue.CycleFileDescriptor.HEADER_LENGTH;
 import static io.parquetry.queue.CycleFileDescriptor.isComplete;
@@ -16,6 +8,14 @@ import static io.parquetry.queue.CycleFileDescriptor.lengthOf;
 import static io.parquetry.queue.CycleFileDescriptor.nextHeader;
 
 import io.parquetry.platform.DurableFiles;
+import io.parquetry.queue.CycleFile;
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.CycleFiles;
+import io.parquetry.queue.DamageFound;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueDirectory;
+import io.parquetry.queue.QueueMetadata;
+import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.RecordLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;

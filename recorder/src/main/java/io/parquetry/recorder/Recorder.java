@@ -1,11 +1,11 @@
 package io.parquetry.recorder;
 
 import io.parquetry.platform.duty.Clock;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueIdentity;
 import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.queue.SyncMark;
-import io.parquetry.queue.ExcerptFormat;
-import io.parquetry.queue.QueueIdentity;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
 import io.parquetry.status.Liveness;

@@ -1,5 +1,7 @@
 package io.parquetry.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parquetry.queue.BootId;
 import io.parquetry.queue.CycleFile;
 import io.parquetry.queue.CycleFileDescriptor;
@@ -10,8 +12,6 @@ import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

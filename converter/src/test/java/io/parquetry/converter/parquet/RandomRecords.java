@@ -2,8 +2,8 @@ package io.parquetry.converter.parquet;
 
 import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldSpec;
-import io.parquetry.schema.FieldType;
 import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.FieldType;
 import io.parquetry.schema.Schema;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package io.parquetry.platform.duty;
 
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Runs an {@link Agent} on a daemon thread of its own: pass after pass ({@code doWork} with the clock's time, then the
