@@ -1,5 +1,6 @@
 package io.parquetry.queue;
 
+import io.parquetry.schema.Schema;
 import java.util.zip.CRC32C;
 
 /**
@@ -9,7 +10,12 @@ import java.util.zip.CRC32C;
  * <pre>
  *  version 1:  | excerpt header (4) | record (N bytes, schema.RecordLayout) | pad to 4 |
  *  version 2:  | excerpt header (4) | record (N bytes, schema.RecordLayout) | CRC32C of the N record bytes (4, LE) | pad to 4 |
+ *  version 3:  | excerpt header (4) | record (fixed part + variable values: L bytes) | CRC32C of the L record bytes (4, LE) | pad to 4 |
  * </pre>
+ *
+ * Version 3 is the layout of a queue whose schema has {@code string(N)} or {@code binary(N)} fields, and only of those:
+ * records vary in length (the header's length is the record's plus 4), so a reader finds each record's end from its
+ * header and each variable value's end from the record's fixed part (docs/FORMAT.md §3); every record has its checksum.
  *
  * A power cut may keep the page that holds an excerpt's header, complete, and lose a later page that held the rest of
  * its bytes (they read as zeros). In version 1 nothing tells such a torn record from a real one; in version 2 its
@@ -25,32 +31,108 @@ public final class ExcerptFormat {
     public static final int RECORD_ONLY = 1;
     /** Layout version 2: the record, then its CRC32C. */
     public static final int CHECKSUMMED = 2;
-    /** Bytes of the checksum after the record (version 2). */
+    /** Layout version 3: a record of variable length (a schema with string/binary fields), then its CRC32C. */
+    public static final int VARIABLE = 3;
+    /** The newest layout version this code reads and writes. */
+    public static final int NEWEST = VARIABLE;
+    /** Bytes of the checksum after the record (versions 2 and 3). */
     public static final int CHECKSUM_LENGTH = 4;
 
     private final int version;
     private final int recordLength;
     private final int excerptLength;
+    private final int minRecordLength;
+    private final int maxRecordLength;
     private final int stride;
 
-    private ExcerptFormat(int version, int recordLength) {
+    private ExcerptFormat(int version, int minRecordLength, int maxRecordLength) {
         this.version = version;
-        this.recordLength = recordLength;
-        this.excerptLength = recordLength + (version == CHECKSUMMED ? CHECKSUM_LENGTH : 0);
-        this.stride = (int) CycleFileDescriptor.nextHeaderAfter(0, excerptLength);
+        this.minRecordLength = minRecordLength;
+        this.maxRecordLength = maxRecordLength;
+        this.recordLength = version == VARIABLE ? -1 : minRecordLength;
+        this.excerptLength = version == VARIABLE ? -1 : minRecordLength + (version == CHECKSUMMED ? CHECKSUM_LENGTH : 0);
+        this.stride = version == VARIABLE ? -1 : (int) CycleFileDescriptor.nextHeaderAfter(0, excerptLength);
     }
 
     /**
-     * The format of {@code version} for records of {@code recordLength} bytes.
+     * The format of {@code version} for records of {@code recordLength} bytes (a schema without variable fields).
      *
-     * @throws IllegalArgumentException for a version this code does not know
+     * @throws IllegalArgumentException for a version this code does not know, or version 3 (records of one length have
+     *     no variable part)
      */
     public static ExcerptFormat of(int version, int recordLength) {
         if (version != RECORD_ONLY && version != CHECKSUMMED) {
-            throw new IllegalArgumentException("unknown queue layout version: layoutVersion=" + version + ", supported=" + RECORD_ONLY + ".."
-                    + CHECKSUMMED);
+            throw new IllegalArgumentException("unknown queue layout version for records of one length: layoutVersion=" + version
+                    + ", supported=" + RECORD_ONLY + ".." + CHECKSUMMED);
         }
-        return new ExcerptFormat(version, recordLength);
+        return new ExcerptFormat(version, recordLength, recordLength);
+    }
+
+    /**
+     * The format of {@code version} for the records of {@code schema}: version 3 for a schema with variable fields, 1 or 2
+     * for one without.
+     *
+     * @throws IllegalArgumentException for a version this code does not know, or one that does not fit the schema
+     */
+    public static ExcerptFormat of(int version, Schema schema) {
+        if (version < RECORD_ONLY || version > NEWEST) {
+            throw new IllegalArgumentException("unknown queue layout version: layoutVersion=" + version + ", supported=" + RECORD_ONLY + ".."
+                    + NEWEST + " (a newer Parquetry wrote this queue)");
+        }
+        if (schema.variable() != (version == VARIABLE)) {
+            throw new IllegalArgumentException("queue layout version " + version + " does not fit schema " + schema.identity() + ": "
+                    + (schema.variable() ? "its string/binary fields need version " + VARIABLE : "version " + VARIABLE
+                    + " holds records with string/binary fields") + ": layoutVersion=" + version);
+        }
+        return version == VARIABLE ? new ExcerptFormat(version, schema.fixedLength(), schema.maxRecordLength())
+                : new ExcerptFormat(version, schema.recordLength(), schema.recordLength());
+    }
+
+    /** The layout version a new queue gets for {@code schema}: 3 with variable fields, else 2 (or 1 without checksums). */
+    public static int versionFor(Schema schema, boolean checksums) {
+        if (schema.variable()) {
+            if (!checksums) {
+                throw new IllegalArgumentException("records with string/binary fields always carry their checksum: recordChecksums=false, schema="
+                        + schema.identity());
+            }
+            return VARIABLE;
+        }
+        return checksums ? CHECKSUMMED : RECORD_ONLY;
+    }
+
+    /** True when records vary in length (version 3). */
+    public boolean variable() {
+        return version == VARIABLE;
+    }
+
+    /** The shortest record's bytes: the record length, or for version 3 the schema's fixed part. */
+    public int minRecordLength() {
+        return minRecordLength;
+    }
+
+    /** The longest record's bytes. */
+    public int maxRecordLength() {
+        return maxRecordLength;
+    }
+
+    /** The shortest excerpt of a record: the shortest record and its checksum. */
+    public int minExcerptLength() {
+        return minRecordLength + (checksummed() ? CHECKSUM_LENGTH : 0);
+    }
+
+    /** The longest excerpt of a record. */
+    public int maxExcerptLength() {
+        return maxRecordLength + (checksummed() ? CHECKSUM_LENGTH : 0);
+    }
+
+    /** True when an excerpt of {@code excerptLength} bytes may hold one record of the schema. */
+    public boolean fits(long excerptLength) {
+        return excerptLength >= minExcerptLength() && excerptLength <= maxExcerptLength();
+    }
+
+    /** The record's bytes in an excerpt of {@code excerptLength} bytes. */
+    public int recordLengthIn(int excerptLength) {
+        return excerptLength - (checksummed() ? CHECKSUM_LENGTH : 0);
     }
 
     public int version() {
@@ -59,22 +141,31 @@ public final class ExcerptFormat {
 
     /** True when each excerpt carries its record's CRC32C. */
     public boolean checksummed() {
-        return version == CHECKSUMMED;
+        return version != RECORD_ONLY;
     }
 
-    /** The record's bytes, as the schema lays them out. */
+    /** The record's bytes, as the schema lays them out (records of one length: versions 1 and 2). */
     public int recordLength() {
+        fixedOnly("recordLength");
         return recordLength;
     }
 
-    /** An excerpt's bytes after its header: the record and, in version 2, its checksum. */
+    /** An excerpt's bytes after its header: the record and, in version 2, its checksum (versions 1 and 2). */
     public int excerptLength() {
+        fixedOnly("excerptLength");
         return excerptLength;
     }
 
-    /** Header to header in a cycle file, for excerpts of records: header, excerpt, padding to 4 bytes. */
+    /** Header to header in a cycle file, for excerpts of records: header, excerpt, padding to 4 bytes (versions 1 and 2). */
     public int stride() {
+        fixedOnly("stride");
         return stride;
+    }
+
+    private void fixedOnly(String what) {
+        if (version == VARIABLE) {
+            throw new IllegalStateException("records of layout version " + VARIABLE + " vary in length: no single " + what);
+        }
     }
 
     /** CRC32C of {@code length} bytes of {@code b} from {@code offset}, with {@code crc} as scratch (reset here). */
@@ -86,6 +177,10 @@ public final class ExcerptFormat {
 
     @Override
     public String toString() {
+        if (version == VARIABLE) {
+            return "layout version " + version + " (" + minExcerptLength() + " to " + maxExcerptLength() + "-byte excerpts for records of "
+                    + minRecordLength + " to " + maxRecordLength + " bytes, CRC32C)";
+        }
         return "layout version " + version + " (" + excerptLength + "-byte excerpts for " + recordLength + "-byte records"
                 + (checksummed() ? ", CRC32C" : "") + ")";
     }

@@ -109,9 +109,9 @@ public final class QueueSchemaStore {
             throw new IllegalStateException("queue schema file has no layout version header: file=" + f);
         }
         int version = Integer.parseInt(layout.group(1));
-        if (version != ExcerptFormat.RECORD_ONLY && version != ExcerptFormat.CHECKSUMMED) {
+        if (version < ExcerptFormat.RECORD_ONLY || version > ExcerptFormat.NEWEST) {
             throw new IllegalStateException("queue was written with an unknown record layout version: file=" + f + ", layoutVersion="
-                    + version + ", supported=" + ExcerptFormat.RECORD_ONLY + ".." + ExcerptFormat.CHECKSUMMED);
+                    + version + ", supported=" + ExcerptFormat.RECORD_ONLY + ".." + ExcerptFormat.NEWEST + " (a newer Parquetry wrote it)");
         }
         return version;
     }

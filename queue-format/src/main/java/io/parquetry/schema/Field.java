@@ -17,9 +17,14 @@ public final class Field {
     private final int offset;
     private final int nullBit;
     private final long decimalBound;
+    private final Overflow overflow;
+    /** For a variable field: where its value starts when it is the first one, the schema's fixed length. */
+    private final int variableStart;
+    /** For a variable field: the end slot of the variable field before it, or -1 for the first. */
+    private final int previousEndSlot;
 
     Field(long schemaFingerprint, String schemaIdentity, String name, FieldType type, boolean nullable, String description, int index,
-            int offset, int nullBit) {
+            int offset, int nullBit, Overflow overflow, int variableStart, int previousEndSlot) {
         this.schemaFingerprint = schemaFingerprint;
         this.schemaIdentity = schemaIdentity;
         this.name = name;
@@ -29,6 +34,9 @@ public final class Field {
         this.index = index;
         this.offset = offset;
         this.nullBit = nullBit;
+        this.overflow = overflow;
+        this.variableStart = variableStart;
+        this.previousEndSlot = previousEndSlot;
         long bound = 1;
         for (int i = 0; i < type.precision(); i++) {
             bound *= 10;
@@ -71,14 +79,42 @@ public final class Field {
         return index;
     }
 
-    /** Byte offset of the value from the start of the record. */
+    /**
+     * Byte offset from the start of the record of the value, or for {@code string(N)} and {@code binary(N)} of its end
+     * slot (the offset, from the record's start, just past its value: {@link RecordLayout#valueEnd}).
+     */
     public int offset() {
         return offset;
     }
 
-    /** Bytes the value occupies. */
+    /** Bytes the field occupies in the record's fixed part ({@link FieldType#length()}). */
     public int length() {
         return type.length();
+    }
+
+    /** True for {@code string(N)} and {@code binary(N)}: the value lies after the record's fixed part. */
+    public boolean variable() {
+        return type.variable();
+    }
+
+    /** The largest value in bytes ({@link FieldType#maxLength()}). */
+    public int maxLength() {
+        return type.maxLength();
+    }
+
+    /** What a writer does with a value longer than {@link #maxLength()} (variable fields). */
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    /** For a variable field, where its value starts when no variable field precedes it: the schema's fixed length. */
+    public int variableStart() {
+        return variableStart;
+    }
+
+    /** For a variable field, the end slot offset of the variable field declared before it, or -1 when it is the first. */
+    public int previousEndSlot() {
+        return previousEndSlot;
     }
 
     /** Bit of the null bitmap that marks this field null (1 = null), or -1 when the field is not nullable. */

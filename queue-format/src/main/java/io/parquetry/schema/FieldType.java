@@ -5,14 +5,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The type of a field: a {@link Kind} plus its parameters (width of {@code char(N)}/{@code bytes(N)}, precision and
- * scale of a decimal, unit of a timestamp). Immutable; {@link #toString()} is the canonical spelling.
+ * The type of a field: a {@link Kind} plus its parameters (width of {@code char(N)}/{@code bytes(N)}, bound of
+ * {@code string(N)}/{@code binary(N)}, precision and scale of a decimal, unit of a timestamp). Immutable;
+ * {@link #toString()} is the canonical spelling.
  */
 public final class FieldType {
 
     /** The schema types (docs/FORMAT.md §3). The code is stable and used on the hot path for type checks. */
     public enum Kind {
-        BOOL(1), INT8(1), INT16(2), INT32(4), INT64(8), FLOAT32(4), FLOAT64(8), TIMESTAMP(8), DECIMAL(8), CHAR(-1), BYTES(-1);
+        BOOL(1), INT8(1), INT16(2), INT32(4), INT64(8), FLOAT32(4), FLOAT64(8), TIMESTAMP(8), DECIMAL(8), CHAR(-1), BYTES(-1),
+        /** UTF-8 text of 0..N bytes, stored after the record's fixed part (docs/FORMAT.md §3). */
+        STRING(-1),
+        /** Bytes, 0..N of them, stored after the record's fixed part. */
+        BINARY(-1);
 
         private final int fixedLength;
 
@@ -30,6 +35,16 @@ public final class FieldType {
     public static final int MAX_DECIMAL_PRECISION = 18;
     /** Largest N of {@code char(N)} and {@code bytes(N)}. */
     public static final int MAX_WIDTH = 65_535;
+    /**
+     * Largest N of {@code string(N)} and {@code binary(N)}: 1 MiB. A value is an event's text or payload, not a blob: each
+     * writer holds a buffer of the largest record its schema allows, and the converter holds a row group of them.
+     */
+    public static final int MAX_VARIABLE_LENGTH = 1 << 20;
+    /**
+     * Bytes a {@code string(N)} or {@code binary(N)} field takes in the record's fixed part: the little-endian offset, from
+     * the record's start, where its value ends (docs/FORMAT.md §3).
+     */
+    public static final int END_SLOT_LENGTH = 4;
 
     private static final Pattern PARAMETERISED = Pattern.compile("([a-z0-9]+)\\s*\\(\\s*([^)]*?)\\s*\\)");
 
@@ -78,6 +93,24 @@ public final class FieldType {
         return new FieldType(Kind.BYTES, width, 0, 0, null);
     }
 
+    /** {@code string(N)}: UTF-8 text of at most {@code maxBytes} bytes. */
+    public static FieldType string(int maxBytes) {
+        checkBound("string", maxBytes);
+        return new FieldType(Kind.STRING, maxBytes, 0, 0, null);
+    }
+
+    /** {@code binary(N)}: at most {@code maxBytes} bytes. */
+    public static FieldType binary(int maxBytes) {
+        checkBound("binary", maxBytes);
+        return new FieldType(Kind.BINARY, maxBytes, 0, 0, null);
+    }
+
+    private static void checkBound(String name, int bound) {
+        if (bound < 1 || bound > MAX_VARIABLE_LENGTH) {
+            throw new IllegalArgumentException(name + "(N) needs 1 <= N <= " + MAX_VARIABLE_LENGTH + " (the largest value, in bytes): N=" + bound);
+        }
+    }
+
     private static void checkWidth(String name, int width) {
         if (width < 1 || width > MAX_WIDTH) {
             throw new IllegalArgumentException(name + "(N) needs 1 <= N <= " + MAX_WIDTH + ": N=" + width);
@@ -113,7 +146,7 @@ public final class FieldType {
         Matcher m = PARAMETERISED.matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException("unknown type: type=" + spelling + " (expected one of bool, int8, int16, int32, int64,"
-                    + " float32, float64, timestamp(ns|us|ms), decimal(p,s), char(N), bytes(N))");
+                    + " float32, float64, timestamp(ns|us|ms), decimal(p,s), char(N), bytes(N), string(N), binary(N))");
         }
         String base = m.group(1);
         String args = m.group(2);
@@ -122,6 +155,10 @@ public final class FieldType {
                 return chars(parseInt(spelling, args));
             case "bytes":
                 return bytes(parseInt(spelling, args));
+            case "string":
+                return string(parseInt(spelling, args));
+            case "binary":
+                return binary(parseInt(spelling, args));
             case "timestamp":
                 for (TimeUnit u : TimeUnit.values()) {
                     if (u.name().toLowerCase(Locale.ROOT).equals(args)) {
@@ -152,8 +189,21 @@ public final class FieldType {
         return kind;
     }
 
-    /** Bytes the field occupies in a record. */
+    /**
+     * Bytes the field occupies in the record's fixed part: its value's width, or for {@code string(N)} and
+     * {@code binary(N)} the {@link #END_SLOT_LENGTH} bytes of its end offset.
+     */
     public int length() {
+        return variable() ? END_SLOT_LENGTH : length;
+    }
+
+    /** True for {@code string(N)} and {@code binary(N)}: the value's bytes follow the record's fixed part. */
+    public boolean variable() {
+        return kind == Kind.STRING || kind == Kind.BINARY;
+    }
+
+    /** The largest value in bytes: N of {@code char(N)}, {@code bytes(N)}, {@code string(N)}, {@code binary(N)}, else the width. */
+    public int maxLength() {
         return length;
     }
 
@@ -190,6 +240,10 @@ public final class FieldType {
                 return "char(" + length + ")";
             case BYTES:
                 return "bytes(" + length + ")";
+            case STRING:
+                return "string(" + length + ")";
+            case BINARY:
+                return "binary(" + length + ")";
             default:
                 return kind.name().toLowerCase(Locale.ROOT);
         }

@@ -17,6 +17,12 @@ import java.nio.ByteOrder;
  *       padding between fields; a null field's bytes are zero.</li>
  *   <li>A {@code char(N)} value is its UTF-8 bytes followed by zero bytes up to N; its length is the length up to the
  *       last non-zero byte ({@link #charLength(byte[], int, int)}). A {@code bytes(N)} value is always N bytes.</li>
+ *   <li>A {@code string(N)} or {@code binary(N)} field's place holds a 4-byte offset, from the record's start, just past
+ *       its value ({@link #valueEnd}); the value starts where the variable field declared before it ends, or for the
+ *       first one at the end of the fixed part ({@link #valueStart}). The values follow the fixed part in declaration
+ *       order with nothing between them, so the last one ends where the record ends. A null or unset value is empty
+ *       (start == end); a null one also has its null bit. Reading one value takes two 4-byte reads, whatever the others
+ *       hold.</li>
  * </ul>
  *
  * The accessors are static and small so that the JIT inlines them into the writer's setters and the encoder's loops.
@@ -64,6 +70,50 @@ public final class RecordLayout {
             n--;
         }
         return n;
+    }
+
+    /** Where the value of variable field {@code f} starts, from the start of the record at {@code base}. */
+    public static int valueStart(byte[] b, int base, Field f) {
+        int previous = f.previousEndSlot();
+        return previous < 0 ? f.variableStart() : getInt(b, base + previous);
+    }
+
+    /** Where the value of variable field {@code f} ends (exclusive), from the start of the record at {@code base}. */
+    public static int valueEnd(byte[] b, int base, Field f) {
+        return getInt(b, base + f.offset());
+    }
+
+    /**
+     * Checks the variable part of the record of {@code length} bytes at {@code base}: each value starts where the one
+     * before it ends, is no longer than its field's bound, a null one is empty, and the last one ends where the record
+     * does. What a reader checks before a record with variable fields is handed on: an end that points past the record
+     * is damage, never a value.
+     *
+     * @param variables the schema's variable fields, in declaration order
+     * @return null when the record is well formed, else what is wrong with it (allocates only then)
+     */
+    public static String checkVariable(byte[] b, int base, int length, Field[] variables) {
+        if (variables.length == 0) {
+            return null;
+        }
+        int start = variables[0].variableStart();
+        if (length < start) {
+            return "record of " + length + " bytes is shorter than its fixed part of " + start + " bytes";
+        }
+        for (Field f : variables) {
+            int end = getInt(b, base + f.offset());
+            if (end < start || end > length) {
+                return "field " + f.name() + " ends at " + end + ", outside " + start + ".." + length;
+            }
+            if (end - start > f.maxLength()) {
+                return "field " + f.name() + " holds " + (end - start) + " bytes, more than its bound of " + f.maxLength();
+            }
+            if (end != start && isNull(b, base, f.nullBit())) {
+                return "field " + f.name() + " is null but holds " + (end - start) + " bytes";
+            }
+            start = end;
+        }
+        return start == length ? null : "the last value ends at " + start + ", before the record's end at " + length;
     }
 
     public static short getShort(byte[] b, int at) {

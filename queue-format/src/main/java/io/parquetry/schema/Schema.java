@@ -11,16 +11,22 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The description of a fixed-layout record: a name, a version and ordered {@link Field}s.
+ * The description of a record: a name, a version and ordered {@link Field}s.
  *
  * <pre>
  *  record layout (little-endian, no padding)
- *  +--------------------------+---------+---------+-----+---------+
- *  | null bitmap (optional)   | field 0 | field 1 | ... | field n |
- *  | ceil(nullable/8) bytes   |         |         |     |         |
- *  +--------------------------+---------+---------+-----+---------+
+ *  +--------------------------+---------+---------+-----+---------+ - - - - - - - - - - - - - - - - - - - - - +
+ *  | null bitmap (optional)   | field 0 | field 1 | ... | field n | variable values, in declaration order     |
+ *  | ceil(nullable/8) bytes   |         |         |     |         | (only with string(N) / binary(N) fields)  |
+ *  +--------------------------+---------+---------+-----+---------+ - - - - - - - - - - - - - - - - - - - - - +
+ *  |&lt;------------------- fixed part: fixedLength() -------------&gt;|
  *  bit i of the bitmap (LSB first) is 1 when the i-th nullable field, in declaration order, is null.
+ *  a string(N)/binary(N) field's place in the fixed part holds the 4-byte offset where its value ends (RecordLayout).
  * </pre>
+ *
+ * <p>A schema without {@code string(N)} or {@code binary(N)} fields has records of one length ({@link #recordLength()});
+ * one with them has records of {@link #fixedLength()} to {@link #maxRecordLength()} bytes, and record layout version 2
+ * ({@link #layoutVersion()}).
  *
  * <p>The {@linkplain #fingerprint() fingerprint} is the 64-bit FNV-1a hash of the {@linkplain #canonicalForm()
  * canonical form}, which holds everything that decides the bytes of a record (name, version, and each field's name,
@@ -33,6 +39,13 @@ public final class Schema {
      * queue's excerpts (a checksum after each, from layout version 2) is the queue's own layout version (docs/FORMAT.md §3).
      */
     public static final int LAYOUT_VERSION = 1;
+    /** Version of the record layout rules for a schema with {@code string(N)} or {@code binary(N)} fields: the variable part. */
+    public static final int VARIABLE_LAYOUT_VERSION = 2;
+    /**
+     * Largest record a schema may describe, all its variable values at their bound: 16 MiB. Chronicle Queue's default block
+     * of 64 MiB takes an excerpt of up to a quarter of it; a writer holds a buffer of this size.
+     */
+    public static final int MAX_RECORD_LENGTH = 16 << 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     /** Partition columns of the dataset layout, and our own prefix: a field may not shadow them. */
@@ -44,8 +57,11 @@ public final class Schema {
     private final String description;
     private final List<Field> fields;
     private final Map<String, Field> byName;
+    private final Field[] variableFields;
     private final int bitmapLength;
-    private final int recordLength;
+    private final int fixedLength;
+    private final int maxRecordLength;
+    private final int variableCount;
     private final int nullableCount;
     private final String canonical;
     private final long fingerprint;
@@ -89,8 +105,13 @@ public final class Schema {
         }
         this.nullableCount = nullable;
         this.bitmapLength = (nullable + 7) / 8;
+        int variables = 0;
+        for (FieldSpec spec : specs) {
+            variables += spec.type().variable() ? 1 : 0;
+        }
+        this.variableCount = variables;
         StringBuilder sb = new StringBuilder();
-        sb.append("schema ").append(name).append(" v").append(version).append(" layout ").append(LAYOUT_VERSION).append('\n');
+        sb.append("schema ").append(name).append(" v").append(version).append(" layout ").append(layoutVersion()).append('\n');
         for (FieldSpec f : specs) {
             sb.append(f.name()).append(' ').append(f.type()).append(f.nullable() ? " nullable" : "").append('\n');
         }
@@ -99,19 +120,36 @@ public final class Schema {
         String identity = identity(name, version, fingerprint);
         List<Field> list = new ArrayList<>(specs.size());
         Map<String, Field> map = new HashMap<>();
+        int fixed = bitmapLength;
+        for (FieldSpec spec : specs) {
+            fixed += spec.type().length();
+        }
+        this.fixedLength = fixed;
         int offset = bitmapLength;
         int bit = 0;
+        int previousEnd = -1;
+        long max = fixed;
         for (int i = 0; i < specs.size(); i++) {
             FieldSpec s = specs.get(i);
             Field f = new Field(fingerprint, identity, s.name(), s.type(), s.nullable(), s.description() == null ? "" : s.description(), i, offset,
-                    s.nullable() ? bit++ : -1);
+                    s.nullable() ? bit++ : -1, s.overflow(), fixed, s.type().variable() ? previousEnd : -1);
             list.add(f);
             map.put(s.name(), f);
+            if (s.type().variable()) {
+                previousEnd = offset;
+                max += s.type().maxLength();
+            }
             offset += s.type().length();
         }
-        this.recordLength = offset;
+        if (max > MAX_RECORD_LENGTH) {
+            throw new SchemaException(source + ": the largest record of schema '" + name + "' (every variable value at its bound) is " + max
+                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB): lower a string(N) or binary(N) bound: maxRecordLength=" + max,
+                    specs.get(specs.size() - 1).name());
+        }
+        this.maxRecordLength = (int) max;
         this.fields = Collections.unmodifiableList(list);
         this.byName = map;
+        this.variableFields = list.stream().filter(Field::variable).toArray(Field[]::new);
     }
 
     private static void checkName(String source, String what, String value) {
@@ -174,8 +212,47 @@ public final class Schema {
         return f;
     }
 
+    /**
+     * The length of every record of a schema without variable fields.
+     *
+     * @throws IllegalStateException for a schema with {@code string(N)} or {@code binary(N)} fields, whose records vary
+     */
     public int recordLength() {
-        return recordLength;
+        if (variableCount > 0) {
+            throw new IllegalStateException("records of schema " + identity() + " vary in length (it has " + variableCount
+                    + " string/binary fields): fixedLength=" + fixedLength + ", maxRecordLength=" + maxRecordLength);
+        }
+        return fixedLength;
+    }
+
+    /** Bytes before the variable values: the null bitmap and every field's place; the whole record without variable fields. */
+    public int fixedLength() {
+        return fixedLength;
+    }
+
+    /** The longest record: {@link #fixedLength()} plus every variable field's bound. */
+    public int maxRecordLength() {
+        return maxRecordLength;
+    }
+
+    /** The number of {@code string(N)} and {@code binary(N)} fields. */
+    public int variableCount() {
+        return variableCount;
+    }
+
+    /** The {@code string(N)} and {@code binary(N)} fields in declaration order (a copy). */
+    public Field[] variableFields() {
+        return variableFields.clone();
+    }
+
+    /** True when records vary in length: the schema has {@code string(N)} or {@code binary(N)} fields. */
+    public boolean variable() {
+        return variableCount > 0;
+    }
+
+    /** {@link #LAYOUT_VERSION}, or {@link #VARIABLE_LAYOUT_VERSION} for a schema with variable fields. */
+    public int layoutVersion() {
+        return variableCount > 0 ? VARIABLE_LAYOUT_VERSION : LAYOUT_VERSION;
     }
 
     public int bitmapLength() {

@@ -62,8 +62,20 @@ final class SchemaYaml {
                 throw f.error("nullable", nullableText, "nullable must be true or false");
             }
             String fieldDescription = f.string("description", null);
+            String overflowText = f.string("overflow", null);
+            Overflow overflow = Overflow.REFUSE;
+            if (overflowText != null) {
+                if (!type.variable()) {
+                    throw f.error("overflow", overflowText, "overflow applies to string(N) and binary(N) fields only, not to " + type);
+                }
+                try {
+                    overflow = Overflow.parse(overflowText);
+                } catch (IllegalArgumentException e) {
+                    throw f.error("overflow", overflowText, "overflow must be refuse or truncate");
+                }
+            }
             f.checkNoUnknownKeys();
-            specs.add(new FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription));
+            specs.add(new FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription, overflow));
             lines.add(f.at("name"));
         }
         try {
@@ -96,6 +108,9 @@ final class SchemaYaml {
             sb.append("    type: ").append(quote(f.type().toString())).append('\n');
             if (f.nullable()) {
                 sb.append("    nullable: true\n");
+            }
+            if (f.variable() && f.overflow() != Overflow.REFUSE) {
+                sb.append("    overflow: ").append(f.overflow().spelling()).append('\n');
             }
             if (!f.description().isEmpty()) {
                 sb.append("    description: ").append(quote(f.description())).append('\n');

@@ -112,9 +112,9 @@ public final class QueueReader implements AutoCloseable {
             builder.rollCycle(RollCycleNames.resolve(rollCycle));
         }
         this.queue = builder.build();
-        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema.recordLength());
-        this.reader = new RecordReader(schema, format.excerptLength());
-        this.run = new RecordRun(reader, schema.recordLength(), format.excerptLength());
+        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema);
+        this.reader = new RecordReader(schema, format);
+        this.run = format.variable() ? null : new RecordRun(reader, schema.recordLength(), format.excerptLength());
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
         this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, format, queue::lastCycle);
         this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);

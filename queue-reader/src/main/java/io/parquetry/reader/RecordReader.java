@@ -19,9 +19,15 @@ import net.openhft.chronicle.bytes.BytesStore;
 public final class RecordReader {
 
     private final Schema schema;
+    /** The record's length, or for records with variable fields the fixed part's. */
     private final int recordLength;
     /** The length of an excerpt that holds one record of the schema: the record, and its checksum when the queue has them. */
     private final int excerptLength;
+    /** Records with variable fields: excerpts of {@code minExcerpt..maxExcerpt} bytes, the last 4 the checksum. */
+    private final boolean variable;
+    private final Field[] variables;
+    private final int minExcerpt;
+    private final int maxExcerpt;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch;
     private BytesStore<?, ?> store;
@@ -38,7 +44,23 @@ public final class RecordReader {
         this.schema = schema;
         this.recordLength = schema.recordLength();
         this.excerptLength = excerptLength;
+        this.variable = false;
+        this.variables = new Field[0];
+        this.minExcerpt = excerptLength;
+        this.maxExcerpt = excerptLength;
         this.scratch = new byte[recordLength];
+    }
+
+    /** A reader of the excerpts of a queue of {@code format} holding records of {@code schema}. */
+    public RecordReader(Schema schema, ExcerptFormat format) {
+        this.schema = schema;
+        this.variable = format.variable();
+        this.recordLength = schema.fixedLength();
+        this.excerptLength = variable ? -1 : format.excerptLength();
+        this.variables = schema.variableFields();
+        this.minExcerpt = format.minExcerptLength();
+        this.maxExcerpt = format.maxExcerptLength();
+        this.scratch = new byte[variable ? format.maxRecordLength() : recordLength];
     }
 
     public Schema schema() {
@@ -52,9 +74,46 @@ public final class RecordReader {
         this.length = (int) Math.min(length, Integer.MAX_VALUE);
     }
 
-    /** True when the excerpt is one record of the schema (its length is that of the queue's excerpts of a record). */
+    /**
+     * True when the excerpt is one record of the schema: its length is that of the queue's excerpts of a record, or for
+     * records with variable fields lies between the shortest and the longest (whether their values are well formed is
+     * {@link #variableProblem()}).
+     */
     public boolean matchesSchema() {
-        return length == excerptLength;
+        return variable ? length >= minExcerpt && length <= maxExcerpt : length == excerptLength;
+    }
+
+    /** The record's bytes: the excerpt without its checksum. */
+    public int recordLength() {
+        return variable ? length - ExcerptFormat.CHECKSUM_LENGTH : Math.min(length, recordLength);
+    }
+
+    /**
+     * For a record with variable fields, what is wrong with its values' ends ({@link RecordLayout#checkVariable}), or null
+     * when they are well formed (and always for a schema without variable fields). Allocates only when something is wrong.
+     */
+    public String variableProblem() {
+        if (!variable) {
+            return null;
+        }
+        if (!matchesSchema()) {
+            return "an excerpt of " + length + " bytes, not " + minExcerpt + " to " + maxExcerpt;
+        }
+        int n = length - ExcerptFormat.CHECKSUM_LENGTH;
+        int start = recordLength;
+        for (Field f : variables) {
+            int end = store.readInt(base + f.offset());
+            boolean isNull = f.nullBit() >= 0 && (store.readByte(base + RecordLayout.nullByte(f.nullBit())) & RecordLayout.nullMask(f.nullBit())) != 0;
+            if (end < start || end > n || end - start > f.maxLength() || (isNull && end != start)) {
+                store.read(base, scratch, 0, n);
+                return RecordLayout.checkVariable(scratch, 0, n, variables);
+            }
+            start = end;
+        }
+        if (start != n) {
+            return "the last value ends at " + start + ", before the record's end at " + n;
+        }
+        return null;
     }
 
     /** The excerpt's length in bytes. */
@@ -76,13 +135,13 @@ public final class RecordReader {
      * at the same index. Allocates nothing.
      */
     public int recordChecksum() {
-        int n = Math.min(length, recordLength);
+        int n = variable ? Math.max(0, Math.min(length - ExcerptFormat.CHECKSUM_LENGTH, scratch.length)) : Math.min(length, recordLength);
         store.read(base, scratch, 0, n);
         return ExcerptFormat.checksum(crc, scratch, 0, n);
     }
 
     private long at(Field f, Kind kind) {
-        if (length != excerptLength) {
+        if (!matchesSchema()) {
             throw new IllegalStateException("excerpt is not a record of the schema: length=" + length + ", record length=" + recordLength
                     + ", excerpt length=" + excerptLength);
         }
@@ -170,4 +229,85 @@ public final class RecordReader {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
+    /** Where the value of variable field {@code f} starts in the store; {@link #valueLength} says how long it is. */
+    private long valueAt(Field f) {
+        long slotAt = at(f, f.kind());
+        if (!f.variable()) {
+            throw new IllegalArgumentException("not a string(N) or binary(N) field: field=" + f.name() + ", type=" + f.type());
+        }
+        int previous = f.previousEndSlot();
+        return base + (previous < 0 ? f.variableStart() : store.readInt(base + previous));
+    }
+
+    /** Bytes of the value of a {@code string(N)} or {@code binary(N)} field (0 when null or empty). */
+    public int valueLength(Field f) {
+        long start = valueAt(f);
+        return (int) (base + store.readInt(base + f.offset()) - start);
+    }
+
+    /**
+     * Copies the value of a {@code string(N)} or {@code binary(N)} field into {@code dst} at {@code dstOffset} (room for
+     * {@link #valueLength} bytes, at most N).
+     *
+     * @return the number of bytes copied
+     */
+    public int getValue(Field f, byte[] dst, int dstOffset) {
+        long start = valueAt(f);
+        int n = (int) (base + store.readInt(base + f.offset()) - start);
+        store.read(start, dst, dstOffset, n);
+        return n;
+    }
+
+    /**
+     * Decodes the value of a {@code string(N)} field into {@code into}, which is emptied first: nothing is allocated once
+     * it has the capacity. Malformed UTF-8 (a writer's {@code setBytes} is not checked) decodes as U+FFFD.
+     *
+     * @return {@code into}
+     */
+    public StringBuilder getString(Field f, StringBuilder into) {
+        if (f.kind() != Kind.STRING) {
+            throw new IllegalArgumentException("wrong getter for field type: field=" + f.name() + ", type=" + f.type());
+        }
+        long p = valueAt(f);
+        long end = base + store.readInt(base + f.offset());
+        into.setLength(0);
+        while (p < end) {
+            int b = store.readByte(p++);
+            if (b >= 0) {
+                into.append((char) b);
+                continue;
+            }
+            int extra = (b & 0xE0) == 0xC0 ? 1 : (b & 0xF0) == 0xE0 ? 2 : (b & 0xF8) == 0xF0 ? 3 : -1;
+            if (extra < 0 || p + extra > end) {
+                into.append('\uFFFD');
+                continue;
+            }
+            int cp = b & (0x3F >> extra);
+            boolean ok = true;
+            for (int k = 0; k < extra; k++) {
+                int c = store.readByte(p + k);
+                ok &= (c & 0xC0) == 0x80;
+                cp = (cp << 6) | (c & 0x3F);
+            }
+            if (!ok) {
+                into.append('\uFFFD');
+                continue;
+            }
+            p += extra;
+            into.appendCodePoint(cp);
+        }
+        return into;
+    }
+
+    /**
+     * Points {@code view} at the value of a {@code string(N)} or {@code binary(N)} field where it lies, without copying
+     * it; valid until the reader moves on.
+     *
+     * @return {@code view}
+     */
+    public ValueView view(Field f, ValueView view) {
+        long start = valueAt(f);
+        view.wrap(store, start, (int) (base + store.readInt(base + f.offset()) - start));
+        return view;
+    }
 }

@@ -77,7 +77,7 @@ final class QueueRepair {
         this.queueDir = queueDir;
         this.format = format;
         this.rollCycle = rollCycle;
-        this.excerpt = new byte[format.excerptLength()];
+        this.excerpt = new byte[format.maxExcerptLength()];
     }
 
     /**
@@ -257,7 +257,7 @@ final class QueueRepair {
         Scan s = new Scan();
         long pos = from == null ? 0 : from.position();
         long sequence = from == null ? 0 : from.sequence();
-        Window w = new Window(ch);
+        Window w = new Window(ch, Math.max(WINDOW, HEADER_LENGTH + format.maxExcerptLength()));
         while (true) {
             if (!w.holds(pos, HEADER_LENGTH)) {
                 break; // the file ends: nothing more was written
@@ -280,7 +280,7 @@ final class QueueRepair {
                 break;
             }
             if (isData(h)) {
-                if (len == format.excerptLength() && format.checksummed() && !checksumMatches(w, pos)) {
+                if (format.fits(len) && format.checksummed() && !checksumMatches(w, pos, len)) {
                     s.stop = "a record whose CRC32C does not match its bytes";
                     break;
                 }
@@ -299,9 +299,9 @@ final class QueueRepair {
         return s;
     }
 
-    private boolean checksumMatches(Window w, long header) throws IOException {
-        w.copy(header + HEADER_LENGTH, excerpt, format.excerptLength());
-        int n = format.recordLength();
+    private boolean checksumMatches(Window w, long header, int excerptLength) throws IOException {
+        w.copy(header + HEADER_LENGTH, excerpt, excerptLength);
+        int n = format.recordLengthIn(excerptLength);
         return ExcerptFormat.checksum(crc, excerpt, 0, n) == RecordLayout.getInt(excerpt, n);
     }
 
@@ -458,10 +458,12 @@ final class QueueRepair {
     private static final class Window {
         private final FileChannel ch;
         private final long size;
-        private final ByteBuffer buf = ByteBuffer.allocate(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+        private final ByteBuffer buf;
         private long start = -1;
 
-        Window(FileChannel ch) throws IOException {
+        /** @param capacity bytes read at a time: at least a whole excerpt with its header */
+        Window(FileChannel ch, int capacity) throws IOException {
+            this.buf = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
             this.ch = ch;
             this.size = ch.size();
         }
@@ -485,7 +487,7 @@ final class QueueRepair {
                 return;
             }
             start = pos;
-            buf.clear().limit((int) Math.min(WINDOW, size - pos));
+            buf.clear().limit((int) Math.min(buf.capacity(), size - pos));
             readFully(ch, buf, pos);
         }
     }

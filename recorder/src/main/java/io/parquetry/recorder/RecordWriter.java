@@ -3,14 +3,18 @@ package io.parquetry.recorder;
 import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldType.Kind;
+import io.parquetry.schema.Overflow;
 import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.Schema;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -39,6 +43,15 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>Handles of this writer's schema, or of another instance of the same layout (equal fingerprint), are accepted.
  *
+ * <p><b>Variable fields</b> ({@code string(N)}, {@code binary(N)}): {@link #setString}, {@link #setBytes} and their
+ * {@code append} forms (a value written in pieces) encode straight into the record, which takes only the bytes its values
+ * use. Setting a value again replaces it (the record keeps only the last); setting values in declaration order moves
+ * nothing, out of order moves the values after it. A value longer than N follows its field's {@code overflow}: with
+ * {@code refuse} (the default) {@link #commit()} returns {@link #REFUSED_TOO_LONG} and writes nothing; with
+ * {@code truncate} the value is cut to N bytes (a string at the last UTF-8 character boundary at or before N) and
+ * counted ({@link #truncated()}). A string's unpaired surrogate is written as {@code '?'}, as {@code String.getBytes(UTF_8)}
+ * does. An unset nullable variable field is null; an unset non-nullable one fails the commit like any other.
+ *
  * <p>On this path nothing is allocated, nothing logged, and no exception is thrown for an expected outcome: a refused
  * append returns a negative result code and is counted. Misuse (a handle of another schema, a setter of the wrong
  * type, a value that does not fit, a missing non-nullable field, begin twice, use from another thread) is a
@@ -57,6 +70,11 @@ public final class RecordWriter implements AutoCloseable {
     public static final int REFUSED_DISK_GUARD = -1;
     /** Refused: this writer or its recorder is closed. Nothing was written. */
     public static final int REFUSED_CLOSED = -2;
+    /**
+     * Returned by {@link #commit()}: a {@code string(N)} or {@code binary(N)} value of a field whose overflow policy is
+     * {@code refuse} was longer than N bytes. Nothing was written; counted in {@link #refusedTooLong()}.
+     */
+    public static final int REFUSED_TOO_LONG = -3;
 
     private static final VarHandle APPENDED;
     private static final VarHandle REFUSED_DISK;
@@ -64,6 +82,8 @@ public final class RecordWriter implements AutoCloseable {
     private static final VarHandle HINT_CYCLE;
     private static final VarHandle HINT_POSITION;
     private static final VarHandle COMMITS;
+    private static final VarHandle REFUSED_TOO_LONG_COUNT;
+    private static final VarHandle TRUNCATED;
 
     static {
         try {
@@ -74,6 +94,8 @@ public final class RecordWriter implements AutoCloseable {
             HINT_CYCLE = l.findVarHandle(RecordWriter.class, "hintCycle", int.class);
             HINT_POSITION = l.findVarHandle(RecordWriter.class, "hintPosition", long.class);
             COMMITS = l.findVarHandle(RecordWriter.class, "commits", long.class);
+            REFUSED_TOO_LONG_COUNT = l.findVarHandle(RecordWriter.class, "refusedTooLong", long.class);
+            TRUNCATED = l.findVarHandle(RecordWriter.class, "truncated", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -89,9 +111,21 @@ public final class RecordWriter implements AutoCloseable {
     private final long fingerprint;
     private final ExcerptAppender appender;
     private final Thread owner;
+    /** The record's fixed part: all of it without variable fields. */
     private final int recordLength;
-    /** The record, then its CRC32C when the queue's layout has one: the bytes copied into the excerpt. */
+    /** The record, then its CRC32C when the queue's layout has one: the bytes copied into the excerpt (records of one length). */
     private final int excerptLength;
+    /** The schema's variable fields in declaration order, and each field's place among them by field index (-1: fixed). */
+    private final Field[] variables;
+    private final int[] variableOrdinal;
+    /** Where the record ends: after the last variable value (records with variable fields). */
+    private int variableEnd;
+    /** A value of a refusing field was too long: the commit refuses the record. */
+    private boolean tooLong;
+    /** Values truncated in the open record, counted when it commits. */
+    private int truncations;
+    /** Set by {@link #utf8Prefix}: chars of the text that fit. */
+    private int fitChars;
     private final boolean checksummed;
     private final CRC32C crc = new CRC32C();
     private final int bitmapLength;
@@ -107,6 +141,8 @@ public final class RecordWriter implements AutoCloseable {
     private long appended;
     private long refusedDiskGuard;
     private long refusedClosed;
+    private long refusedTooLong;
+    private long truncated;
     // Written by the owning thread after each commit, read by the pretouch thread.
     private int hintCycle = -1;
     private long hintPosition;
@@ -124,12 +160,18 @@ public final class RecordWriter implements AutoCloseable {
         this.fingerprint = schema.fingerprint();
         this.appender = appender;
         this.owner = Thread.currentThread();
-        this.recordLength = schema.recordLength();
-        this.excerptLength = format.excerptLength();
+        this.recordLength = schema.fixedLength();
+        this.variables = schema.variableFields();
+        this.variableOrdinal = new int[schema.fields().size()];
+        Arrays.fill(variableOrdinal, -1);
+        for (int i = 0; i < variables.length; i++) {
+            variableOrdinal[variables[i].index()] = i;
+        }
+        this.excerptLength = variables.length > 0 ? -1 : format.excerptLength();
         this.checksummed = format.checksummed();
         this.bitmapLength = schema.bitmapLength();
         this.initialBitmap = new byte[bitmapLength];
-        this.record = new byte[excerptLength];
+        this.record = new byte[format.maxExcerptLength()];
         int words = (schema.fields().size() + 63) >>> 6;
         this.requiredMask = new long[words];
         this.setMask = new long[words];
@@ -167,11 +209,17 @@ public final class RecordWriter implements AutoCloseable {
             REFUSED_DISK.setRelease(this, (long) REFUSED_DISK.get(this) + 1);
             return REFUSED_DISK_GUARD;
         }
-        if (bitmapLength > 0) {
+        if (bitmapLength > 0 || variables.length > 0) {
             // Unset nullable fields must read as zero and null. Without nullable fields every byte is written by a setter
             // (commit enforces that each field was set, and char/bytes setters pad), so zeroing would be wasted work.
             Arrays.fill(record, 0, recordLength, (byte) 0);
             System.arraycopy(initialBitmap, 0, record, 0, bitmapLength);
+            for (Field v : variables) {
+                RecordLayout.putInt(record, v.offset(), recordLength); // every value empty
+            }
+            variableEnd = recordLength;
+            tooLong = false;
+            truncations = 0;
         }
         for (int i = 0; i < setMask.length; i++) {
             setMask[i] = 0;
@@ -183,9 +231,11 @@ public final class RecordWriter implements AutoCloseable {
     /**
      * Publishes the open record.
      *
+     * @return {@link #OK}, or {@link #REFUSED_TOO_LONG} when a variable value was too long for its refusing field
+     *     (nothing written, counted)
      * @throws IllegalStateException when no record is open or a non-nullable field was not set (the record is rolled back)
      */
-    public void commit() {
+    public int commit() {
         if (state != OPEN) {
             throw new IllegalStateException("commit without begin: writer state=" + stateName());
         }
@@ -197,7 +247,18 @@ public final class RecordWriter implements AutoCloseable {
             }
         }
         state = IDLE;
-        if (checksummed) {
+        int length = excerptLength;
+        if (variables.length > 0) {
+            if (tooLong) {
+                REFUSED_TOO_LONG_COUNT.setRelease(this, (long) REFUSED_TOO_LONG_COUNT.get(this) + 1);
+                return REFUSED_TOO_LONG;
+            }
+            if (truncations > 0) {
+                TRUNCATED.setRelease(this, (long) TRUNCATED.get(this) + truncations);
+            }
+            RecordLayout.putInt(record, variableEnd, ExcerptFormat.checksum(crc, record, 0, variableEnd));
+            length = variableEnd + ExcerptFormat.CHECKSUM_LENGTH;
+        } else if (checksummed) {
             RecordLayout.putInt(record, recordLength, ExcerptFormat.checksum(crc, record, 0, recordLength));
         }
         // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
@@ -212,7 +273,7 @@ public final class RecordWriter implements AutoCloseable {
             DocumentContext dc = appender.writingDocument();
             try {
                 Bytes<?> bytes = dc.wire().bytes();
-                bytes.write(record, 0, excerptLength);
+                bytes.write(record, 0, length);
                 end = bytes.writePosition();
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
@@ -231,6 +292,7 @@ public final class RecordWriter implements AutoCloseable {
         if (cycle != hintCycle) {
             HINT_CYCLE.setRelease(this, cycle);
         }
+        return OK;
     }
 
     /** Odd while a commit is inside Chronicle (read by the reserving thread). */
@@ -279,6 +341,16 @@ public final class RecordWriter implements AutoCloseable {
 
     public long refusedClosed() {
         return (long) REFUSED_CLOSED_COUNT.getAcquire(this);
+    }
+
+    /** Records refused at commit because a variable value was longer than its refusing field's bound. */
+    public long refusedTooLong() {
+        return (long) REFUSED_TOO_LONG_COUNT.getAcquire(this);
+    }
+
+    /** Variable values cut to their field's bound (fields with {@code overflow: truncate}), in committed records. */
+    public long truncated() {
+        return (long) TRUNCATED.getAcquire(this);
     }
 
     private int slot(Field f, Kind kind) {
@@ -398,14 +470,18 @@ public final class RecordWriter implements AutoCloseable {
                 r[at + n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                 r[at + n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                 r[at + n++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                if (n + 1 > width) {
+                    throw tooLong(f, text);
+                }
+                r[at + n++] = '?'; // unpaired, as String.getBytes(UTF_8) writes it
             } else {
                 if (n + 3 > width) {
                     throw tooLong(f, text);
                 }
-                char e = Character.isSurrogate(c) ? '?' : c;
-                r[at + n++] = (byte) (0xE0 | (e >> 12));
-                r[at + n++] = (byte) (0x80 | ((e >> 6) & 0x3F));
-                r[at + n++] = (byte) (0x80 | (e & 0x3F));
+                r[at + n++] = (byte) (0xE0 | (c >> 12));
+                r[at + n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                r[at + n++] = (byte) (0x80 | (c & 0x3F));
             }
         }
         if (n < width) {
@@ -415,11 +491,21 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     /**
-     * Sets a {@code bytes(N)} or {@code char(N)} field from raw bytes; fewer than N bytes are right-padded with zeros.
+     * Sets a {@code bytes(N)} or {@code char(N)} field from raw bytes; fewer than N bytes are right-padded with zeros. Sets
+     * a {@code binary(N)} field, or a {@code string(N)} field from its UTF-8 bytes (not checked), to exactly these bytes.
      *
-     * @throws IllegalArgumentException when {@code length} exceeds N (the record is rolled back)
+     * @throws IllegalArgumentException when {@code length} exceeds N of a fixed field (the record is rolled back); a
+     *     variable field follows its overflow policy
      */
     public RecordWriter setBytes(Field f, byte[] src, int offset, int length) {
+        if (f.variable()) {
+            Objects.checkFromIndexSize(offset, length, src.length);
+            int n = fitBytes(f, src, offset, length, variableSlot(f));
+            if (n >= 0) {
+                System.arraycopy(src, offset, record, place(f, n, false), n);
+            }
+            return this;
+        }
         int at = slot(f, f.kind() == Kind.CHAR ? Kind.CHAR : Kind.BYTES);
         if (length > f.length() || length < 0) {
             throw fail("value longer than the field: field=" + f.name() + ", type=" + f.type() + ", length=" + length, null);
@@ -429,6 +515,205 @@ public final class RecordWriter implements AutoCloseable {
             Arrays.fill(record, at + length, at + f.length(), (byte) 0);
         }
         return this;
+    }
+
+    /**
+     * Sets a {@code string(N)} field to {@code text} encoded as UTF-8, straight into the record (nothing allocated). A
+     * text longer than N bytes follows the field's overflow policy (see the class comment).
+     */
+    public RecordWriter setString(Field f, CharSequence text) {
+        return putString(f, text, false);
+    }
+
+    /** Appends {@code text} to the value of a {@code string(N)} field (set so far, or empty): a value written in pieces. */
+    public RecordWriter appendString(Field f, CharSequence text) {
+        return putString(f, text, true);
+    }
+
+    private RecordWriter putString(Field f, CharSequence text, boolean append) {
+        int room = variableSlot(f);
+        if (f.kind() != Kind.STRING) {
+            throw fail("wrong setter for field type: field=" + f.name() + ", type=" + f.type() + ", setter type=string", null);
+        }
+        int kept = append ? RecordLayout.valueEnd(record, 0, f) - RecordLayout.valueStart(record, 0, f) : 0;
+        int len = text.length();
+        int n = utf8Prefix(text, len, room - kept);
+        if (fitChars < len) {
+            if (f.overflow() == Overflow.REFUSE) {
+                tooLong = true;
+                return this;
+            }
+            truncations++;
+        }
+        encode(text, fitChars, place(f, kept + n, append) + kept);
+        return this;
+    }
+
+    /** Appends bytes to the value of a {@code binary(N)} or {@code string(N)} field: a value written in pieces. */
+    public RecordWriter appendBytes(Field f, byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        int room = variableSlot(f);
+        int kept = RecordLayout.valueEnd(record, 0, f) - RecordLayout.valueStart(record, 0, f);
+        int n = fitBytes(f, src, offset, length, room - kept);
+        if (n >= 0) {
+            System.arraycopy(src, offset, record, place(f, kept + n, true) + kept, n);
+        }
+        return this;
+    }
+
+    /**
+     * Sets a {@code binary(N)} or {@code string(N)} field to {@code length} bytes of {@code src} from index {@code offset}
+     * (absolute: the buffer's position and limit are neither used nor moved), heap or direct.
+     */
+    public RecordWriter setBytes(Field f, ByteBuffer src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.capacity());
+        int room = variableSlot(f);
+        int n = fitBytes(f, src, offset, length, room);
+        if (n >= 0) {
+            src.get(offset, record, place(f, n, false), n);
+        }
+        return this;
+    }
+
+    /**
+     * Sets a {@code binary(N)} or {@code string(N)} field to {@code length} bytes of {@code src} (Chronicle Bytes, on or off
+     * the heap, such as a memory-mapped file) from {@code offset}.
+     */
+    public RecordWriter setBytes(Field f, BytesStore<?, ?> src, long offset, int length) {
+        int room = variableSlot(f);
+        if (offset < src.start() || length < 0 || offset + length > src.capacity()) {
+            throw fail("bytes out of the source's bounds: field=" + f.name() + ", offset=" + offset + ", length=" + length + ", capacity="
+                    + src.capacity(), null);
+        }
+        int n = fitBytes(f, src, offset, length, room);
+        if (n >= 0) {
+            src.read(offset, record, place(f, n, false), n);
+        }
+        return this;
+    }
+
+    /** The checks of a variable setter; returns the field's bound. */
+    private int variableSlot(Field f) {
+        slot(f, f.kind());
+        if (!f.variable()) {
+            throw fail("wrong setter for field type: field=" + f.name() + ", type=" + f.type() + ", setter type=string/binary", null);
+        }
+        return f.maxLength();
+    }
+
+    /**
+     * How many of {@code length} bytes to write when at most {@code room} fit: all, or under {@code truncate} as many as fit
+     * (for a string, not splitting a UTF-8 sequence); -1 under {@code refuse} (the record is refused at commit).
+     */
+    private int fitBytes(Field f, Object src, long offset, int length, int room) {
+        if (length <= room) {
+            return length;
+        }
+        if (f.overflow() == Overflow.REFUSE) {
+            tooLong = true;
+            return -1;
+        }
+        truncations++;
+        int n = room;
+        if (f.kind() == Kind.STRING) {
+            // Back off the continuation bytes of a character cut in two: 10xxxxxx.
+            while (n > 0 && (byteAt(src, offset + n) & 0xC0) == 0x80) {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    private static int byteAt(Object src, long at) {
+        if (src instanceof byte[] b) {
+            return b[(int) at];
+        }
+        if (src instanceof ByteBuffer b) {
+            return b.get((int) at);
+        }
+        return ((BytesStore<?, ?>) src).readByte(at);
+    }
+
+    /**
+     * Makes the value of variable field {@code f} {@code newLength} bytes long, moving the values after it, and returns
+     * where it starts. Its first bytes are kept when {@code append}; what else it holds is to be written by the caller.
+     */
+    private int place(Field f, int newLength, boolean append) {
+        int start = RecordLayout.valueStart(record, 0, f);
+        int end = RecordLayout.valueEnd(record, 0, f);
+        int delta = newLength - (end - start);
+        if (delta != 0) {
+            if (end < variableEnd) {
+                System.arraycopy(record, end, record, end + delta, variableEnd - end);
+            }
+            for (int j = variableOrdinal[f.index()]; j < variables.length; j++) {
+                int slotAt = variables[j].offset();
+                RecordLayout.putInt(record, slotAt, RecordLayout.getInt(record, slotAt) + delta);
+            }
+            variableEnd += delta;
+        }
+        return start;
+    }
+
+    /**
+     * UTF-8 bytes of the longest prefix of {@code text}'s first {@code len} chars that fits in {@code room} bytes, not
+     * splitting a surrogate pair; sets {@link #fitChars} to the chars of that prefix.
+     */
+    private int utf8Prefix(CharSequence text, int len, int room) {
+        int n = 0;
+        int i = 0;
+        while (i < len) {
+            char c = text.charAt(i);
+            int bytes;
+            int chars = 1;
+            if (c < 0x80) {
+                bytes = 1;
+            } else if (c < 0x800) {
+                bytes = 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes = 4;
+                chars = 2;
+            } else if (Character.isSurrogate(c)) {
+                bytes = 1;
+            } else {
+                bytes = 3;
+            }
+            if (n + bytes > room) {
+                break;
+            }
+            n += bytes;
+            i += chars;
+        }
+        fitChars = i;
+        return n;
+    }
+
+    /** Writes the UTF-8 of {@code text}'s first {@code chars} chars at {@code at} ({@link #utf8Prefix} measured them). */
+    private void encode(CharSequence text, int chars, int at) {
+        byte[] r = record;
+        int p = at;
+        int i = 0;
+        while (i < chars) {
+            char c = text.charAt(i++);
+            if (c < 0x80) {
+                r[p++] = (byte) c;
+            } else if (c < 0x800) {
+                r[p++] = (byte) (0xC0 | (c >> 6));
+                r[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i < chars && Character.isLowSurrogate(text.charAt(i))) {
+                int cp = Character.toCodePoint(c, text.charAt(i++));
+                r[p++] = (byte) (0xF0 | (cp >> 18));
+                r[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                r[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                r[p++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                r[p++] = '?';
+            } else {
+                r[p++] = (byte) (0xE0 | (c >> 12));
+                r[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                r[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
     }
 
     /**
@@ -443,7 +728,11 @@ public final class RecordWriter implements AutoCloseable {
         if (f.schemaFingerprint() != fingerprint || !f.nullable()) {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
-        Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);
+        if (f.variable()) {
+            place(f, 0, false);
+        } else {
+            Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);
+        }
         RecordLayout.markNull(record, 0, f.nullBit());
         setMask[f.index() >>> 6] |= 1L << f.index();
         return this;

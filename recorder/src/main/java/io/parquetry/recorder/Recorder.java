@@ -76,8 +76,13 @@ public final class Recorder implements AutoCloseable {
         }
         Fallocate fallocate = Fallocate.load();
         this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle(),
-                options.recordChecksums() ? ExcerptFormat.CHECKSUMMED : ExcerptFormat.RECORD_ONLY);
-        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema.recordLength());
+                ExcerptFormat.versionFor(schema, options.recordChecksums()));
+        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema);
+        if (options.blockSize() > 0 && format.maxExcerptLength() > options.blockSize() / 4) {
+            throw new IllegalArgumentException("blockSize too small for the schema's largest record (Chronicle takes excerpts of up to a "
+                    + "quarter of a block): blockSize=" + options.blockSize() + ", largest excerpt=" + format.maxExcerptLength() + ", schema="
+                    + schema.identity());
+        }
         // An existing queue keeps the roll cycle it was created with (Chronicle would override ours from its metadata).
         String stored = QueueSchemaStore.rollCycle(queueDir);
         this.rollCycle = stored != null ? stored : options.rollCycle();
@@ -115,7 +120,7 @@ public final class Recorder implements AutoCloseable {
                         .value(RecorderStatusDescriptor.SYNCED_INDEX, -1);
             }
             LongSupplier freeSpace = options.freeSpaceProbe() != null ? options.freeSpaceProbe() : usableSpace(queueDir);
-            rs = new Reserver(gate, writers, queueDir, q, clock, fallocate, freeSpace, options, format.excerptLength());
+            rs = new Reserver(gate, writers, queueDir, q, clock, fallocate, freeSpace, options, format.maxExcerptLength());
             rs.open(System.currentTimeMillis());
             hk = new Housekeeper(queueDir, gate, writers, q, st, options, freeSpace, rs, mark, Clock.SYSTEM);
         } catch (IOException | RuntimeException e) {

@@ -35,7 +35,7 @@ public final class QueueScan {
 
     public static Result scan(Path queueDir) {
         Schema schema = QueueSchemaStore.read(queueDir);
-        ExcerptFormat format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema.recordLength());
+        ExcerptFormat format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema);
         int orderIdAt = schema.field("order_id").offset();
         int exchangeAt = schema.field("exchange").offset();
         List<Row> rows = new ArrayList<>();

@@ -33,7 +33,9 @@ final class ColumnLayout {
         /** char(N&gt;8) as N bytes; BYTE_ARRAY, padding trimmed. */
         CHAR_SLICE(-1),
         /** bytes(N) as N bytes; FIXED_LEN_BYTE_ARRAY. */
-        FIXED(-1);
+        FIXED(-1),
+        /** string(N), binary(N): values of 0..N bytes; BYTE_ARRAY. */
+        VARIABLE(-1);
 
         /** Bytes of a PLAIN value for the fixed-width numeric kinds. */
         final int plainWidth;
@@ -73,6 +75,7 @@ final class ColumnLayout {
             case FLOAT64 -> Values.F64;
             case CHAR -> f.length() <= 8 ? Values.CHAR_KEY : Values.CHAR_SLICE;
             case BYTES -> Values.FIXED;
+            case STRING, BINARY -> Values.VARIABLE;
         };
     }
 

@@ -72,8 +72,11 @@ public final class ParquetSchemas {
                     b.primitive(PrimitiveTypeName.INT64, rep)
                             .as(LogicalTypeAnnotation.decimalType(f.type().scale(), f.type().precision())).id(id).named(f.name());
                     break;
-                case CHAR:
+                case CHAR, STRING:
                     b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).id(id).named(f.name());
+                    break;
+                case BINARY:
+                    b.primitive(PrimitiveTypeName.BINARY, rep).id(id).named(f.name());
                     break;
                 case BYTES:
                     b.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep).length(f.length()).id(id).named(f.name());

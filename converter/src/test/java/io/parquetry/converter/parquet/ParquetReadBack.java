@@ -76,7 +76,7 @@ final class ParquetReadBack {
                         case INT64, DECIMAL, TIMESTAMP -> g.getLong(i, 0);
                         case FLOAT32 -> g.getFloat(i, 0);
                         case FLOAT64 -> g.getDouble(i, 0);
-                        case CHAR, BYTES -> g.getBinary(i, 0).getBytes();
+                        case CHAR, BYTES, STRING, BINARY -> g.getBinary(i, 0).getBytes();
                     };
                     assertSame(where, want, got);
                 }
@@ -126,11 +126,11 @@ final class ParquetReadBack {
                         }
                         case FLOAT32 -> rs.getFloat(col);
                         case FLOAT64 -> rs.getDouble(col);
-                        case CHAR -> {
+                        case CHAR, STRING -> {
                             String s = rs.getString(col);
                             yield s == null ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                         }
-                        case BYTES -> rs.getBytes(col);
+                        case BYTES, BINARY -> rs.getBytes(col);
                     };
                     if (rs.wasNull()) {
                         assertThat(want).as(where + " is null").isNull();

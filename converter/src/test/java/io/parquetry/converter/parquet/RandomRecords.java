@@ -146,6 +146,7 @@ final class RandomRecords {
             case FLOAT64 -> floats(pattern, r, true);
             case CHAR -> chars(f.length(), pattern, r);
             case BYTES -> bytes(f.length(), pattern, r);
+            case STRING, BINARY -> throw new UnsupportedOperationException("variable fields are not generated here yet: field=" + f);
         };
     }
 
