@@ -116,7 +116,7 @@ public final class QueueReader implements AutoCloseable {
         this.reader = new RecordReader(schema, format);
         this.run = format.variable() ? null : new RecordRun(reader, schema.recordLength(), format.excerptLength());
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
-        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, format, queue::lastCycle);
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, format, schema, queue::lastCycle);
         this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
         // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
         try {
@@ -200,7 +200,8 @@ public final class QueueReader implements AutoCloseable {
 
     /**
      * Bytes from one record's start to the next one's in a cycle file (the record, padding to 4 bytes, the next header):
-     * the slot a consumer gives each record to copy a {@link RecordRun} in one piece ({@link RecordRun#copyRecords}).
+     * the slot a consumer gives each record to copy a {@link RecordRun} in one piece ({@link RecordRun#copyRecords}); -1 when
+     * records vary in length (a schema with string/binary fields: no runs).
      */
     public int recordStride() {
         return verifier.recordStride();
@@ -390,8 +391,9 @@ public final class QueueReader implements AutoCloseable {
                         n += k;
                         continue;
                     }
+                    int length = format.variable() ? verifier.nextLength() : format.excerptLength();
                     try {
-                        if (!verifier.accept(index, p, format.excerptLength(), mapping)) {
+                        if (!verifier.accept(index, p, length, mapping)) {
                             break;
                         }
                     } catch (InternalError | RuntimeException e) {
@@ -399,7 +401,7 @@ public final class QueueReader implements AutoCloseable {
                     }
                     tailerBehind = true;
                     readFromMapping++;
-                    reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, format.excerptLength());
+                    reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, length);
                     try {
                         consumer.accept(index, reader);
                     } catch (InternalError e) {

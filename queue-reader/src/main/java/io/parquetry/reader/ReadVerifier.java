@@ -60,11 +60,16 @@ final class ReadVerifier implements AutoCloseable {
     private final Path queueDir;
     private final RollCycle rollCycle;
     private final CycleFiles cycleFiles;
-    /** How the queue's records lie in their excerpts; an excerpt of a record is {@link #excerptLength} bytes. */
+    /**
+     * How the queue's records lie in their excerpts; an excerpt of a record is {@link #excerptLength} bytes, or for records
+     * with variable fields (layout version 3) any length the format {@linkplain ExcerptFormat#fits fits}.
+     */
     private final ExcerptFormat format;
     private final int excerptLength;
-    /** Header to header, for records of the schema's length (excerpts are 4-byte aligned). */
+    /** Header to header, for records of the schema's length (excerpts are 4-byte aligned); -1 when records vary. */
     private final int recordStride;
+    /** The schema's variable fields: each record's values are checked against its length before it is handed on. */
+    private final io.parquetry.schema.Field[] variables;
     /** Scratch for checking a record's checksum. */
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch;
@@ -103,15 +108,17 @@ final class ReadVerifier implements AutoCloseable {
     private QueueDamagedException damage;
     private DamageFound finding;
 
-    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, ExcerptFormat format, IntSupplier lastCycle) {
+    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, ExcerptFormat format, io.parquetry.schema.Schema schema,
+            IntSupplier lastCycle) {
         this.queueDir = queueDir;
         this.rollCycle = rollCycle;
         this.cycleFiles = cycleFiles;
         this.resumePoints = new ResumePoints(rollCycle, cycleFiles);
         this.format = format;
-        this.excerptLength = format.excerptLength();
-        this.recordStride = format.stride();
-        this.scratch = new byte[excerptLength];
+        this.excerptLength = format.variable() ? -1 : format.excerptLength();
+        this.recordStride = format.variable() ? -1 : format.stride();
+        this.variables = format.variable() ? schema.variableFields() : new io.parquetry.schema.Field[0];
+        this.scratch = new byte[format.maxExcerptLength()];
         this.lastCycle = lastCycle;
     }
 
@@ -290,14 +297,17 @@ final class ReadVerifier implements AutoCloseable {
             }
             if (!file.contains(position, HEADER_LENGTH + length)) {
                 throw file.damageAt(position, "a record of " + length + " bytes at position " + position
-                        + " that runs past the end of the file at " + file.size() + " bytes" + (length == excerptLength ? " (truncated)" : ""));
+                        + " that runs past the end of the file at " + file.size() + " bytes" + (format.fits(length) ? " (truncated)" : ""));
             }
-            if (length != excerptLength && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
+            boolean ofSchema = format.fits(length);
+            if (!ofSchema && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
                 return false;
             }
             after = checkSuccessor(position, next, mapped);
-            if (length == excerptLength && format.checksummed() && checkChecksums && !checksumMatches(position, mapped)) {
-                throw tornRecord(position);
+            if (ofSchema && variables.length > 0) {
+                checkVariableRecord(position, (int) length, mapped);
+            } else if (ofSchema && format.checksummed() && checkChecksums && !checksumMatches(position, mapped)) {
+                throw tornRecord(position, excerptLength);
             }
         } catch (DamageFound f) {
             throw damage(f, null);
@@ -335,8 +345,9 @@ final class ReadVerifier implements AutoCloseable {
      */
     long nextInMapping(BytesStore<?, ?> mapped) {
         int h = successor;
-        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || (h & CycleFileDescriptor.LENGTH_MASK) != excerptLength
-                || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + excerptLength)) {
+        int length = h & CycleFileDescriptor.LENGTH_MASK;
+        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || !format.fits(length)
+                || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + length)) {
             return -1;
         }
         // The header was read plainly: order the reads of the record's bytes after it, as the tailer's volatile read does.
@@ -354,6 +365,9 @@ final class ReadVerifier implements AutoCloseable {
      * @return how many records were accepted (0: the record at {@code position} needs {@link #accept})
      */
     int acceptRun(long index, long position, int max, BytesStore<?, ?> mapped) {
+        if (recordStride < 0) {
+            return 0; // records vary in length: each goes through accept
+        }
         int k = 0;
         long p = position;
         int h = successor;
@@ -388,6 +402,31 @@ final class ReadVerifier implements AutoCloseable {
             java.lang.invoke.VarHandle.acquireFence();
         }
         return k;
+    }
+
+    /** The length of the excerpt {@link #nextInMapping} found: the one its header gives. */
+    int nextLength() {
+        return successor & CycleFileDescriptor.LENGTH_MASK;
+    }
+
+    /**
+     * A record with variable fields, before it is handed on: its checksum (when checked) and, always, its values' ends
+     * against its length; a value that would run past the record is damage, never a row.
+     */
+    private void checkVariableRecord(long position, int length, BytesStore<?, ?> mapped) {
+        long from = position + HEADER_LENGTH;
+        if (mapped == null || !mapped.inside(from, length) || mapped.read(from, scratch, 0, length) != length) {
+            file.read(from, scratch, 0, length);
+        }
+        int recordLength = format.recordLengthIn(length);
+        if (checkChecksums && ExcerptFormat.checksum(crc, scratch, 0, recordLength) != RecordLayout.getInt(scratch, recordLength)) {
+            throw tornRecord(position, length);
+        }
+        String problem = RecordLayout.checkVariable(scratch, 0, recordLength, variables);
+        if (problem != null) {
+            throw file.damageAt(position, "a record of " + recordLength + " bytes at position " + position + " whose variable values are not "
+                    + "well formed (" + problem + "): torn by a power cut, or overwritten");
+        }
     }
 
     /** Whether records' checksums are to be checked (layout version 2 only). */
@@ -446,8 +485,8 @@ final class ReadVerifier implements AutoCloseable {
     }
 
     /** The record at {@code position} does not match its checksum: what was read into the scratch says how. */
-    private DamageFound tornRecord(long position) {
-        int recordLength = format.recordLength();
+    private DamageFound tornRecord(long position, int excerptLength) {
+        int recordLength = format.recordLengthIn(excerptLength);
         return file.damageAt(position, "a record at position " + position + " whose CRC32C does not match its bytes (stored 0x"
                 + Integer.toHexString(RecordLayout.getInt(scratch, recordLength)) + ", computed 0x"
                 + Integer.toHexString(ExcerptFormat.checksum(crc, scratch, 0, recordLength)) + "): torn by a power cut, or overwritten");
@@ -455,6 +494,9 @@ final class ReadVerifier implements AutoCloseable {
 
     /** How the excerpts of the schema's records are described in messages. */
     private String lengthText() {
+        if (format.variable()) {
+            return format.minExcerptLength() + " to " + format.maxExcerptLength() + " bytes with their checksum";
+        }
         return excerptLength + " bytes" + (format.checksummed() ? " with their checksum" : "");
     }
 
@@ -763,7 +805,7 @@ final class ReadVerifier implements AutoCloseable {
         // appender never leaves two chains: if records of the schema's length lead from where this header's record would
         // have ended to the same place, this header was overwritten.
         long alternative = position + recordStride;
-        if (alternative < target && file.contains(alternative, HEADER_LENGTH) && file.header(alternative) == excerptLength) {
+        if (recordStride > 0 && alternative < target && file.contains(alternative, HEADER_LENGTH) && file.header(alternative) == excerptLength) {
             file.walk(alternative, target, count == Long.MAX_VALUE ? count : count - 1, walk);
             if (walk.outcome == CycleFile.LANDED && (count == Long.MAX_VALUE || walk.data == count - 1)) {
                 throw file.damageAt(position, "a data header of " + length + " bytes at position " + position + " (records of the schema are "
