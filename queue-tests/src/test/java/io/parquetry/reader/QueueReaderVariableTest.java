@@ -33,9 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * not fit its length stops the reader as damage, whether or not its checksum matches.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class QueueReaderVariableTest {
+public class QueueReaderVariableTest {
 
-    static final Schema SCHEMA = Schema.parse("""
+    public static final Schema SCHEMA = Schema.parse("""
             name: events
             version: 1
             fields:
@@ -58,7 +58,7 @@ class QueueReaderVariableTest {
     Path scratch;
 
     /** What record {@code i} holds: a message of a length spread over 0..300 bytes with multibyte text, a payload or null. */
-    static String message(int i) {
+    public static String message(int i) {
         Random r = new Random(i);
         int chars = r.nextInt(4) == 0 ? 0 : r.nextInt(100);
         StringBuilder sb = new StringBuilder();
@@ -83,7 +83,7 @@ class QueueReaderVariableTest {
         return b;
     }
 
-    static void write(Path dir, int n) {
+    public static void write(Path dir, int n) {
         Field seq = SCHEMA.field("seq");
         Field message = SCHEMA.field("message");
         Field payload = SCHEMA.field("payload");
