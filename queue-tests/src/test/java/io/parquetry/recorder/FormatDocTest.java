@@ -35,8 +35,14 @@ class FormatDocTest {
                 .contains("offset 0 and " + SyncMark.SLOT_SPACING + ", " + SyncMark.SLOT_LENGTH + " bytes each")
                 .contains("layout version " + ExcerptFormat.CHECKSUMMED + ":  | excerpt header (4) | record (N) | CRC-32C of the N record bytes ("
                         + ExcerptFormat.CHECKSUM_LENGTH + ")")
+                .contains("layout version " + ExcerptFormat.VARIABLE + ":  | excerpt header (4) | record (L, variable) | CRC-32C of the L record bytes ("
+                        + ExcerptFormat.CHECKSUM_LENGTH + ")")
                 .contains("end-of-cycle marker (`0x" + Integer.toHexString(CycleFileDescriptor.END_OF_DATA).toUpperCase(java.util.Locale.ROOT)
                         + "`)");
+        assertThat(doc).contains("`string(N)`, `binary(N)`, 1 ≤ N ≤ " + String.format(java.util.Locale.ROOT, "%,d",
+                io.parquetry.schema.FieldType.MAX_VARIABLE_LENGTH) + " | " + io.parquetry.schema.FieldType.END_SLOT_LENGTH + " (end slot)")
+                .contains("**" + io.parquetry.schema.FieldType.END_SLOT_LENGTH + " bytes of overhead per variable field**")
+                .contains("says `layout " + io.parquetry.schema.Schema.VARIABLE_LAYOUT_VERSION + "`");
         CRC32C crc = new CRC32C();
         crc.update("123456789".getBytes(StandardCharsets.US_ASCII));
         assertThat(doc).contains("`crc32c(\"123456789\") = 0x" + Long.toHexString(crc.getValue()).toUpperCase(java.util.Locale.ROOT) + "`");
