@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A test schema with every type, each nullable, plus a required sequence number; and a deterministic value for
  * every field of record {@code seq}, so a test can write records and check them wherever they land (queue, Parquet).
- * Every seventh record (seq % 7 == 3) has all its nullable fields null.
+ * Every seventh record (seq % 7 == 3) has all its nullable fields null. {@link #withVariableFields()} adds a nullable
+ * {@code string(64)}, a nullable {@code binary(32)} and a required {@code string(300)} (records of varying length).
  */
 public final class AllTypes {
 
@@ -30,6 +31,12 @@ public final class AllTypes {
             "  - {name: raw, type: bytes(4), nullable: true}",
             "");
 
+    /** {@link #YAML} with variable fields after the fixed ones. */
+    public static final String VARIABLE_YAML = YAML
+            + "  - {name: txt, type: string(64), nullable: true}\n"
+            + "  - {name: blob, type: binary(32), nullable: true}\n"
+            + "  - {name: msg, type: string(300)}\n";
+
     public final Schema schema;
     public final Field seq;
     public final Field b;
@@ -43,9 +50,18 @@ public final class AllTypes {
     public final Field dec;
     public final Field sym;
     public final Field raw;
+    /** The variable fields, or null for the schema without them. */
+    public final Field txt;
+    public final Field blob;
+    public final Field msg;
 
     public AllTypes() {
         this(Schema.parse(YAML, "AllTypes"));
+    }
+
+    /** The schema with variable fields ({@link #VARIABLE_YAML}). */
+    public static AllTypes withVariableFields() {
+        return new AllTypes(Schema.parse(VARIABLE_YAML, "AllTypes"));
     }
 
     public AllTypes(Schema schema) {
@@ -62,6 +78,10 @@ public final class AllTypes {
         dec = schema.field("dec");
         sym = schema.field("sym");
         raw = schema.field("raw");
+        boolean variable = schema.variable();
+        txt = variable ? schema.field("txt") : null;
+        blob = variable ? schema.field("blob") : null;
+        msg = variable ? schema.field("msg") : null;
     }
 
     public static boolean isNullRow(long seq) {
@@ -123,6 +143,45 @@ public final class AllTypes {
         return new byte[] {(byte) s, (byte) (s >> 8), 0, (byte) 0xff};
     }
 
+    /** Text of 0 to 64 bytes: ASCII, 2-, 3- and 4-byte UTF-8 characters; empty every eleventh record. */
+    public static String text(long s) {
+        if (s % 11 == 5) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        String[] parts = {"a", "é", "€", "\uD83D\uDE00"};
+        int bytes = 0;
+        for (int i = 0; i < (int) (s % 29); i++) {
+            String p = parts[(int) ((s + i) & 3)];
+            int b = p.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + b > 64) {
+                break;
+            }
+            sb.append(p);
+            bytes += b;
+        }
+        return sb.toString();
+    }
+
+    /** 0 to 32 bytes, zero bytes and every byte value among them. */
+    public static byte[] blob(long s) {
+        byte[] b = new byte[(int) (s % 33)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (s * 31 + i * 17);
+        }
+        return b;
+    }
+
+    /** A message of 0 to 300 bytes, exactly 300 every hundredth record: the required variable field. */
+    public static String message(long s) {
+        int n = s % 100 == 7 ? 300 : (int) ((s * 2_654_435_761L >>> 33) % 120);
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('a' + (s + i) % 26));
+        }
+        return sb.toString();
+    }
+
     /** Writes record {@code s}; returns the writer's result code. */
     public int write(RecordWriter w, long s) {
         int rc = w.begin();
@@ -134,13 +193,23 @@ public final class AllTypes {
             if (isNullRow(s)) {
                 w.setNull(b).setNull(i8).setNull(i16).setNull(i32).setNull(i64).setNull(f32).setNull(f64).setNull(ts).setNull(dec)
                         .setNull(sym).setNull(raw);
+                if (txt != null) {
+                    w.setNull(txt).setNull(blob);
+                }
             } else {
                 byte[] r = bytes(s); // a fresh array: one AllTypes may be shared by several producing threads
                 w.setBoolean(b, bool(s)).setInt(i8, int8(s)).setInt(i16, int16(s)).setInt(i32, int32(s)).setLong(i64, int64(s))
                         .setFloat(f32, float32(s)).setDouble(f64, float64(s)).setLong(ts, timestampMicros(s))
                         .setLong(dec, decimalUnscaled(s)).setChars(sym, chars(s)).setBytes(raw, r, 0, 4);
+                if (txt != null) {
+                    byte[] v = blob(s);
+                    w.setString(txt, text(s)).setBytes(blob, v, 0, v.length);
+                }
             }
-            w.commit();
+            if (msg != null) {
+                w.setString(msg, message(s));
+            }
+            rc = w.commit();
         } finally {
             w.abort();
         }

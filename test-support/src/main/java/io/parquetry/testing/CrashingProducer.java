@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A producer process for crash tests: appends AllTypes records {@code start .. start+count-1}, optionally at a fixed rate,
- * printing STARTED after the first thousand and DONE at the end. Arguments: queue start count [recordsPerSecond].
+ * printing STARTED after the first thousand and DONE at the end. Arguments: queue start count [recordsPerSecond [variable]]
+ * ({@code variable}: the schema with string/binary fields, {@link AllTypes#withVariableFields()}).
  */
 public final class CrashingProducer {
 
@@ -21,7 +22,7 @@ public final class CrashingProducer {
         long rate = args.length > 3 ? Long.parseLong(args[3]) : 0; // records per second, 0 = unthrottled
         long interval = rate > 0 ? 1_000_000_000L / rate : 0;
         long next = System.nanoTime();
-        AllTypes t = new AllTypes();
+        AllTypes t = args.length > 4 && args[4].equals("variable") ? AllTypes.withVariableFields() : new AllTypes();
         try (Recorder rec = Recorder.open(queue, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0));
              RecordWriter w = rec.newWriter()) {
             for (long s = start; s < start + count; s++) {
