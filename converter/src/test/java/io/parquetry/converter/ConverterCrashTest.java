@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.StatusFile;
+import io.parquetry.testing.AllTypes;
 import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.CrashingProducer;
@@ -41,10 +42,20 @@ class ConverterCrashTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void converterKilledWithSigkillRepeatedlyLosesAndDuplicatesNothing() throws Exception {
-        long total = 2_000_000;
+        killRepeatedly(2_000_000, false);
+    }
+
+    /** The same with string/binary fields: records of varying length, every value checked through DuckDB. */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void converterOfVariableFieldsKilledWithSigkillRepeatedlyLosesAndDuplicatesNothing() throws Exception {
+        killRepeatedly(1_000_000, true);
+    }
+
+    private void killRepeatedly(long total, boolean variable) throws Exception {
         Path cfg = writeConfig("");
         Process producer = ChildJvm.start(dir.resolve("producer.log"), "-Xmx256m", CrashingProducer.class, dir.resolve("queue").toString(),
-                "0", Long.toString(total), "150000");
+                "0", Long.toString(total), variable ? "75000" : "150000", variable ? "variable" : "fixed");
         Random random = new Random(42);
         Path statusFile = ConverterConfig.load(cfg, ConverterConfig.Overrides.none()).statusFile();
         int kills = 0;
@@ -98,6 +109,38 @@ class ConverterCrashTest {
         assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(Files.readString(dir.resolve("converter-final.log"))).isZero();
         verifyExactlyOnce(total);
+        if (variable) {
+            verifyVariableValues(total);
+        }
+    }
+
+    /** Every variable value as written: byte lengths, null counts and a content hash per column, through DuckDB. */
+    private void verifyVariableValues(long total) {
+        long msgBytes = 0;
+        long txtPresent = 0;
+        long txtBytes = 0;
+        long blobBytes = 0;
+        for (long s = 0; s < total; s++) {
+            msgBytes += AllTypes.message(s).length();
+            if (!AllTypes.isNullRow(s)) {
+                txtPresent++;
+                txtBytes += AllTypes.text(s).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                blobBytes += AllTypes.blob(s).length;
+            }
+        }
+        String scan = Datasets.scan(dir.resolve("out/all_types"));
+        assertThat(Datasets.queryLong("SELECT sum(strlen(msg)) FROM " + scan)).as("message bytes").isEqualTo(msgBytes);
+        assertThat(Datasets.queryLong("SELECT count(txt) FROM " + scan)).as("texts present").isEqualTo(txtPresent);
+        assertThat(Datasets.queryLong("SELECT sum(strlen(txt)) FROM " + scan)).as("text bytes").isEqualTo(txtBytes);
+        assertThat(Datasets.queryLong("SELECT sum(octet_length(blob)) FROM " + scan)).as("blob bytes").isEqualTo(blobBytes);
+        // Row by row for a sample: the values of seq s are AllTypes's for s.
+        for (long s : new long[] {0, 1, 5, 6, 7, 10, 107, total / 2, total - 1}) {
+            String want = AllTypes.isNullRow(s) ? null : AllTypes.text(s);
+            assertThat(Datasets.queryString("SELECT txt FROM " + scan + " WHERE seq = " + s)).as("txt of seq %d", s).isEqualTo(want);
+            assertThat(Datasets.queryString("SELECT msg FROM " + scan + " WHERE seq = " + s)).as("msg of seq %d", s).isEqualTo(AllTypes.message(s));
+            assertThat(Datasets.queryString("SELECT hex(blob) FROM " + scan + " WHERE seq = " + s)).as("blob of seq %d", s)
+                    .isEqualTo(AllTypes.isNullRow(s) ? null : java.util.HexFormat.of().withUpperCase().formatHex(AllTypes.blob(s)));
+        }
     }
 
     @Test

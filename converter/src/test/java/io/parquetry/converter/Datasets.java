@@ -52,6 +52,18 @@ public final class Datasets {
         }
     }
 
+    /** The first column of the only row {@code sql} returns, as a string (null for SQL NULL). */
+    public static String queryString(String sql) {
+        try (Connection c = duckdb(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row from " + sql).isTrue();
+            String v = rs.getString(1);
+            assertThat(rs.next()).as("one row from " + sql).isFalse();
+            return v;
+        } catch (SQLException e) {
+            throw new IllegalStateException("DuckDB query failed: " + sql, e);
+        }
+    }
+
     /** Every file under a directory whose name ends with the suffix. */
     public static List<Path> files(Path dir, String suffix) {
         if (!Files.exists(dir)) {
