@@ -2,6 +2,7 @@ package io.parquetry.converter;
 
 import static io.parquetry.converter.ConverterFixtures.config;
 import static io.parquetry.converter.ConverterFixtures.recordAllTypes;
+import static io.parquetry.converter.ConverterFixtures.recordVariableTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,6 +71,57 @@ class ConverterDamagedQueueTest {
         assertThatThrownBy(() -> AcceptedDamage.accept(cfg, from)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("nothing after the damage can be read yet");
         assertThat(cfg.stateDir().resolve(AcceptedDamage.FILE_NAME)).doesNotExist();
+    }
+
+    /**
+     * Records of varying length: a cycle cut short in the middle of one commits exactly the records before it; a record
+     * whose value end points past it (its checksum matching, so only the values' check sees it) stops the converter
+     * with its one-line message and never becomes a row.
+     */
+    @Test
+    void variableRecordsDamagedCommitWhatPrecedesTheDamageAndStopNamingIt() throws Exception {
+        recordVariableTypes(dir.resolve("queue"), 0, 20_000);
+        Path cycle = cycleFile();
+        List<Long> positions = DamagedQueues.recordPositions(cycle);
+        int bad = 12_345;
+        long at = positions.get(bad);
+        int excerpt = DamagedQueues.getInt(cycle, at) & io.parquetry.queue.CycleFileDescriptor.LENGTH_MASK;
+        int recordLength = excerpt - io.parquetry.queue.ExcerptFormat.CHECKSUM_LENGTH;
+        io.parquetry.schema.Field msg = io.parquetry.testing.AllTypes.withVariableFields().msg;
+        long body = at + io.parquetry.queue.CycleFileDescriptor.HEADER_LENGTH;
+        DamagedQueues.putInt(cycle, body + msg.offset(), recordLength + 1);
+        byte[] rec = DamagedQueues.read(cycle, body, recordLength);
+        DamagedQueues.putInt(cycle, body + recordLength, io.parquetry.queue.ExcerptFormat.checksum(new java.util.zip.CRC32C(), rec, 0,
+                recordLength));
+        long sizeBefore = Files.size(cycle);
+
+        ConverterConfig cfg = config(dir, "rotation: {maxRows: 5000}\n");
+        IllegalStateException stop = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ConverterService.run(cfg, true));
+        assertThat(stop.getMessage()).contains("file=" + cycle).contains("variable values are not well formed")
+                .contains("field msg ends at " + (recordLength + 1)).contains("skip-damaged").doesNotContain("\n");
+        assertThat(Files.size(cycle)).as("the converter never writes into the queue").isEqualTo(sizeBefore);
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset()))).isEqualTo(bad);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset()))).isEqualTo(bad);
+        assertThat(Datasets.queryLong("SELECT max(seq) FROM " + Datasets.scan(dataset()))).isEqualTo(bad - 1);
+        assertThat(Datasets.files(dir.resolve("out"), ".inprogress")).isEmpty();
+    }
+
+    @Test
+    void variableRecordsInACycleCutShortCommitOnlyWholeRecords() throws Exception {
+        recordVariableTypes(dir.resolve("queue"), 0, 20_000);
+        Path cycle = cycleFile();
+        List<Long> positions = DamagedQueues.recordPositions(cycle);
+        int cut = 15_001;
+        DamagedQueues.truncate(cycle, positions.get(cut) + 30); // mid-record
+        ConverterConfig cfg = config(dir, "rotation: {maxRows: 5000}\n");
+        IllegalStateException stop = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ConverterService.run(cfg, true));
+        assertThat(stop.getMessage()).contains("file=" + cycle).contains("truncated").doesNotContain("\n");
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + Datasets.scan(dataset()))).isEqualTo(cut);
+        assertThat(Datasets.queryLong("SELECT count(DISTINCT seq) FROM " + Datasets.scan(dataset()))).isEqualTo(cut);
+        assertThat(Datasets.queryLong("SELECT sum(strlen(msg)) FROM " + Datasets.scan(dataset())))
+                .isEqualTo(java.util.stream.LongStream.range(0, cut).map(s -> io.parquetry.testing.AllTypes.message(s).length()).sum());
     }
 
     @Test

@@ -29,7 +29,15 @@ public final class ConverterFixtures {
 
     /** Appends AllTypes records {@code from} (inclusive) to {@code to} (exclusive) to the queue. */
     public static void recordAllTypes(Path queue, long from, long to) {
-        AllTypes t = new AllTypes();
+        record(new AllTypes(), queue, from, to);
+    }
+
+    /** Records AllTypes with string/binary fields ({@link AllTypes#withVariableFields()}) {@code from .. to-1}. */
+    public static void recordVariableTypes(Path queue, long from, long to) {
+        record(AllTypes.withVariableFields(), queue, from, to);
+    }
+
+    private static void record(AllTypes t, Path queue, long from, long to) {
         try (Recorder r = Recorder.open(queue, t.schema, REC); RecordWriter w = r.newWriter()) {
             for (long s = from; s < to; s++) {
                 assertThat(t.write(w, s)).isEqualTo(RecordWriter.OK);

@@ -199,6 +199,18 @@ public final class DamagedQueues {
         }
     }
 
+    /** {@code length} bytes of {@code file} from {@code at}. */
+    public static byte[] read(Path file, long at, int length) {
+        byte[] b = new byte[length];
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.seek(at);
+            f.readFully(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b;
+    }
+
     public static void write(Path file, long at, byte[] bytes) {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.seek(at);
