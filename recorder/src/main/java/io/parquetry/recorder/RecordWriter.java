@@ -535,8 +535,27 @@ public final class RecordWriter implements AutoCloseable {
         if (f.kind() != Kind.STRING) {
             throw fail("wrong setter for field type: field=" + f.name() + ", type=" + f.type() + ", setter type=string", null);
         }
-        int kept = append ? RecordLayout.valueEnd(record, 0, f) - RecordLayout.valueStart(record, 0, f) : 0;
+        int start = RecordLayout.valueStart(record, 0, f);
+        int end = RecordLayout.valueEnd(record, 0, f);
         int len = text.length();
+        if (end == variableEnd) {
+            // No value after this one (fields set in declaration order): encode in place, in one pass. The buffer holds the
+            // longest record, so start + N is inside it whatever the values before this one hold.
+            int p = encode(text, len, append ? end : start, start + room);
+            if (fitChars < len) {
+                if (f.overflow() == Overflow.REFUSE) {
+                    tooLong = true;
+                    return this;
+                }
+                truncations++;
+            }
+            for (int j = variableOrdinal[f.index()]; j < variables.length; j++) {
+                RecordLayout.putInt(record, variables[j].offset(), p); // this value's end, and the empty ones after it
+            }
+            variableEnd = p;
+            return this;
+        }
+        int kept = append ? end - start : 0;
         int n = utf8Prefix(text, len, room - kept);
         if (fitChars < len) {
             if (f.overflow() == Overflow.REFUSE) {
@@ -545,7 +564,7 @@ public final class RecordWriter implements AutoCloseable {
             }
             truncations++;
         }
-        encode(text, fitChars, place(f, kept + n, append) + kept);
+        encode(text, fitChars, place(f, kept + n, append) + kept, Integer.MAX_VALUE);
         return this;
     }
 
@@ -688,32 +707,57 @@ public final class RecordWriter implements AutoCloseable {
         return n;
     }
 
-    /** Writes the UTF-8 of {@code text}'s first {@code chars} chars at {@code at} ({@link #utf8Prefix} measured them). */
-    private void encode(CharSequence text, int chars, int at) {
+    /**
+     * Writes the UTF-8 of {@code text}'s first {@code chars} chars at {@code at}, stopping before a character that would
+     * end past {@code limit}; sets {@link #fitChars} to the chars written and returns where their bytes end.
+     */
+    private int encode(CharSequence text, int chars, int at, int limit) {
         byte[] r = record;
         int p = at;
         int i = 0;
         while (i < chars) {
-            char c = text.charAt(i++);
+            char c = text.charAt(i);
             if (c < 0x80) {
+                if (p >= limit) {
+                    break;
+                }
                 r[p++] = (byte) c;
+                i++;
             } else if (c < 0x800) {
+                if (p + 2 > limit) {
+                    break;
+                }
                 r[p++] = (byte) (0xC0 | (c >> 6));
                 r[p++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i < chars && Character.isLowSurrogate(text.charAt(i))) {
-                int cp = Character.toCodePoint(c, text.charAt(i++));
+                i++;
+            } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (p + 4 > limit) {
+                    break;
+                }
+                int cp = Character.toCodePoint(c, text.charAt(i + 1));
                 r[p++] = (byte) (0xF0 | (cp >> 18));
                 r[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                 r[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                 r[p++] = (byte) (0x80 | (cp & 0x3F));
+                i += 2;
             } else if (Character.isSurrogate(c)) {
-                r[p++] = '?';
+                if (p >= limit) {
+                    break;
+                }
+                r[p++] = '?'; // unpaired, as String.getBytes(UTF_8) writes it
+                i++;
             } else {
+                if (p + 3 > limit) {
+                    break;
+                }
                 r[p++] = (byte) (0xE0 | (c >> 12));
                 r[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
                 r[p++] = (byte) (0x80 | (c & 0x3F));
+                i++;
             }
         }
+        fitChars = i;
+        return p;
     }
 
     /**
