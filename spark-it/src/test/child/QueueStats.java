@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * Run in source-file mode on the launcher's class path (java -cp ... QueueStats.java QUEUE_DIR), never compiled onto
  * Spark's: reads every record of a queue and prints what Spark must find, one key=value a line: count, and per field
  * nonnull, sum (integers, timestamps and unscaled decimals exactly; floats as doubles), true (bool), min and max
- * (timestamps), chars (char(N) lengths); for nanosecond timestamps also us.sum and us.truncated, the sum of the values
+ * (timestamps), chars (char(N) lengths), bytes and crc32 (string(N)/binary(N): the sum of the values' byte lengths and
+ * of each value's CRC-32, which Spark's crc32 computes too: every value checked); for nanosecond timestamps also us.sum
+ * and us.truncated, the sum of the values
  * floored to microseconds and how many lose precision that way (what {@code parquet.timestampUnit: micros} writes).
  */
 public class QueueStats {
@@ -26,6 +28,10 @@ public class QueueStats {
             long[] max = new long[n];
             BigInteger[] usSums = new BigInteger[n];
             long[] usTruncated = new long[n];
+            long[] varBytes = new long[n];
+            long[] crcSums = new long[n];
+            byte[] value = new byte[schema.maxRecordLength()];
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             for (int i = 0; i < n; i++) {
                 sums[i] = BigInteger.ZERO;
                 usSums[i] = BigInteger.ZERO;
@@ -58,6 +64,13 @@ public class QueueStats {
                         case FLOAT32 -> fsums[i] += rec.getFloat(f);
                         case FLOAT64 -> fsums[i] += rec.getDouble(f);
                         case CHAR -> chars[i] += rec.getString(f).length();
+                        case STRING, BINARY -> {
+                            int len = rec.getValue(f, value, 0);
+                            varBytes[i] += len;
+                            crc.reset();
+                            crc.update(value, 0, len);
+                            crcSums[i] += crc.getValue();
+                        }
                         default -> { }
                     }
                 }
@@ -75,6 +88,10 @@ public class QueueStats {
                     case FLOAT32, FLOAT64 -> System.out.println(k + ".sum=" + fsums[i]);
                     case CHAR -> System.out.println(k + ".chars=" + chars[i]);
                     case BYTES -> { }
+                    case STRING, BINARY -> {
+                        System.out.println(k + ".bytes=" + varBytes[i]);
+                        System.out.println(k + ".crc32=" + crcSums[i]);
+                    }
                     default -> {
                         System.out.println(k + ".sum=" + sums[i]);
                         System.out.println(k + ".min=" + min[i]);

@@ -50,6 +50,8 @@ class SparkReadsWhatWeWriteTest {
             "  - {name: price, type: 'decimal(18,4)'}",
             "  - {name: sym, type: char(8)}",
             "  - {name: raw, type: bytes(4), nullable: true}",
+            "  - {name: note, type: string(200), nullable: true}",
+            "  - {name: blob, type: binary(48)}",
             "");
     static final int ROWS = 100_000;
     static final int MARKET_ROWS = 20_000;
@@ -184,6 +186,17 @@ class SparkReadsWhatWeWriteTest {
             assertThat(r.getInt(21)).isEqualTo(4);
             assertThat(r.getInt(22)).isEqualTo(4);
         }
+        // Variable fields, value for value: the sum of each value's CRC-32 (and byte length) equals the queue's.
+        Row v = one("SELECT count(note), sum(octet_length(note)), sum(crc32(CAST(note AS BINARY))), count(blob), sum(octet_length(blob)),"
+                + " sum(crc32(blob)) FROM " + view);
+        assertThat(v.getLong(0)).isEqualTo(Long.parseLong(every.get("note.nonnull")));
+        assertThat(v.getLong(1)).isEqualTo(Long.parseLong(every.get("note.bytes")));
+        assertThat(v.getLong(2)).isEqualTo(Long.parseLong(every.get("note.crc32")));
+        assertThat(v.getLong(3)).isEqualTo(Long.parseLong(every.get("blob.nonnull")));
+        assertThat(v.getLong(4)).isEqualTo(Long.parseLong(every.get("blob.bytes")));
+        assertThat(v.getLong(5)).isEqualTo(Long.parseLong(every.get("blob.crc32")));
+        assertThat(type(spark.sql("SELECT note, blob FROM " + view), "note")).isEqualTo(org.apache.spark.sql.types.DataTypes.StringType);
+        assertThat(type(spark.sql("SELECT note, blob FROM " + view), "blob")).isEqualTo(org.apache.spark.sql.types.DataTypes.BinaryType);
     }
 
     @Test
