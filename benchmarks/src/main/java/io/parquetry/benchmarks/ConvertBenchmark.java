@@ -4,9 +4,13 @@ import io.parquetry.cli.SyntheticSource;
 import io.parquetry.converter.ConversionResult;
 import io.parquetry.converter.ConverterConfig;
 import io.parquetry.converter.ConverterService;
+import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.reader.QueueReader;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
+import io.parquetry.schema.Schema;
 import io.parquetry.testing.MarketData;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -40,7 +44,11 @@ import java.util.stream.Stream;
  * group or a page with C2 only after several hundred calls: the converter's rate rises over the first four conversions
  * of a JVM and is flat from the fifth on (docs/BENCHMARKS.md §3 gives the rates of ten conversions in a row).
  *
- * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 5]
+ * <p>{@code --schema conf/schemas/app-log.yaml} converts records of another schema, with the synthetic values of
+ * {@code parquetry record}; for a schema with string/binary fields it also prints the queue's bytes per record against
+ * the same schema with each {@code string(N)}/{@code binary(N)} laid out as a fixed {@code char(N)}/{@code bytes(N)}.
+ *
+ * <pre>bin/bench convert [--records 10000000] [--rounds 3] [--warmup 5] [--schema conf/schemas/market-data.yaml]
  *     [--settings zstd:v2,zstd:v1,snappy:v2,snappy:v1,zstd:v2:nodict,zstd:v2:encoderThreads=1]
  * [--duckdb false]</pre> ({@code --duckdb false}: the converter alone, for a profiler; no ratios)
  */
@@ -59,8 +67,10 @@ public final class ConvertBenchmark {
         int warmup = 5;
         String settings = "zstd:v2,zstd:v1,snappy:v2,snappy:v1";
         boolean withDuckdb = true;
+        Path schemaFile = null;
         for (int a = 0; a < args.length; a += 2) {
             switch (args[a]) {
+                case "--schema" -> schemaFile = Path.of(args[a + 1]);
                 case "--records" -> records = Long.parseLong(args[a + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[a + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[a + 1]);
@@ -76,16 +86,19 @@ public final class ConvertBenchmark {
         Path work = BenchQueues.create("bench-convert");
         try {
             Path queue = work.resolve("queue");
-            MarketData md = new MarketData();
-            SyntheticSource source = new SyntheticSource(md.schema, 1); // the values `parquetry record` and the demo write
+            Schema schema = schemaFile == null ? new MarketData().schema : Schema.load(schemaFile);
+            SyntheticSource source = new SyntheticSource(schema, 1); // the values `parquetry record` and the demo write
             long t0 = System.nanoTime();
-            try (Recorder r = Recorder.open(queue, md.schema, RecorderOptions.defaults()); RecordWriter w = r.newWriter()) {
+            try (Recorder r = Recorder.open(queue, schema, RecorderOptions.defaults()); RecordWriter w = r.newWriter()) {
                 for (long i = 0; i < records; i++) {
                     source.write(w, i);
                 }
             }
-            System.out.printf(Locale.ROOT, "recorded %,d synthetic market-data records (52 B) in %.2f s%n", records,
+            System.out.printf(Locale.ROOT, "recorded %,d synthetic %s records in %.2f s%n", records, schema.identity(),
                     (System.nanoTime() - t0) / 1e9);
+            if (schema.variable()) {
+                queueBytes(queue, schema, records);
+            }
             System.out.printf(Locale.ROOT, "%-10s %5s %5s %12s %12s %12s %12s %12s %12s %12s %12s %12s%n", "codec", "pages", "round",
                     "conv r/s", "conv r/CPUs", "duck1 r/s", "duck1 r/CPUs", "duck2 r/s", "duck2 r/CPUs", "conv B", "duck1 B", "duck2 B");
             Map<String, List<Run[]>> results = new LinkedHashMap<>();
@@ -163,6 +176,36 @@ public final class ConvertBenchmark {
             }
         } finally {
             BenchQueues.delete(work);
+        }
+    }
+
+    /**
+     * The queue's bytes per record (excerpt header, record, checksum and padding, as the cycle files hold them) against the
+     * same schema with every variable field laid out fixed at its bound.
+     */
+    private static void queueBytes(Path queue, Schema schema, long records) {
+        long[] bytes = {0};
+        long[] n = {0};
+        try (QueueReader r = QueueReader.open(queue)) {
+            r.toStart();
+            while (r.read((index, rec) -> {
+                bytes[0] += CycleFileDescriptor.nextHeaderAfter(0, rec.length());
+                n[0]++;
+            }, 65536) > 0) {
+                // read all
+            }
+        }
+        long fixedRecord = schema.fixedLength();
+        for (io.parquetry.schema.Field f : schema.variableFields()) {
+            fixedRecord += f.maxLength() - f.length();
+        }
+        long fixedExcerpt = CycleFileDescriptor.nextHeaderAfter(0, fixedRecord + ExcerptFormat.CHECKSUM_LENGTH);
+        double perRecord = (double) bytes[0] / n[0];
+        System.out.printf(Locale.ROOT, "queue bytes per record: %.1f (header, record, checksum, padding) over %,d records; fixed-width "
+                + "equivalent (each string(N)/binary(N) as char(N)/bytes(N)): %,d, %.1fx more%n", perRecord, n[0], fixedExcerpt,
+                fixedExcerpt / perRecord);
+        if (n[0] != records) {
+            throw new IllegalStateException("read " + n[0] + " of " + records + " records back");
         }
     }
 
