@@ -181,7 +181,7 @@ function update(p) {
     set(id, 'last-error', p.lastError ? 'last error: ' + p.lastError : '');
   } else {
     set(id, 'appended', num(c.appended)); set(id, 'arate', rate(c.appendsPerSecond));
-    set(id, 'refused', num(c.refusedDiskGuard + c.refusedClosed)); set(id, 'free', bytes(c.freeBytes));
+    set(id, 'refused', num(c.refusedDiskGuard + c.refusedClosed + (c.refusedTooLong || 0))); set(id, 'free', bytes(c.freeBytes));
     set(id, 'guard', c.diskGuardTripped ? 'TRIPPED: refusing appends' : 'ok'); set(id, 'lastappend', utc(c.lastAppendMs));
     set(id, 'last-error', p.lastError ? 'last error: ' + p.lastError : '');
   }

@@ -228,6 +228,7 @@ class ConsoleApiTest {
                 "parquetry_converter_last_commit_timestamp_seconds{converter=\"md\"} 1.",
                 "parquetry_converter_rotations_total{cause=\"command\",converter=\"md\"} 1.0",
                 "parquetry_recorder_appended_total{recorder=\"rec\"} 5150.0", "parquetry_recorder_refused_total{cause=\"disk_guard\",recorder=\"rec\"} 0.0",
+                "parquetry_recorder_refused_total{cause=\"too_long\",recorder=\"rec\"} 0.0", "parquetry_recorder_truncated_total{recorder=\"rec\"} 0.0",
                 "parquetry_recorder_heartbeat_age_seconds{recorder=\"rec\"}", "parquetry_recorder_last_append_timestamp_seconds{recorder=\"rec\"} 1.");
         Matcher info = Pattern.compile("parquetry_converter_info\\{([^}]*)} 1(\\.0)?\\n").matcher(prom);
         assertThat(info.find()).as(prom).isTrue();

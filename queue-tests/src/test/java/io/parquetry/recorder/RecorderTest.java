@@ -318,6 +318,57 @@ class RecorderTest {
         assertThat(st.heartbeatMillis()).isZero(); // clean stop
     }
 
+    /**
+     * A value over its bound is refused or truncated as its field says, and both are counted: by the writer, the recorder,
+     * and in the status file (slots 10 and 11), across writers that closed.
+     */
+    @Test
+    void statusFileCountsValuesRefusedAndTruncatedForTheirLength() throws Exception {
+        Schema schema = Schema.parse("""
+                name: logs
+                version: 1
+                fields:
+                  - {name: seq, type: int64}
+                  - {name: strict, type: string(4), nullable: true}
+                  - {name: loose, type: string(4), overflow: truncate, nullable: true}
+                """, "logs.yaml");
+        Field seq = schema.field("seq");
+        Field strict = schema.field("strict");
+        Field loose = schema.field("loose");
+        try (Recorder rec = Recorder.open(dir, schema, SMALL.statusInterval(Duration.ofMillis(10)))) {
+            try (RecordWriter w = rec.newWriter()) {
+                w.begin();
+                assertThat(w.setLong(seq, 1).setString(strict, "12345").commit()).isEqualTo(RecordWriter.REFUSED_TOO_LONG);
+                w.begin();
+                assertThat(w.setLong(seq, 2).setString(loose, "ab€").commit()).as("a cut at a character boundary").isEqualTo(RecordWriter.OK);
+                assertThat(w.refusedTooLong()).isEqualTo(1);
+                assertThat(w.truncated()).isEqualTo(1);
+            }
+            try (RecordWriter w = rec.newWriter()) {
+                w.begin();
+                assertThat(w.setLong(seq, 3).setString(strict, "1234").commit()).isEqualTo(RecordWriter.OK);
+                w.begin();
+                assertThat(w.setLong(seq, 4).setString(strict, "1234").appendString(strict, "5").commit()).isEqualTo(RecordWriter.REFUSED_TOO_LONG);
+            }
+            assertThat(rec.refusedTooLong()).isEqualTo(2);
+            assertThat(rec.truncated()).isEqualTo(1);
+            assertThat(rec.appended()).isEqualTo(2);
+            StatusFile file = StatusFile.open(rec.statusFile(), false);
+            Await.until(() -> file.snapshot().value(RecorderStatusDescriptor.REFUSED_TOO_LONG) == 2);
+            assertThat(file.snapshot().value(RecorderStatusDescriptor.TRUNCATED)).isEqualTo(1);
+            assertThat(file.snapshot().minorVersion()).isEqualTo(io.parquetry.status.StatusFileDescriptor.MINOR_VERSION);
+        }
+        List<String> loosed = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        try (QueueReader r = QueueReader.open(dir)) {
+            r.toStart();
+            while (r.read((index, rec) -> loosed.add(rec.getLong(seq) + ":" + (rec.isNull(loose) ? "null" : rec.getString(loose, sb))), 10) > 0) {
+                // read all
+            }
+        }
+        assertThat(loosed).as("only the accepted records, the long value cut before the 3-byte character").containsExactly("2:ab", "3:null");
+    }
+
     @Test
     void secondLiveProcessGetsAStatusFileOfItsOwn() throws Exception {
         AllTypes t = new AllTypes();

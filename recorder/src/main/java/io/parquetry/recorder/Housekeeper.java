@@ -285,6 +285,8 @@ final class Housekeeper {
             u.value(RecorderStatusDescriptor.APPENDED, appended)
                     .value(RecorderStatusDescriptor.REFUSED_DISK_GUARD, writers.refusedDiskGuard())
                     .value(RecorderStatusDescriptor.REFUSED_CLOSED, writers.refusedClosed())
+                    .value(RecorderStatusDescriptor.REFUSED_TOO_LONG, writers.refusedTooLong())
+                    .value(RecorderStatusDescriptor.TRUNCATED, writers.truncated())
                     .value(RecorderStatusDescriptor.LAST_APPEND_MS, lastAppendMillis)
                     .value(RecorderStatusDescriptor.FREE_BYTES, freeBytes)
                     .value(RecorderStatusDescriptor.DISK_GUARD_TRIPPED, gate.diskGuardTripped() ? 1 : 0)

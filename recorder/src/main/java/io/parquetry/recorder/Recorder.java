@@ -314,6 +314,16 @@ public final class Recorder implements AutoCloseable {
         return writers.refusedClosed();
     }
 
+    /** Records refused at commit because a variable value was too long for its refusing field, by all writers. */
+    public long refusedTooLong() {
+        return writers.refusedTooLong();
+    }
+
+    /** Variable values truncated to their bound in committed records, by all writers. */
+    public long truncated() {
+        return writers.truncated();
+    }
+
     Reserver reserver() {
         return reserver;
     }

@@ -12,6 +12,8 @@ final class Writers implements Iterable<RecordWriter> {
     private long closedAppended;
     private long closedRefusedDisk;
     private long closedRefusedClosed;
+    private long closedRefusedTooLong;
+    private long closedTruncated;
 
     void add(RecordWriter w) {
         open.add(w);
@@ -23,6 +25,8 @@ final class Writers implements Iterable<RecordWriter> {
             closedAppended += w.appended();
             closedRefusedDisk += w.refusedDiskGuard();
             closedRefusedClosed += w.refusedClosed();
+            closedRefusedTooLong += w.refusedTooLong();
+            closedTruncated += w.truncated();
         }
     }
 
@@ -56,6 +60,22 @@ final class Writers implements Iterable<RecordWriter> {
         long n = closedRefusedClosed;
         for (RecordWriter w : open) {
             n += w.refusedClosed();
+        }
+        return n;
+    }
+
+    synchronized long refusedTooLong() {
+        long n = closedRefusedTooLong;
+        for (RecordWriter w : open) {
+            n += w.refusedTooLong();
+        }
+        return n;
+    }
+
+    synchronized long truncated() {
+        long n = closedTruncated;
+        for (RecordWriter w : open) {
+            n += w.truncated();
         }
         return n;
     }

@@ -17,6 +17,10 @@ package io.parquetry.status;
  *   7 index known to be on disk (msync mode), -1 otherwise
  *   8 open writers
  *   9 last msync time ms
+ *  10 refused: a variable value
+ *     too long (overflow refuse)
+ *  11 variable values truncated
+ *     (overflow truncate)
  * </pre>
  *
  * The housekeeping thread publishes every slot together once per status interval; "last append time" is the first
@@ -34,6 +38,10 @@ public final class RecorderStatusDescriptor {
     public static final int SYNCED_INDEX = 7;
     public static final int WRITERS = 8;
     public static final int LAST_SYNC_MS = 9;
+    /** Records refused at commit because a {@code string(N)}/{@code binary(N)} value was too long (minor 3). */
+    public static final int REFUSED_TOO_LONG = 10;
+    /** Variable values cut to their bound in committed records (minor 3). */
+    public static final int TRUNCATED = 11;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_SCHEMA = 1;

@@ -121,6 +121,8 @@ class ProcessMetrics {
         rcounter(m, p, "parquetry.recorder.appended", "records appended (by this recorder process)", tags, r -> r.appended());
         rcounter(m, p, "parquetry.recorder.refused", "appends refused", tags.and("cause", "disk_guard"), r -> r.refusedDiskGuard());
         rcounter(m, p, "parquetry.recorder.refused", "appends refused", tags.and("cause", "closed"), r -> r.refusedClosed());
+        rcounter(m, p, "parquetry.recorder.refused", "appends refused", tags.and("cause", "too_long"), r -> r.refusedTooLong());
+        rcounter(m, p, "parquetry.recorder.truncated", "string/binary values cut to their bound", tags, r -> r.truncated());
         rgauge(m, p, "parquetry.recorder.free.bytes", "free bytes on the queue's file system", tags, r -> r.freeBytes());
         rgauge(m, p, "parquetry.recorder.disk.guard.tripped", "1 while the disk guard refuses appends", tags, r -> r.diskGuardTripped() ? 1 : 0);
         rgauge(m, p, "parquetry.recorder.last.append.timestamp.seconds", "when a record was last appended (Unix time); 0 before the first",

@@ -52,6 +52,6 @@ public record ProcessView(String id, String kind, String state, String health, b
     /** A recorder's numbers. */
     public record RecorderFields(String queue, String queueId, String schema, String rollCycle, long appended, long refusedDiskGuard,
             long refusedClosed, double appendsPerSecond, long freeBytes, boolean diskGuardTripped, long lastAppendMs, long head,
-            long writers) {
+            long writers, long refusedTooLong, long truncated) {
     }
 }

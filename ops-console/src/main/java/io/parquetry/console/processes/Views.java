@@ -74,7 +74,8 @@ final class Views {
                 f.value(RecorderStatusDescriptor.REFUSED_DISK_GUARD), f.value(RecorderStatusDescriptor.REFUSED_CLOSED),
                 alive ? rates.perSecond(APPENDED) : 0, f.value(RecorderStatusDescriptor.FREE_BYTES), tripped,
                 f.value(RecorderStatusDescriptor.LAST_APPEND_MS), f.value(RecorderStatusDescriptor.HEAD_INDEX),
-                f.value(RecorderStatusDescriptor.WRITERS));
+                f.value(RecorderStatusDescriptor.WRITERS), f.value(RecorderStatusDescriptor.REFUSED_TOO_LONG),
+                f.value(RecorderStatusDescriptor.TRUNCATED));
         String health = !alive ? "down" : tripped ? "out_of_service" : "up";
         return new ProcessView(id, "recorder", alive ? "running" : "stopped", health, alive, null, f.pid(), f.startTimeMillis(),
                 heartbeatAge(f, nowMs), statusFile.toString(), f.text(RecorderStatusDescriptor.TEXT_LAST_ERROR), null, r);
