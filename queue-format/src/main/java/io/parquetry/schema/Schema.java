@@ -129,6 +129,7 @@ public final class Schema {
         int bit = 0;
         int previousEnd = -1;
         long max = fixed;
+        String crossing = null; // the variable field whose bound takes the largest record past MAX_RECORD_LENGTH
         for (int i = 0; i < specs.size(); i++) {
             FieldSpec s = specs.get(i);
             Field f = new Field(fingerprint, identity, s.name(), s.type(), s.nullable(), s.description() == null ? "" : s.description(), i, offset,
@@ -138,13 +139,17 @@ public final class Schema {
             if (s.type().variable()) {
                 previousEnd = offset;
                 max += s.type().maxLength();
+                if (crossing == null && max > MAX_RECORD_LENGTH) {
+                    crossing = s.name();
+                }
             }
             offset += s.type().length();
         }
         if (max > MAX_RECORD_LENGTH) {
+            crossing = crossing != null ? crossing : specs.get(specs.size() - 1).name(); // a fixed part too long on its own
             throw new SchemaException(source + ": the largest record of schema '" + name + "' (every variable value at its bound) is " + max
-                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB): lower a string(N) or binary(N) bound: maxRecordLength=" + max,
-                    specs.get(specs.size() - 1).name());
+                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB): lower a string(N) or binary(N) bound: field=" + crossing
+                    + ", maxRecordLength=" + max, crossing);
         }
         this.maxRecordLength = (int) max;
         this.fields = Collections.unmodifiableList(list);

@@ -160,4 +160,29 @@ class VariableFieldSchemaTest {
                 "overflow applies to string(N) and binary(N) fields only, not to char(8)", "overflow=truncate");
         rejects("  - {name: raw, type: bytes(8), overflow: refuse}\n", "bad.yaml:4: ", "field 'raw'", "not to bytes(8)", "overflow=refuse");
     }
+
+    @Test
+    void rejectsASchemaWhoseLargestRecordExceedsSixteenMebibytesNamingTheFieldThatCrossesIt() {
+        StringBuilder fields = new StringBuilder("  - {name: id, type: int64}\n");
+        for (int i = 0; i < 16; i++) {
+            fields.append("  - {name: b").append(i).append(", type: binary(1048576)}\n");
+        }
+        fields.append("  - {name: trailer, type: int32}\n");
+        // 8 + 16 * (4 + 1 MiB) + 4 = 16 MiB + 76: b15's bound crosses the limit; the int32 after it has nothing to lower.
+        rejects(fields.toString(), "bad.yaml:20: ", "largest record of schema 't'", "more than 16777216 (16 MiB)", "field=b15",
+                "maxRecordLength=16777292");
+    }
+
+    @Test
+    void aSchemaOfExactlySixteenMebibytesIsAccepted() {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            fields.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - 4).append(")}\n");
+        }
+        Schema s = parse(fields.toString());
+        assertThat(s.fixedLength()).isEqualTo(64);
+        assertThat(s.maxRecordLength()).isEqualTo(Schema.MAX_RECORD_LENGTH);
+        rejects(fields.toString().replaceFirst("binary\\(1048572\\)", "binary(1048573)"), "bad.yaml:19: ", "field=b15",
+                "maxRecordLength=16777217");
+    }
 }
