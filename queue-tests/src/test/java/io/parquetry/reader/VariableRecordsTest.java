@@ -422,6 +422,33 @@ class VariableRecordsTest {
     }
 
     @Test
+    void bytesOutsideTheSourceAreRefusedNamingTheFieldAndTheRecordIsRolledBack() {
+        ByteBuffer limited = ByteBuffer.allocateDirect(8).limit(4);
+        try (Recorder rec = open(); RecordWriter w = rec.newWriter()) {
+            assertThat(w.begin()).isEqualTo(RecordWriter.OK);
+            w.setLong(ID, 1).setString(TEXT, "kept?");
+            assertThatThrownBy(() -> w.setBytes(BLOB, limited, 2, 3)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bytes out of the source's bounds: field=blob, offset=2, length=3, limit=4");
+            assertThatThrownBy(w::commit).as("rolled back").isInstanceOf(IllegalStateException.class)
+                    .hasMessage("commit without begin: writer state=idle");
+            assertThat(w.begin()).isEqualTo(RecordWriter.OK);
+            assertThatThrownBy(() -> w.setBytes(BLOB, new byte[3], 2, 2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bytes out of the source's bounds: field=blob, offset=2, length=2, size=3");
+            assertThat(w.begin()).isEqualTo(RecordWriter.OK);
+            assertThatThrownBy(() -> w.appendBytes(CUTB, new byte[3], -1, 2))
+                    .hasMessage("bytes out of the source's bounds: field=cutb, offset=-1, length=2, size=3");
+            assertThat(w.begin()).isEqualTo(RecordWriter.OK);
+            assertThatThrownBy(() -> w.setBytes(SYM, new byte[3], 1, 3))
+                    .hasMessage("bytes out of the source's bounds: field=sym, offset=1, length=3, size=3");
+            assertThat(w.begin()).isEqualTo(RecordWriter.OK);
+            assertThatThrownBy(() -> w.setBytes(BLOB, BytesStore.wrap(new byte[3]), 1, 3))
+                    .hasMessage("bytes out of the source's bounds: field=blob, offset=1, length=3, capacity=3");
+            assertThat(write(w, 2, x -> x.setBytes(BLOB, limited, 0, 4))).isEqualTo(RecordWriter.OK);
+            assertThat(w.appended()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void binaryHoldsNoBytesOrEveryByteValue() {
         byte[] all = new byte[256];
         for (int i = 0; i < 256; i++) {

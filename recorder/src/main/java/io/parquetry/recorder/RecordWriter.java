@@ -10,7 +10,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
@@ -503,13 +502,13 @@ public final class RecordWriter implements AutoCloseable {
      * Sets a {@code bytes(N)} or {@code char(N)} field from raw bytes; fewer than N bytes are right-padded with zeros. Sets
      * a {@code binary(N)} field, or a {@code string(N)} field from its UTF-8 bytes (not checked), to exactly these bytes.
      *
-     * @throws IllegalArgumentException when {@code length} exceeds N of a fixed field (the record is rolled back); a
-     *     variable field follows its overflow policy
+     * @throws IllegalArgumentException when {@code length} exceeds N of a fixed field, or the bytes are not all in
+     *     {@code src} (the record is rolled back); a variable field follows its overflow policy
      */
     public RecordWriter setBytes(Field f, byte[] src, int offset, int length) {
         if (f.variable()) {
-            Objects.checkFromIndexSize(offset, length, src.length);
             int room = variableSlot(f);
+            checkSource(f, offset, length, src.length, "size");
             newValue(f);
             int n = fitBytes(f, src, offset, length, room);
             if (n >= 0) {
@@ -521,6 +520,7 @@ public final class RecordWriter implements AutoCloseable {
         if (length > f.length() || length < 0) {
             throw fail("value longer than the field: field=" + f.name() + ", type=" + f.type() + ", length=" + length, null);
         }
+        checkSource(f, offset, length, src.length, "size");
         System.arraycopy(src, offset, record, at, length);
         if (length < f.length()) {
             Arrays.fill(record, at + length, at + f.length(), (byte) 0);
@@ -565,10 +565,14 @@ public final class RecordWriter implements AutoCloseable {
         return this;
     }
 
-    /** Appends bytes to the value of a {@code binary(N)} or {@code string(N)} field: a value written in pieces. */
+    /**
+     * Appends bytes to the value of a {@code binary(N)} or {@code string(N)} field: a value written in pieces.
+     *
+     * @throws IllegalArgumentException when the bytes are not all in {@code src} (the record is rolled back)
+     */
     public RecordWriter appendBytes(Field f, byte[] src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.length);
         int room = variableSlot(f);
+        checkSource(f, offset, length, src.length, "size");
         if (overflowed(f)) {
             return this;
         }
@@ -582,11 +586,14 @@ public final class RecordWriter implements AutoCloseable {
 
     /**
      * Sets a {@code binary(N)} or {@code string(N)} field to {@code length} bytes of {@code src} from index {@code offset}
-     * (absolute: the buffer's position and limit are neither used nor moved), heap or direct.
+     * (absolute, as {@link ByteBuffer#get(int, byte[], int, int)}: within the buffer's limit, its position neither used nor
+     * moved), heap or direct.
+     *
+     * @throws IllegalArgumentException when the bytes are not all below the buffer's limit (the record is rolled back)
      */
     public RecordWriter setBytes(Field f, ByteBuffer src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.capacity());
         int room = variableSlot(f);
+        checkSource(f, offset, length, src.limit(), "limit");
         newValue(f);
         int n = fitBytes(f, src, offset, length, room);
         if (n >= 0) {
@@ -611,6 +618,14 @@ public final class RecordWriter implements AutoCloseable {
             src.read(offset, record, place(f, n, false), n);
         }
         return this;
+    }
+
+    /** Refuses {@code length} bytes from {@code offset} of a source of {@code size} bytes that does not hold them all. */
+    private void checkSource(Field f, int offset, int length, int size, String sizeName) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw fail("bytes out of the source's bounds: field=" + f.name() + ", offset=" + offset + ", length=" + length + ", " + sizeName
+                    + "=" + size, null);
+        }
     }
 
     /** The checks of a variable setter; returns the field's bound. */
