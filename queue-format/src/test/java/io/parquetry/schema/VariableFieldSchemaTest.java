@@ -3,6 +3,7 @@ package io.parquetry.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.queue.ExcerptFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -169,20 +170,22 @@ class VariableFieldSchemaTest {
         }
         fields.append("  - {name: trailer, type: int32}\n");
         // 8 + 16 * (4 + 1 MiB) + 4 = 16 MiB + 76: b15's bound crosses the limit; the int32 after it has nothing to lower.
-        rejects(fields.toString(), "bad.yaml:20: ", "largest record of schema 't'", "more than 16777216 (16 MiB)", "field=b15",
+        rejects(fields.toString(), "bad.yaml:20: ", "largest record of schema 't'", "more than 16777212 (16 MiB with its checksum)", "field=b15",
                 "maxRecordLength=16777292");
     }
 
     @Test
-    void aSchemaOfExactlySixteenMebibytesIsAccepted() {
+    void aSchemaWhoseExcerptIsExactlySixteenMebibytesIsAccepted() {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < 16; i++) {
-            fields.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - 4).append(")}\n");
+            fields.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - (i == 0 ? 8 : 4))
+                    .append(")}\n");
         }
         Schema s = parse(fields.toString());
         assertThat(s.fixedLength()).isEqualTo(64);
         assertThat(s.maxRecordLength()).isEqualTo(Schema.MAX_RECORD_LENGTH);
-        rejects(fields.toString().replaceFirst("binary\\(1048572\\)", "binary(1048573)"), "bad.yaml:19: ", "field=b15",
-                "maxRecordLength=16777217");
+        assertThat(Schema.MAX_RECORD_LENGTH + ExcerptFormat.CHECKSUM_LENGTH).as("a quarter of Chronicle's default block").isEqualTo(16 << 20);
+        rejects(fields.toString().replaceFirst("binary\\(1048568\\)", "binary(1048569)"), "bad.yaml:19: ", "field=b15",
+                "maxRecordLength=16777213");
     }
 }
