@@ -260,7 +260,9 @@ public final class RecordReader {
 
     /**
      * Decodes the value of a {@code string(N)} field into {@code into}, which is emptied first: nothing is allocated once
-     * it has the capacity. Malformed UTF-8 (a writer's {@code setBytes} is not checked) decodes as U+FFFD.
+     * it has the capacity. Well-formed UTF-8 decodes as {@code new String(bytes, UTF_8)} does; in malformed UTF-8 (a
+     * writer's {@code setBytes} is not checked) each maximal ill-formed part, such as a cut sequence, an overlong form, an
+     * encoded surrogate or a code point past U+10FFFF, decodes as one U+FFFD (Unicode §3.9, as the WHATWG decoder does).
      *
      * @return {@code into}
      */
@@ -272,29 +274,51 @@ public final class RecordReader {
         long end = base + store.readInt(base + f.offset());
         into.setLength(0);
         while (p < end) {
-            int b = store.readByte(p++);
-            if (b >= 0) {
+            int b = store.readByte(p++) & 0xFF;
+            if (b < 0x80) {
                 into.append((char) b);
                 continue;
             }
-            int extra = (b & 0xE0) == 0xC0 ? 1 : (b & 0xF0) == 0xE0 ? 2 : (b & 0xF8) == 0xF0 ? 3 : -1;
-            if (extra < 0 || p + extra > end) {
+            int need;
+            int cp;
+            // The range of the byte after the lead: narrower after E0, ED, F0 and F4, which is what shuts out overlong forms,
+            // surrogates and code points past U+10FFFF.
+            int lower = 0x80;
+            int upper = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                need = 1;
+                cp = b & 0x1F;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                need = 2;
+                cp = b & 0x0F;
+                lower = b == 0xE0 ? 0xA0 : 0x80;
+                upper = b == 0xED ? 0x9F : 0xBF;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                need = 3;
+                cp = b & 0x07;
+                lower = b == 0xF0 ? 0x90 : 0x80;
+                upper = b == 0xF4 ? 0x8F : 0xBF;
+            } else {
                 into.append('\uFFFD');
                 continue;
             }
-            int cp = b & (0x3F >> extra);
-            boolean ok = true;
-            for (int k = 0; k < extra; k++) {
-                int c = store.readByte(p + k);
-                ok &= (c & 0xC0) == 0x80;
+            int k = 0;
+            while (k < need && p < end) {
+                int c = store.readByte(p) & 0xFF;
+                if (c < lower || c > upper) {
+                    break;
+                }
+                lower = 0x80;
+                upper = 0xBF;
                 cp = (cp << 6) | (c & 0x3F);
+                p++;
+                k++;
             }
-            if (!ok) {
-                into.append('\uFFFD');
-                continue;
+            if (k < need) {
+                into.append('\uFFFD'); // the bytes read so far; the byte that broke the sequence starts the next
+            } else {
+                into.appendCodePoint(cp);
             }
-            p += extra;
-            into.appendCodePoint(cp);
         }
         return into;
     }

@@ -10,7 +10,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
@@ -45,12 +44,14 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p><b>Variable fields</b> ({@code string(N)}, {@code binary(N)}): {@link #setString}, {@link #setBytes} and their
  * {@code append} forms (a value written in pieces) encode straight into the record, which takes only the bytes its values
- * use. Setting a value again replaces it (the record keeps only the last); setting values in declaration order moves
- * nothing, out of order moves the values after it. A value longer than N follows its field's {@code overflow}: with
- * {@code refuse} (the default) {@link #commit()} returns {@link #REFUSED_TOO_LONG} and writes nothing; with
- * {@code truncate} the value is cut to N bytes (a string at the last UTF-8 character boundary at or before N) and
- * counted ({@link #truncated()}). A string's unpaired surrogate is written as {@code '?'}, as {@code String.getBytes(UTF_8)}
- * does. An unset nullable variable field is null; an unset non-nullable one fails the commit like any other.
+ * use. Setting a value again replaces it (the record keeps only the last, and only its overflow counts); setting values
+ * in declaration order moves nothing, out of order moves the values after it. A value longer than N follows its field's
+ * {@code overflow}: with {@code refuse} (the default) {@link #commit()} returns {@link #REFUSED_TOO_LONG} and writes
+ * nothing; with {@code truncate} the value is cut to N bytes (a string at the last UTF-8 character boundary at or before
+ * N) and counted once ({@link #truncated()}); pieces appended after the cut are dropped, as they would be from the whole
+ * text. A string's unpaired surrogate is written as {@code '?'}, as {@code String.getBytes(UTF_8)}
+ * does (each piece of {@link #appendString} is encoded on its own: a surrogate pair split between two pieces is two
+ * {@code '?'}). An unset nullable variable field is null; an unset non-nullable one fails the commit like any other.
  *
  * <p>On this path nothing is allocated, nothing logged, and no exception is thrown for an expected outcome: a refused
  * append returns a negative result code and is counted. Misuse (a handle of another schema, a setter of the wrong
@@ -120,10 +121,12 @@ public final class RecordWriter implements AutoCloseable {
     private final int[] variableOrdinal;
     /** Where the record ends: after the last variable value (records with variable fields). */
     private int variableEnd;
-    /** A value of a refusing field was too long: the commit refuses the record. */
-    private boolean tooLong;
-    /** Values truncated in the open record, counted when it commits. */
-    private int truncations;
+    /**
+     * Bit i for the i-th variable field: the value it keeps was too long for its refusing field (the commit refuses the
+     * record), or was cut (counted when the record commits). Setting a value again clears its bits; appending keeps them.
+     */
+    private final long[] refusedValues;
+    private final long[] cutValues;
     /** Set by {@link #utf8Prefix}: chars of the text that fit. */
     private int fitChars;
     private final boolean checksummed;
@@ -167,6 +170,8 @@ public final class RecordWriter implements AutoCloseable {
         for (int i = 0; i < variables.length; i++) {
             variableOrdinal[variables[i].index()] = i;
         }
+        this.refusedValues = new long[(variables.length + 63) >>> 6];
+        this.cutValues = new long[refusedValues.length];
         this.excerptLength = variables.length > 0 ? -1 : format.excerptLength();
         this.checksummed = format.checksummed();
         this.bitmapLength = schema.bitmapLength();
@@ -218,8 +223,8 @@ public final class RecordWriter implements AutoCloseable {
                 RecordLayout.putInt(record, v.offset(), recordLength); // every value empty
             }
             variableEnd = recordLength;
-            tooLong = false;
-            truncations = 0;
+            Arrays.fill(refusedValues, 0);
+            Arrays.fill(cutValues, 0);
         }
         for (int i = 0; i < setMask.length; i++) {
             setMask[i] = 0;
@@ -249,9 +254,13 @@ public final class RecordWriter implements AutoCloseable {
         state = IDLE;
         int length = excerptLength;
         if (variables.length > 0) {
-            if (tooLong) {
-                REFUSED_TOO_LONG_COUNT.setRelease(this, (long) REFUSED_TOO_LONG_COUNT.get(this) + 1);
-                return REFUSED_TOO_LONG;
+            int truncations = 0;
+            for (int i = 0; i < refusedValues.length; i++) {
+                if (refusedValues[i] != 0) {
+                    REFUSED_TOO_LONG_COUNT.setRelease(this, (long) REFUSED_TOO_LONG_COUNT.get(this) + 1);
+                    return REFUSED_TOO_LONG;
+                }
+                truncations += Long.bitCount(cutValues[i]);
             }
             if (truncations > 0) {
                 TRUNCATED.setRelease(this, (long) TRUNCATED.get(this) + truncations);
@@ -494,13 +503,15 @@ public final class RecordWriter implements AutoCloseable {
      * Sets a {@code bytes(N)} or {@code char(N)} field from raw bytes; fewer than N bytes are right-padded with zeros. Sets
      * a {@code binary(N)} field, or a {@code string(N)} field from its UTF-8 bytes (not checked), to exactly these bytes.
      *
-     * @throws IllegalArgumentException when {@code length} exceeds N of a fixed field (the record is rolled back); a
-     *     variable field follows its overflow policy
+     * @throws IllegalArgumentException when {@code length} exceeds N of a fixed field, or the bytes are not all in
+     *     {@code src} (the record is rolled back); a variable field follows its overflow policy
      */
     public RecordWriter setBytes(Field f, byte[] src, int offset, int length) {
         if (f.variable()) {
-            Objects.checkFromIndexSize(offset, length, src.length);
-            int n = fitBytes(f, src, offset, length, variableSlot(f));
+            int room = variableSlot(f);
+            checkSource(f, offset, length, src.length, "size");
+            newValue(f);
+            int n = fitBytes(f, src, offset, length, room);
             if (n >= 0) {
                 System.arraycopy(src, offset, record, place(f, n, false), n);
             }
@@ -510,6 +521,7 @@ public final class RecordWriter implements AutoCloseable {
         if (length > f.length() || length < 0) {
             throw fail("value longer than the field: field=" + f.name() + ", type=" + f.type() + ", length=" + length, null);
         }
+        checkSource(f, offset, length, src.length, "size");
         System.arraycopy(src, offset, record, at, length);
         if (length < f.length()) {
             Arrays.fill(record, at + length, at + f.length(), (byte) 0);
@@ -535,6 +547,11 @@ public final class RecordWriter implements AutoCloseable {
         if (f.kind() != Kind.STRING) {
             throw fail("wrong setter for field type: field=" + f.name() + ", type=" + f.type() + ", setter type=string", null);
         }
+        if (!append) {
+            newValue(f);
+        } else if (overflowed(f)) {
+            return this; // refused, or cut where the text so far was: nothing after it belongs in the value
+        }
         int start = RecordLayout.valueStart(record, 0, f);
         int end = RecordLayout.valueEnd(record, 0, f);
         int len = text.length();
@@ -544,10 +561,10 @@ public final class RecordWriter implements AutoCloseable {
             int p = encode(text, len, append ? end : start, start + room);
             if (fitChars < len) {
                 if (f.overflow() == Overflow.REFUSE) {
-                    tooLong = true;
-                    return this;
+                    markOverflow(refusedValues, f);
+                    return this; // the record is refused: what the value's place holds no longer matters
                 }
-                truncations++;
+                markOverflow(cutValues, f);
             }
             for (int j = variableOrdinal[f.index()]; j < variables.length; j++) {
                 RecordLayout.putInt(record, variables[j].offset(), p); // this value's end, and the empty ones after it
@@ -559,19 +576,26 @@ public final class RecordWriter implements AutoCloseable {
         int n = utf8Prefix(text, len, room - kept);
         if (fitChars < len) {
             if (f.overflow() == Overflow.REFUSE) {
-                tooLong = true;
+                markOverflow(refusedValues, f);
                 return this;
             }
-            truncations++;
+            markOverflow(cutValues, f);
         }
         encode(text, fitChars, place(f, kept + n, append) + kept, Integer.MAX_VALUE);
         return this;
     }
 
-    /** Appends bytes to the value of a {@code binary(N)} or {@code string(N)} field: a value written in pieces. */
+    /**
+     * Appends bytes to the value of a {@code binary(N)} or {@code string(N)} field: a value written in pieces.
+     *
+     * @throws IllegalArgumentException when the bytes are not all in {@code src} (the record is rolled back)
+     */
     public RecordWriter appendBytes(Field f, byte[] src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.length);
         int room = variableSlot(f);
+        checkSource(f, offset, length, src.length, "size");
+        if (overflowed(f)) {
+            return this;
+        }
         int kept = RecordLayout.valueEnd(record, 0, f) - RecordLayout.valueStart(record, 0, f);
         int n = fitBytes(f, src, offset, length, room - kept);
         if (n >= 0) {
@@ -582,11 +606,15 @@ public final class RecordWriter implements AutoCloseable {
 
     /**
      * Sets a {@code binary(N)} or {@code string(N)} field to {@code length} bytes of {@code src} from index {@code offset}
-     * (absolute: the buffer's position and limit are neither used nor moved), heap or direct.
+     * (absolute, as {@link ByteBuffer#get(int, byte[], int, int)}: within the buffer's limit, its position neither used nor
+     * moved), heap or direct.
+     *
+     * @throws IllegalArgumentException when the bytes are not all below the buffer's limit (the record is rolled back)
      */
     public RecordWriter setBytes(Field f, ByteBuffer src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.capacity());
         int room = variableSlot(f);
+        checkSource(f, offset, length, src.limit(), "limit");
+        newValue(f);
         int n = fitBytes(f, src, offset, length, room);
         if (n >= 0) {
             src.get(offset, record, place(f, n, false), n);
@@ -604,11 +632,20 @@ public final class RecordWriter implements AutoCloseable {
             throw fail("bytes out of the source's bounds: field=" + f.name() + ", offset=" + offset + ", length=" + length + ", capacity="
                     + src.capacity(), null);
         }
+        newValue(f);
         int n = fitBytes(f, src, offset, length, room);
         if (n >= 0) {
             src.read(offset, record, place(f, n, false), n);
         }
         return this;
+    }
+
+    /** Refuses {@code length} bytes from {@code offset} of a source of {@code size} bytes that does not hold them all. */
+    private void checkSource(Field f, int offset, int length, int size, String sizeName) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw fail("bytes out of the source's bounds: field=" + f.name() + ", offset=" + offset + ", length=" + length + ", " + sizeName
+                    + "=" + size, null);
+        }
     }
 
     /** The checks of a variable setter; returns the field's bound. */
@@ -629,10 +666,10 @@ public final class RecordWriter implements AutoCloseable {
             return length;
         }
         if (f.overflow() == Overflow.REFUSE) {
-            tooLong = true;
+            markOverflow(refusedValues, f);
             return -1;
         }
-        truncations++;
+        markOverflow(cutValues, f);
         int n = room;
         if (f.kind() == Kind.STRING) {
             // Back off the continuation bytes of a character cut in two: 10xxxxxx.
@@ -641,6 +678,24 @@ public final class RecordWriter implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** A variable field's value is set anew: whatever overflowed before is gone with the value. */
+    private void newValue(Field f) {
+        int i = variableOrdinal[f.index()];
+        refusedValues[i >>> 6] &= ~(1L << i);
+        cutValues[i >>> 6] &= ~(1L << i);
+    }
+
+    private void markOverflow(long[] values, Field f) {
+        int i = variableOrdinal[f.index()];
+        values[i >>> 6] |= 1L << i;
+    }
+
+    /** True when the value of variable field {@code f} was refused or cut: an appended piece adds nothing to it. */
+    private boolean overflowed(Field f) {
+        int i = variableOrdinal[f.index()];
+        return ((refusedValues[i >>> 6] | cutValues[i >>> 6]) & (1L << i)) != 0;
     }
 
     private static int byteAt(Object src, long at) {
@@ -773,6 +828,7 @@ public final class RecordWriter implements AutoCloseable {
             throw fail("field is not nullable: field=" + f.name() + ", type=" + f.type(), null);
         }
         if (f.variable()) {
+            newValue(f);
             place(f, 0, false);
         } else {
             Arrays.fill(record, f.offset(), f.offset() + f.length(), (byte) 0);
