@@ -87,10 +87,18 @@ final class ConvertCommand implements Callable<Integer> {
         if (c.schema() == null) {
             return String.format(Locale.ROOT, "stopped while starting, after %.3f s: converted nothing", secs);
         }
-        long raw = c.rowsWritten() * c.schema().recordLength();
-        String size = c.filesCommitted() == 0 ? "nothing new to commit"
-                : String.format(Locale.ROOT, "%,d bytes of Parquet from %,d bytes of records (%.1f:1)", c.bytesWritten(), raw,
-                        (double) raw / Math.max(1, c.bytesWritten()));
+        String size;
+        if (c.filesCommitted() == 0) {
+            size = "nothing new to commit";
+        } else if (c.schema().variable()) {
+            // Records of a variable schema differ in length and the result does not count the bytes read: no ratio.
+            size = String.format(Locale.ROOT, "%,d bytes of Parquet (%.1f B a row; records of %d to %,d bytes)", c.bytesWritten(),
+                    (double) c.bytesWritten() / Math.max(1, c.rowsWritten()), c.schema().fixedLength(), c.schema().maxRecordLength());
+        } else {
+            long raw = c.rowsWritten() * c.schema().recordLength();
+            size = String.format(Locale.ROOT, "%,d bytes of Parquet from %,d bytes of records (%.1f:1)", c.bytesWritten(), raw,
+                    (double) raw / Math.max(1, c.bytesWritten()));
+        }
         return String.format(Locale.ROOT, "converted %,d records into %,d file(s), %s, in %.3f s: %,.0f records/s; dataset %s; checkpoint %d;"
                 + " quarantined %d%s%s", c.rowsWritten(), c.filesCommitted(), size, secs, c.recordsRead() / Math.max(secs, 1e-9), c.datasetDir(),
                 c.lastCommitted(), c.quarantined(), c.outputFailures() == 0 ? "" : "; output failures retried " + c.outputFailures(),

@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
         description = "Record synthetic market data into a fresh queue under --work, convert it to Parquet, and show the result.")
 final class DemoCommand implements Callable<Integer> {
 
+    /** Characters of a text value shown in a row. */
+    private static final int SHOWN = 60;
+
     @Option(names = "--work", defaultValue = "work/demo",
             description = "Working directory; its queue/ and out/ are emptied first, only if they hold nothing but a previous demo's files "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -65,8 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("1. capture (recorder, 1 thread, as fast as it goes)");
         RecordCommand.Result r = RecordCommand.record(schema, queue, count, 1, 0, 1, RecorderOptions.defaults(), progress);
         System.out.println("   " + r.summary());
-        System.out.printf(Locale.ROOT, "   queue files: %,d bytes allocated on disk for %,d bytes of records%n", du(queue, ".cq4"),
-                r.appended() * schema.recordLength());
+        System.out.println("   " + r.queueLine());
 
         System.out.println("2. convert (converter, --until-idle, " + compression + ")");
         ConverterConfig cfg = ConverterConfig.fromOverrides(new ConverterConfig.Overrides(queue, out.toString(), null, "demo", compression,
@@ -94,8 +96,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("   first rows, read back with parquet-hadoop:");
             printRows(files.get(0), 3, schema);
         }
-        System.out.println("   query it, e.g. with DuckDB:  SELECT symbol, count(*), avg(price) FROM read_parquet('"
-                + out.toAbsolutePath() + "/**/*.parquet') GROUP BY symbol;");
+        String scan = "read_parquet('" + out.toAbsolutePath() + "/**/*.parquet')";
+        System.out.println("   query it, e.g. with DuckDB:  " + (schema.fields().stream().anyMatch(f -> f.name().equals("symbol"))
+                && schema.fields().stream().anyMatch(f -> f.name().equals("price"))
+                ? "SELECT symbol, count(*), avg(price) FROM " + scan + " GROUP BY symbol;"
+                : "SELECT count(*) FROM " + scan + ";"));
         System.out.println("   watch a converter live with the ops console: bin/parquetry console (see README)");
         return 0;
     }
@@ -134,20 +139,28 @@ final class DemoCommand implements Callable<Integer> {
                 case US -> java.time.Instant.ofEpochSecond(0, g.getLong(f.name(), 0) * 1000).toString();
                 default -> java.time.Instant.ofEpochMilli(g.getLong(f.name(), 0)).toString();
             };
+            case STRING -> shortened(g.getString(f.name(), 0));
+            case BINARY, BYTES -> hex(g.getBinary(f.name(), 0).getBytes());
             default -> g.getValueToString(f.index(), 0);
         };
     }
 
-    private static long du(Path dir, String suffix) throws java.io.IOException {
-        long bytes = 0;
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.toString().endsWith(suffix)) {
-                    bytes += Files.size(p);
-                }
-            }
+    /** Long text cut for a one-line row: the first {@value #SHOWN} characters, and how long it was. */
+    private static String shortened(String s) {
+        String oneLine = s.replace("\n", "\\n").replace("\t", "\\t");
+        int cps = oneLine.codePointCount(0, oneLine.length());
+        if (cps <= SHOWN) {
+            return '"' + oneLine + '"';
         }
-        return bytes;
+        return '"' + oneLine.substring(0, oneLine.offsetByCodePoints(0, SHOWN)) + "\u2026\" (" + s.getBytes(StandardCharsets.UTF_8).length + " B)";
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder("0x");
+        for (int i = 0; i < Math.min(b.length, 16); i++) {
+            sb.append(String.format(Locale.ROOT, "%02x", b[i]));
+        }
+        return b.length > 16 ? sb.append("\u2026 (").append(b.length).append(" B)").toString() : sb.toString();
     }
 
     static void deleteRecursively(Path p) throws java.io.IOException {

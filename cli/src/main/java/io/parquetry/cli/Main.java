@@ -13,7 +13,7 @@ import picocli.CommandLine;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (one line on stderr names it)", "2:usage error (unknown option, bad value)",
             "3:status, flush, rotate, pause, resume: the converter is not running or did not answer",
-            "4:record: the recorder refused appends (disk guard)", "5:verify: the dataset has a problem (the first is named)"})
+            "4:record: the recorder refused appends (disk guard, or a value too long)", "5:verify: the dataset has a problem (the first is named)"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -63,9 +63,12 @@ final class RecordCommand implements Callable<Integer> {
         if (r.refused != 0) {
             System.err.printf(Locale.ROOT, "parquetry record: %,d of %,d appends were refused (disk guard: free space below %s, or the "
                     + "recorder closed)%n", r.refused, count, Humane.bytes(o.diskGuardMinFreeBytes()));
-            return ExitCodes.REFUSED;
         }
-        return 0;
+        if (r.tooLong != 0) {
+            System.err.printf(Locale.ROOT, "parquetry record: %,d of %,d records were refused at commit: a value longer than its "
+                    + "string(N)/binary(N) field with overflow: refuse%n", r.tooLong, count);
+        }
+        return r.refused != 0 || r.tooLong != 0 ? ExitCodes.REFUSED : 0;
     }
 
     /**
@@ -112,16 +115,43 @@ final class RecordCommand implements Callable<Integer> {
         return o;
     }
 
-    /** What a recording run did. */
-    record Result(Schema schema, Path queue, long appended, long refused, long nanos, int threads) {
+    /**
+     * What a recording run did.
+     *
+     * @param refused appends refused at {@code begin} (disk guard, recorder closed)
+     * @param tooLong records refused at commit: a value longer than its refusing variable field
+     * @param truncated variable values cut to their field's bound (fields with {@code overflow: truncate})
+     * @param recordBytes bytes of the committed records, as the producers set them: for a schema with variable fields the
+     *     measure of its records' size, which no schema constant gives
+     * @param queueBytes bytes of the queue's cycle files on disk after the run (Chronicle allocates ahead)
+     */
+    record Result(Schema schema, Path queue, long appended, long refused, long tooLong, long truncated, long recordBytes, long queueBytes,
+            long nanos, int threads) {
         double perSecond() {
             return appended * 1e9 / Math.max(1, nanos);
         }
 
+        /** Bytes a record: the schema's length, or for variable records the measured average. */
+        double bytesPerRecord() {
+            return schema.variable() ? (double) recordBytes / Math.max(1, appended) : schema.recordLength();
+        }
+
         String summary() {
-            return String.format(Locale.ROOT, "recorded %,d records (%s, %d B each) into %s in %.3f s: %,.0f records/s, %.1f MB/s, "
-                    + "%d thread(s), refused %d", appended, schema.identity(), schema.recordLength(), queue, nanos / 1e9, perSecond(),
-                    perSecond() * schema.recordLength() / 1e6, threads, refused);
+            String each = schema.variable()
+                    ? String.format(Locale.ROOT, "%.1f B each on average, %d to %,d; %,d B of records in %,d B of queue files",
+                            bytesPerRecord(), schema.fixedLength(), schema.maxRecordLength(), recordBytes, queueBytes)
+                    : schema.recordLength() + " B each";
+            String variable = !schema.variable() ? ""
+                    : String.format(Locale.ROOT, ", too long %d%s", tooLong, truncated == 0 ? "" : String.format(Locale.ROOT,
+                            ", truncated %d", truncated));
+            return String.format(Locale.ROOT, "recorded %,d records (%s, %s) into %s in %.3f s: %,.0f records/s, %.1f MB/s, "
+                    + "%d thread(s), refused %d%s", appended, schema.identity(), each, queue, nanos / 1e9, perSecond(),
+                    perSecond() * bytesPerRecord() / 1e6, threads, refused, variable);
+        }
+
+        /** The queue's files against the records in them. */
+        String queueLine() {
+            return String.format(Locale.ROOT, "queue files: %,d bytes allocated on disk for %,d bytes of records", queueBytes, recordBytes);
         }
     }
 
@@ -131,14 +161,17 @@ final class RecordCommand implements Callable<Integer> {
         try (Recorder recorder = Recorder.open(queue, schema, options);
                 Progress p = Progress.start(progress, System.err, () -> progressLine(recorder.appended(), count, begun))) {
             List<Thread> workers = new ArrayList<>();
-            long[] refused = new long[threads];
+            long[][] counts = new long[threads][];
             Throwable[] failure = new Throwable[1];
+            // The values are made once, before the clock starts, and shared: each thread gets its own scratch only.
+            SyntheticSource values = new SyntheticSource(schema, seed);
             long start = System.nanoTime();
             for (int t = 0; t < threads; t++) {
                 int k = t;
+                SyntheticSource source = t == 0 ? values : values.forThread();
                 Thread th = new Thread(() -> {
                     try {
-                        refused[k] = produce(recorder, schema, seed, k, threads, count, rate);
+                        counts[k] = produce(recorder, source, k, threads, count, rate);
                     } catch (Throwable e) {
                         synchronized (failure) {
                             failure[0] = e;
@@ -155,12 +188,37 @@ final class RecordCommand implements Callable<Integer> {
             if (failure[0] != null) {
                 throw new IllegalStateException("a producing thread failed: " + failure[0], failure[0]);
             }
-            long totalRefused = 0;
-            for (long r : refused) {
-                totalRefused += r;
+            long[] total = new long[Counts.LENGTH];
+            for (long[] c : counts) {
+                for (int j = 0; j < total.length; j++) {
+                    total[j] += c[j];
+                }
             }
-            return new Result(schema, queue, recorder.appended(), totalRefused, nanos, threads);
+            return new Result(schema, queue, recorder.appended(), total[Counts.REFUSED], total[Counts.TOO_LONG], total[Counts.TRUNCATED],
+                    total[Counts.RECORD_BYTES], queueBytes(queue), nanos, threads);
         }
+    }
+
+    /** Bytes of a queue's cycle files on disk. */
+    static long queueBytes(Path queue) throws java.io.IOException {
+        long bytes = 0;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(queue)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().endsWith(".cq4")) {
+                    bytes += java.nio.file.Files.size(p);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** What one producing thread counted: indexes into its {@code long[]}. */
+    private static final class Counts {
+        static final int REFUSED = 0;
+        static final int TOO_LONG = 1;
+        static final int TRUNCATED = 2;
+        static final int RECORD_BYTES = 3;
+        static final int LENGTH = 4;
     }
 
     static String progressLine(long appended, long count, long begunNanos) {
@@ -170,9 +228,8 @@ final class RecordCommand implements Callable<Integer> {
                 Humane.rate(appended / Math.max(secs, 1e-9)));
     }
 
-    /** Thread k of n writes records k, k+n, k+2n, ... paced at rate/n when a rate is given. Returns refusals. */
-    private static long produce(Recorder recorder, Schema schema, long seed, int k, int n, long count, long rate) {
-        SyntheticSource source = new SyntheticSource(schema, seed);
+    /** Thread k of n writes records k, k+n, k+2n, ... paced at rate/n when a rate is given. Returns its {@link Counts}. */
+    private static long[] produce(Recorder recorder, SyntheticSource source, int k, int n, long count, long rate) {
         long refused = 0;
         long intervalNanos = rate > 0 ? (long) (1e9 * n / rate) : 0;
         long next = System.nanoTime();
@@ -184,11 +241,17 @@ final class RecordCommand implements Callable<Integer> {
                     }
                     next += intervalNanos;
                 }
-                if (source.write(w, i) != RecordWriter.OK) {
+                int rc = source.write(w, i);
+                if (rc != RecordWriter.OK && rc != RecordWriter.REFUSED_TOO_LONG) {
                     refused++;
                 }
             }
+            long[] c = new long[Counts.LENGTH];
+            c[Counts.REFUSED] = refused;
+            c[Counts.TOO_LONG] = w.refusedTooLong();
+            c[Counts.TRUNCATED] = w.truncated();
+            c[Counts.RECORD_BYTES] = source.recordBytes();
+            return c;
         }
-        return refused;
     }
 }

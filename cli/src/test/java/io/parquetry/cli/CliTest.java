@@ -83,6 +83,17 @@ class CliTest {
     }
 
     @Test
+    void recordsTheAppLogSchemaAndReportsItsVariableRecords() throws Exception {
+        Path schema = Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/schemas/app-log.yaml");
+        Run r = run("record", "--schema", schema.toString(), "--queue", dir.resolve("q").toString(), "--count", "5000", "--threads", "2",
+                "--progress", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("recorded 5,000 records (app_log v1").containsPattern("\\d+\\.\\d B each on average, 78 to 10,318; ")
+                .containsPattern("[\\d,]+ B of records in [\\d,]+ B of queue files").contains("2 thread(s)").endsWith("refused 0, too long 0\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
     void pacedRecordingWritesEveryRecord() throws Exception {
         // --rate paces the producers (asserting no time: only that every record arrives, from two paced threads).
         Run r = run("record", "--schema", Path.of(System.getProperty("parquetry.root", "..")).resolve("conf/schemas/market-data.yaml")

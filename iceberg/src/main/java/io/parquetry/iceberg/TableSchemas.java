@@ -16,6 +16,11 @@ import org.apache.parquet.schema.MessageType;
  * order), with the schema's descriptions as column docs; and, when partitioned, two more columns that the files do not
  * hold, {@code dt} (date) and {@code hour} (int), identity partitions filled from the partition tuple of each file, as
  * the Iceberg spec says for identity-partitioned columns missing from a data file.
+ *
+ * <p>Column types follow from the Parquet types the converter writes ({@code ParquetSchemas}), by Iceberg's own
+ * conversion: {@code char(N)} and {@code string(N)} (BYTE_ARRAY STRING) become {@code string}, {@code binary(N)}
+ * (BYTE_ARRAY) {@code binary}, {@code bytes(N)} {@code fixed[N]}; nullable fields are optional. Iceberg has no bounded
+ * string, so N is not in the table: the writer enforces it.
  */
 final class TableSchemas {
 
