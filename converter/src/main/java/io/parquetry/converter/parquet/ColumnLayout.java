@@ -57,6 +57,10 @@ final class ColumnLayout {
     /** Divisor of a timestamp converted to a coarser unit, else 1. */
     final long divisor;
     final boolean bloom;
+    /** For string(N)/binary(N): the end slot of the variable field before it, or -1 for the first ({@code Field}). */
+    final int previousEndSlot;
+    /** For string(N)/binary(N): where the value starts when no variable field precedes it, the fixed part's length. */
+    final int variableStart;
 
     private ColumnLayout(Field f, ColumnDescriptor descriptor, long divisor, boolean bloom) {
         this.name = f.name();
@@ -67,6 +71,8 @@ final class ColumnLayout {
         this.type = descriptor.getPrimitiveType();
         this.divisor = divisor;
         this.bloom = bloom;
+        this.previousEndSlot = f.previousEndSlot();
+        this.variableStart = f.variableStart();
         this.values = switch (f.kind()) {
             case BOOL -> Values.BOOL;
             case INT8, INT16, INT32 -> Values.I32;
