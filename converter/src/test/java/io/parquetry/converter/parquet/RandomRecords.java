@@ -48,6 +48,38 @@ final class RandomRecords {
         return new RandomRecords(schema, expected.length, records, strided(expected.length, schema.fixedLength()), expected);
     }
 
+    /**
+     * Records of {@code schema} holding {@code values[row][field]} (Boolean, Long, Float, Double, byte[], or null for null),
+     * laid out as a writer would: fixed-length records one after the other, or records with variable fields back to back.
+     * Timestamps are expected in their declared unit.
+     */
+    static RandomRecords layOut(Schema schema, Object[][] values) {
+        int rows = values.length;
+        int len = schema.fixedLength();
+        byte[] fixed = new byte[rows * len];
+        ByteBuffer b = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
+        byte[][][] variable = new byte[rows][schema.fields().size()][];
+        Object[][] expected = new Object[rows][schema.fields().size()];
+        for (int row = 0; row < rows; row++) {
+            for (Field f : schema.fields()) {
+                Object v = values[row][f.index()];
+                if (v == null) {
+                    if (!f.nullable()) {
+                        throw new IllegalArgumentException("null for a field that is not nullable: " + f);
+                    }
+                    RecordLayout.markNull(fixed, row * len, f.nullBit());
+                } else if (f.variable()) {
+                    variable[row][f.index()] = (byte[]) v;
+                } else {
+                    put(b, row * len + f.offset(), f, v);
+                }
+                expected[row][f.index()] = v == null ? null : expectedOf(f, v, null);
+            }
+        }
+        return schema.variable() ? variableRecords(schema, fixed, variable, expected)
+                : new RandomRecords(schema, rows, fixed, strided(rows, len), expected);
+    }
+
     private static int[] strided(int rows, int length) {
         int[] starts = new int[rows + 1];
         for (int i = 0; i <= rows; i++) {
