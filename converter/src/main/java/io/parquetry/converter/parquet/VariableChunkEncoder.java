@@ -70,11 +70,13 @@ final class VariableChunkEncoder {
             int nulls = r1 - r0 - count;
             pb.start(present, r0, r1, nulls);
             ByteSink out = pb.values();
+            int bulk = 0;
             if (dictionary) {
                 out.put(bitWidth);
                 pb.rle().encode(ids, vi, vi + count, bitWidth, out);
             } else if (v2) {
                 delta.encode(lengths, vi, vi + count, true, false, out);
+                bulk = out.size; // whether the page compresses is a question for its values, not for their packed lengths
                 out.put(data, off[vi], off[vi + count] - off[vi]);
             } else {
                 plain(data, off, vi, vi + count, out);
@@ -87,7 +89,7 @@ final class VariableChunkEncoder {
             } else {
                 st = bounds(col, data, off, null, vi, vi + count, nulls);
             }
-            pages.add(pb.finish(r1 - r0, nulls, encoding, st));
+            pages.add(pb.finish(r1 - r0, nulls, encoding, st, bulk));
             vi += count;
         }
         DictionaryPage dictPage = null;

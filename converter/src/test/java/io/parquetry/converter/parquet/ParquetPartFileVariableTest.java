@@ -299,6 +299,35 @@ class ParquetPartFileVariableTest {
         ParquetReadBack.checkValuesWithDuckDb(file, good, null);
     }
 
+    /**
+     * A v2 page of DELTA_LENGTH_BYTE_ARRAY starts with its values' bit-packed lengths, which do not compress: whether the
+     * page is worth compressing is decided on its values (it was not, and such pages of text were stored uncompressed).
+     */
+    @Test
+    void textInDeltaLengthPagesIsCompressed() throws Exception {
+        Random r = new Random(2);
+        String[] words = {"order", "filled", "partially", "cancelled", "at", "venue", "price", "quantity", "client", "\u00e9change"};
+        int rows = 60_000;
+        Object[][] values = new Object[rows][];
+        for (int i = 0; i < rows; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < 4; k++) {
+                sb.append(words[r.nextInt(words.length)]).append(' ').append(r.nextInt(1_000_000)).append(' ');
+            }
+            values[i] = new Object[] {(long) i, sb.toString().getBytes(StandardCharsets.UTF_8)};
+        }
+        Schema schema = Schema.parse("name: notes\nversion: 1\nfields:\n  - {name: seq, type: int64}\n  - {name: note, type: string(200)}\n", "test");
+        RandomRecords data = RandomRecords.layOut(schema, values);
+        Path file = dir.resolve("text.parquet");
+        ParquetPartFile f = ParquetPartFile.create(schema, ParquetOptions.builder().dictionary(false).build(), new LocalOutputFile(file), pool);
+        f.append(data.records, 0, rows);
+        f.end(Map.of());
+        ColumnChunkMetaData text = f.footer().getBlocks().get(0).getColumns().get(1);
+        assertThat(text.getEncodings()).contains(Encoding.DELTA_LENGTH_BYTE_ARRAY);
+        assertThat(text.getTotalSize()).as("compressed bytes of the text column").isLessThan(text.getTotalUncompressedSize() / 2);
+        ParquetReadBack.checkValuesWithDuckDb(file, data, null);
+    }
+
     @Test
     void encodingsOfVariableColumnsAreTheOnesReadersKnow() throws Exception {
         Set<Encoding> seen = EnumSet.noneOf(Encoding.class);
