@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.internal.column.columnindex.BinaryTruncator;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 
@@ -61,6 +62,11 @@ final class ColumnLayout {
     final int previousEndSlot;
     /** For string(N)/binary(N): where the value starts when no variable field precedes it, the fixed part's length. */
     final int variableStart;
+    /**
+     * For string(N)/binary(N): how parquet-java cuts a long minimum or maximum for this column's type (from its internal
+     * package, public: the one the file writer applies to the column index, so page bounds cut here are cut alike).
+     */
+    final BinaryTruncator truncator;
 
     private ColumnLayout(Field f, ColumnDescriptor descriptor, long divisor, boolean bloom) {
         this.name = f.name();
@@ -73,6 +79,7 @@ final class ColumnLayout {
         this.bloom = bloom;
         this.previousEndSlot = f.previousEndSlot();
         this.variableStart = f.variableStart();
+        this.truncator = f.variable() ? BinaryTruncator.getTruncator(type) : null;
         this.values = switch (f.kind()) {
             case BOOL -> Values.BOOL;
             case INT8, INT16, INT32 -> Values.I32;

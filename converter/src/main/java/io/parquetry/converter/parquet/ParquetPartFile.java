@@ -39,9 +39,9 @@ import org.apache.parquet.schema.MessageType;
  * + 4 for dictionary indices)} bytes, and page buffers. With variable fields, a row group's records are held twice over
  * their fixed parts (whole in a {@link RecordArena}, up to {@code B} bytes, and their fixed parts in stride chunks, up
  * to {@code rows * fixedLength <= rowGroupBytes} bytes), so the raw records in flight are at most
- * {@code (T + 1) * (B + rowGroupBytes)} bytes; an encoder's vectors add the values once more (their bytes, and 8 bytes
- * a value of offsets and lengths, one vector shared by the variable columns) and each page's copy of its smallest and
- * largest value for its statistics.
+ * {@code (T + 1) * (B + rowGroupBytes)} bytes; an encoder's vectors add the values once more (their bytes in one vector
+ * shared by the variable columns, and up to 16 bytes a value of offsets, lengths and dictionary indices); a page's
+ * statistics keep at most 64 bytes of its smallest and largest values.
  *
  * <p>Life cycle: {@link #create} → {@link #append}* → {@link #end} (footer; returns the length) or {@link #abort} (gives
  * the file up, drops row groups in flight, waits until no encoder works for it; idempotent). Not thread-safe: one thread

@@ -15,7 +15,7 @@ import org.apache.parquet.io.api.Binary;
  * DELTA_LENGTH_BYTE_ARRAY on v2 pages (the lengths delta-packed, then the bytes back to back, which compress as one
  * stream) or PLAIN on v1 pages (a 4-byte length before each value), as parquet-java's v1 writer falls back to. Sizes are
  * compared before compression. Statistics compare values as unsigned bytes (Parquet's order for BYTE_ARRAY and
- * strings); long bounds are truncated by the file writer ({@link PartFileWriter}). One instance per encoder thread.
+ * strings); long bounds are truncated as the file writer would ({@link PartFileWriter}). One instance per encoder thread.
  */
 final class VariableChunkEncoder {
 
@@ -129,7 +129,10 @@ final class VariableChunkEncoder {
 
     /**
      * Statistics of values {@code [from, to)}, or with {@code which} of values {@code which[from..to)}: the smallest and
-     * largest in unsigned byte order, copied (a page's statistics outlive the vectors).
+     * largest in unsigned byte order, copied (a page's statistics outlive the vectors) and cut as the file writer would
+     * cut them in the column index and the footer ({@link PartFileWriter#TRUNCATE_LENGTH}, parquet-java's own truncator:
+     * the minimum cut, the maximum cut and incremented, at a character boundary for strings). Cutting them here keeps a
+     * row group of 1 MiB values from holding two more copies of a value per page until it is written.
      */
     private static Statistics<?> bounds(ColumnLayout col, byte[] data, int[] off, int[] which, int from, int to, int nulls) {
         int min = which == null ? from : which[from];
@@ -144,8 +147,9 @@ final class VariableChunkEncoder {
                 max = i;
             }
         }
-        return PageStatistics.binary(col.type, nulls, Arrays.copyOfRange(data, off[min], off[min + 1]),
-                Arrays.copyOfRange(data, off[max], off[max + 1]));
+        Binary lo = col.truncator.truncateMin(Binary.fromConstantByteArray(data, off[min], off[min + 1] - off[min]), PartFileWriter.TRUNCATE_LENGTH);
+        Binary hi = col.truncator.truncateMax(Binary.fromConstantByteArray(data, off[max], off[max + 1] - off[max]), PartFileWriter.TRUNCATE_LENGTH);
+        return PageStatistics.binary(col.type, nulls, lo.getBytes(), hi.getBytes());
     }
 
     /** {@code first} null: every one of the {@code n} values; else the first occurrences of the n dictionary entries. */
