@@ -110,7 +110,8 @@ final class ConverterContext implements AutoCloseable {
         DatasetBinding.check(config.stateDir(), output.datasetDir().toString()); // a checkpoint counts for one dataset
         checkpoint = new Checkpoint(config.stateDir());
         commitLog = CommitLog.open(config.stateDir().resolve("commits.log"), config.commitLogEntries());
-        quarantine = new Quarantine(config.stateDir(), schema.recordLength());
+        quarantine = new Quarantine(config.stateDir(), schema.variable() ? schema.fixedLength() + ".." + schema.maxRecordLength()
+                : Integer.toString(schema.recordLength()));
         footerMetadata = footerMetadata();
         status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
                 clock.millis());
@@ -118,7 +119,7 @@ final class ConverterContext implements AutoCloseable {
             u.text(TEXT_QUEUE, config.queue().toAbsolutePath().toString()).text(TEXT_QUEUE_ID, queueId.id())
                     .text(TEXT_DATASET, output.datasetDir().toString()).text(TEXT_SCHEMA, schema.identity()).text(TEXT_SOURCE, config.source())
                     .text(TEXT_SETTINGS, settings()).text(TEXT_COMMIT_LOG, commitLog.file().toAbsolutePath().toString())
-                    .text(TEXT_CONFIG, config.origin()).value(RECORD_LENGTH, schema.recordLength()).value(CHECKPOINT, -1)
+                    .text(TEXT_CONFIG, config.origin()).value(RECORD_LENGTH, schema.fixedLength()).value(CHECKPOINT, -1)
                     .value(HEAD_INDEX, -1).value(STATE, ConverterState.STARTING.ordinal());
         }
         // The system clock whatever the converter runs on: other processes compare the heartbeat with their own clock.

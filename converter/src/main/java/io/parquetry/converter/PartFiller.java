@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The current part and the records on their way into it: each record read from the queue is copied straight from the
  * queue's mapping into the part's row group; a part is opened for the first record of a cycle and committed when it
  * holds {@code rotation.maxRows} rows or about {@code rotation.maxBytes} (checked after each batch read), when the cycle
- * changes, or when asked. A record whose length is not the schema's is quarantined and stays inside the part's index
- * range.
+ * changes, or when asked. A record whose length is not the schema's (with {@code string(N)} or {@code binary(N)} fields:
+ * out of its range, or whose values' ends are not well formed) is quarantined and stays inside the part's index range.
  */
 final class PartFiller {
 
@@ -35,7 +35,8 @@ final class PartFiller {
     private final CommitProtocol commits;
     private final Counters counters;
     private final Committed listener;
-    private final int recordLength;
+    /** The schema has variable fields: records vary in length, and their values' ends are checked before they are taken. */
+    private final boolean variable;
     /** The record being taken, as the part's {@link RecordSource}: one instance, so nothing is allocated per record. */
     private final Source source = new Source();
     /** The run being taken, record after record. */
@@ -48,7 +49,7 @@ final class PartFiller {
         this.commits = commits;
         this.counters = counters;
         this.listener = listener;
-        this.recordLength = ctx.schema.recordLength();
+        this.variable = ctx.schema.variable();
     }
 
     /** The part being filled, or null. */
@@ -65,7 +66,7 @@ final class PartFiller {
         if (part == null) {
             part = openPart(index, cycle);
         }
-        if (rec.matchesSchema()) {
+        if (rec.matchesSchema() && (!variable || rec.variableProblem() == null)) {
             source.rec = rec;
             int checksum = rec.recordChecksum();
             part.append(source, 1, index, checksum, checksum);
@@ -105,10 +106,13 @@ final class PartFiller {
         }
     }
 
-    /** A part for records from {@code index} of {@code cycle}, its row groups laid out as the queue's records (a run is one copy). */
+    /**
+     * A part for records from {@code index} of {@code cycle}, its row groups laid out as the queue's records (a run is one
+     * copy); records of variable length come one at a time, their fixed parts packed.
+     */
     private Part openPart(long index, int cycle) throws OutputFailure {
-        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, ctx.reader.recordStride(), index, cycle,
-                ctx.clock.millis());
+        int slot = variable ? ctx.schema.fixedLength() : ctx.reader.recordStride();
+        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, slot, index, cycle, ctx.clock.millis());
     }
 
     /** Rotates by size, after a batch: the part's size estimate is only as fresh as its last row group. */
@@ -137,7 +141,7 @@ final class PartFiller {
     private void commit(RotationCause cause) throws OutputFailure {
         Part p = part;
         part = null; // committed or aborted, it is not ours any more
-        CommittedFile f = commits.commit(p, cause, p.rows() * recordLength);
+        CommittedFile f = commits.commit(p, cause, p.rawBytes());
         counters.committed(f, cause, ctx.clock.millis());
         listener.committed(f, cause);
     }
@@ -156,8 +160,13 @@ final class PartFiller {
         ctx.quarantine.add(index, bytes, bytes.length);
         counters.quarantined++;
         part.skip(index, rec.recordChecksum());
-        LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index, rec.length(),
-                recordLength, ctx.quarantine.log());
+        if (variable) {
+            LOG.warn("record quarantined, it is not a well-formed record of the schema: index={}, length={}, problem={}, log={}", index,
+                    rec.length(), rec.variableProblem(), ctx.quarantine.log());
+        } else {
+            LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index,
+                    rec.length(), ctx.schema.recordLength(), ctx.quarantine.log());
+        }
     }
 
     /** The record being taken, handed to the part, which copies it into its row group. */
@@ -167,6 +176,11 @@ final class PartFiller {
         @Override
         public void copyTo(byte[] dst, int offset, int length) {
             rec.copyTo(dst, offset, length);
+        }
+
+        @Override
+        public int nextLength() {
+            return rec.recordLength();
         }
     }
 

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
- * Records whose length does not match the schema are never silently dropped: their bytes go to
+ * Records whose length does not match the schema (or, with variable fields, whose values' ends are not well formed) are
+ * never silently dropped: their bytes go to
  * {@code quarantine.bin} (each as index:long, length:int, bytes, big-endian) and a line to {@code quarantine.log}.
  * A record quarantined just before a crash is quarantined again on recovery (at least once here; exactly once in Parquet).
  */
@@ -19,9 +20,10 @@ final class Quarantine {
 
     private final Path bin;
     private final Path log;
-    private final int expectedLength;
+    /** The record length the schema expects: one number, or with variable fields a range {@code min..max}. */
+    private final String expectedLength;
 
-    Quarantine(Path stateDir, int expectedLength) {
+    Quarantine(Path stateDir, String expectedLength) {
         this.bin = stateDir.resolve("quarantine.bin");
         this.log = stateDir.resolve("quarantine.log");
         this.expectedLength = expectedLength;

@@ -23,6 +23,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,70 @@ class ConverterRoundTripTest {
 
     @TempDir
     Path dir;
+
+    /**
+     * Records with {@code string(N)} and {@code binary(N)} fields, as the recorder writes them to a queue: each value,
+     * null, empty, multibyte and at its bound, comes back from the converted file through DuckDB. Disabled until the queue
+     * reader reads layout 3 (it refuses it today: "records of layout version 3 vary in length: no single excerptLength").
+     */
+    @Test
+    @Disabled("until queue-reader reads queues of layout 3 (variable records), being adapted on its own branch")
+    void stringAndBinaryFieldsRoundTripFromTheQueue() throws Exception {
+        io.parquetry.schema.Schema schema = io.parquetry.schema.Schema.parse("name: events\nversion: 1\nfields:\n"
+                + "  - {name: seq, type: int64}\n  - {name: msg, type: string(24), nullable: true}\n"
+                + "  - {name: blob, type: binary(8)}\n", "test");
+        io.parquetry.schema.Field seq = schema.field("seq");
+        io.parquetry.schema.Field msg = schema.field("msg");
+        io.parquetry.schema.Field blob = schema.field("blob");
+        int n = 3000;
+        try (io.parquetry.recorder.Recorder r = io.parquetry.recorder.Recorder.open(dir.resolve("queue"), schema, ConverterFixtures.REC);
+             io.parquetry.recorder.RecordWriter w = r.newWriter()) {
+            for (int s = 0; s < n; s++) {
+                assertThat(w.begin()).isEqualTo(io.parquetry.recorder.RecordWriter.OK);
+                w.setLong(seq, s);
+                if (s % 5 == 0) {
+                    w.setNull(msg);
+                } else {
+                    w.setString(msg, text(s));
+                }
+                byte[] b = blob(s);
+                w.setBytes(blob, b, 0, b.length);
+                assertThat(w.commit()).isEqualTo(io.parquetry.recorder.RecordWriter.OK);
+            }
+        }
+        ConversionResult c = ConverterService.run(config(dir, ""), true);
+        assertThat(c.rowsWritten()).isEqualTo(n);
+        Path dataset = dir.resolve("out/events");
+        try (Connection db = Datasets.duckdb(); Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, msg, blob FROM " + Datasets.scan(dataset) + " ORDER BY seq")) {
+            int s = 0;
+            while (rs.next()) {
+                assertThat(rs.getLong(1)).isEqualTo(s);
+                assertThat(rs.getString(2)).as("msg of %d", s).isEqualTo(s % 5 == 0 ? null : text(s));
+                assertThat(rs.getBytes(3)).as("blob of %d", s).isEqualTo(blob(s));
+                s++;
+            }
+            assertThat(s).isEqualTo(n);
+        }
+    }
+
+    /** Empty, ASCII, two-, three- and four-byte characters, up to the 24-byte bound. */
+    private static String text(int s) {
+        return switch (s % 4) {
+            case 0 -> "";
+            case 1 -> "order " + s;
+            case 2 -> "\u00e9change \u6771\u4eac " + (s % 100);
+            default -> "\ud83d\ude80".repeat(s % 7);
+        };
+    }
+
+    private static byte[] blob(int s) {
+        byte[] b = new byte[s % 9];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (s * 31 + i * 97);
+        }
+        return b;
+    }
 
     @Test
     void everyTypeWithNullsRoundTripsThroughDuckDbAndParquetHadoop() throws Exception {

@@ -101,6 +101,11 @@ public final class Part {
         took(lastIndex, firstChecksum, lastChecksum);
     }
 
+    /** Bytes of the records appended so far, in the schema's layout (what a commit reports as uncompressed). */
+    public long rawBytes() {
+        return file.rawBytes();
+    }
+
     /**
      * A record at {@code index}, its bytes' CRC-32C {@code checksum}, that belongs to this part's range but is not a row
      * (it was quarantined).

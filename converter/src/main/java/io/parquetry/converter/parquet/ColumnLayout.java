@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.internal.column.columnindex.BinaryTruncator;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 
@@ -57,6 +58,15 @@ final class ColumnLayout {
     /** Divisor of a timestamp converted to a coarser unit, else 1. */
     final long divisor;
     final boolean bloom;
+    /** For string(N)/binary(N): the end slot of the variable field before it, or -1 for the first ({@code Field}). */
+    final int previousEndSlot;
+    /** For string(N)/binary(N): where the value starts when no variable field precedes it, the fixed part's length. */
+    final int variableStart;
+    /**
+     * For string(N)/binary(N): how parquet-java cuts a long minimum or maximum for this column's type (from its internal
+     * package, public: the one the file writer applies to the column index, so page bounds cut here are cut alike).
+     */
+    final BinaryTruncator truncator;
 
     private ColumnLayout(Field f, ColumnDescriptor descriptor, long divisor, boolean bloom) {
         this.name = f.name();
@@ -67,6 +77,9 @@ final class ColumnLayout {
         this.type = descriptor.getPrimitiveType();
         this.divisor = divisor;
         this.bloom = bloom;
+        this.previousEndSlot = f.previousEndSlot();
+        this.variableStart = f.variableStart();
+        this.truncator = f.variable() ? BinaryTruncator.getTruncator(type) : null;
         this.values = switch (f.kind()) {
             case BOOL -> Values.BOOL;
             case INT8, INT16, INT32 -> Values.I32;

@@ -7,9 +7,13 @@ import java.util.Arrays;
  * One row group transposed into column vectors: a column's non-null values packed from index 0 (nulls take no slot),
  * and for a nullable column a presence flag per row (its definition level). Filled chunk by chunk, all columns per
  * chunk, so each record is read from memory once. One instance per encoder thread; the arrays only grow.
+ *
+ * <p>The values of {@code string(N)} and {@code binary(N)} columns are copied out of the row group's
+ * {@link RecordArena}, column after column, into one shared array {@link #varData}: value {@code j} of column {@code i}
+ * spans {@code varData[offsets[i][j], offsets[i][j + 1])} (as Arrow's variable-width vectors), so an encoder reads each
+ * column's values in one sweep, and the shared array never outgrows the largest row group's values.
  */
 final class ColumnVectors {
-
 
     long[][] longs = new long[0][];
     byte[][] bytes = new byte[0][];
@@ -18,6 +22,10 @@ final class ColumnVectors {
     /** Smallest and largest value of each integer column (I32, I64), computed while transposing. */
     long[] min = new long[0];
     long[] max = new long[0];
+    /** The values of the variable columns, column after column. */
+    byte[] varData = new byte[0];
+    /** Per variable column, {@code valueCount + 1} offsets into {@link #varData}. */
+    int[][] offsets = new int[0][];
     int rows;
     /** Timestamps that lost precision in a unit conversion. */
     long truncated;
@@ -36,16 +44,64 @@ final class ColumnVectors {
             byte[] chunk = raw.chunk(c);
             int k = raw.recordsIn(c);
             for (int i = 0; i < cols.length; i++) {
-                extract(cols[i], i, chunk, k, stride);
+                if (cols[i].values != ColumnLayout.Values.VARIABLE) {
+                    extract(cols[i], i, chunk, k, stride);
+                }
             }
             rows += k;
         }
+        RecordArena arena = raw.arena();
+        if (arena != null) {
+            // The values lie after each record's fixed part: at most the arena's bytes less the fixed parts.
+            varData = grow(varData, arena.used - n * raw.recordLength);
+            int at = 0;
+            for (int i = 0; i < cols.length; i++) {
+                if (cols[i].values == ColumnLayout.Values.VARIABLE) {
+                    at = extractVariable(cols[i], i, arena, n, at);
+                }
+            }
+        }
+    }
+
+    /** Copies the values of variable column {@code i} of the {@code n} records to {@link #varData} at {@code at}; returns their end. */
+    private int extractVariable(ColumnLayout col, int i, RecordArena arena, int n, int at) {
+        byte[] a = arena.bytes;
+        int[] starts = arena.starts;
+        byte[] out = varData;
+        int[] off = offsets[i];
+        int previous = col.previousEndSlot;
+        int first = col.variableStart;
+        int endSlot = col.offset;
+        int bit = col.nullBit;
+        byte[] flags = col.nullable() ? present[i] : null;
+        int bitByte = bit < 0 ? 0 : RecordLayout.nullByte(bit);
+        int bitMask = bit < 0 ? 0 : RecordLayout.nullMask(bit);
+        int count = 0;
+        off[0] = at;
+        for (int r = 0; r < n; r++) {
+            int base = starts[r];
+            if (flags != null) {
+                boolean isNull = (a[base + bitByte] & bitMask) != 0;
+                flags[r] = isNull ? (byte) 0 : (byte) 1;
+                if (isNull) {
+                    continue;
+                }
+            }
+            int from = base + (previous < 0 ? first : RecordLayout.getInt(a, base + previous));
+            int length = base + RecordLayout.getInt(a, base + endSlot) - from;
+            System.arraycopy(a, from, out, at, length);
+            at += length;
+            off[++count] = at;
+        }
+        valueCount[i] = count;
+        return at;
     }
 
     private void ensure(ColumnLayout[] cols, int n) {
         if (longs.length < cols.length) {
             longs = Arrays.copyOf(longs, cols.length);
             bytes = Arrays.copyOf(bytes, cols.length);
+            offsets = Arrays.copyOf(offsets, cols.length);
             present = Arrays.copyOf(present, cols.length);
             valueCount = Arrays.copyOf(valueCount, cols.length);
             min = Arrays.copyOf(min, cols.length);
@@ -56,6 +112,7 @@ final class ColumnVectors {
             switch (col.values) {
                 case BOOL -> bytes[i] = grow(bytes[i], n);
                 case CHAR_SLICE, FIXED -> bytes[i] = grow(bytes[i], Math.multiplyExact(n, col.width));
+                case VARIABLE -> offsets[i] = grow(offsets[i], n + 1);
                 default -> longs[i] = grow(longs[i], n);
             }
             if (col.nullable()) {
@@ -66,6 +123,10 @@ final class ColumnVectors {
 
     private static long[] grow(long[] a, int n) {
         return a != null && a.length >= n ? a : new long[n];
+    }
+
+    private static int[] grow(int[] a, int n) {
+        return a != null && a.length >= n ? a : new int[n];
     }
 
     private static byte[] grow(byte[] a, int n) {

@@ -97,8 +97,18 @@ final class PageBuilder implements AutoCloseable {
      * compressing them anyway cost a third of the encoder's time with zstd, and the reader's time to decompress them.
      */
     EncodedRowGroup.Page finish(int rows, int nulls, Encoding encoding, Statistics<?> statistics) {
+        return finish(rows, nulls, encoding, statistics, 0);
+    }
+
+    /**
+     * As {@link #finish(int, int, Encoding, Statistics)}, the trial taken from {@code trialFrom} on (or the page's last
+     * {@value #TRIAL_BYTES} bytes, if fewer follow): where a page's bulk starts when a small incompressible header
+     * precedes it, as the bit-packed lengths of DELTA_LENGTH_BYTE_ARRAY precede the values.
+     */
+    EncodedRowGroup.Page finish(int rows, int nulls, Encoding encoding, Statistics<?> statistics, int trialFrom) {
         int size = page.size;
-        boolean compress = !(v2 && size >= 2 * TRIAL_BYTES && compressor.compressedLength(page.buf, 0, TRIAL_BYTES) > TRIAL_BYTES * 0.97);
+        int from = Math.max(0, Math.min(trialFrom, size - TRIAL_BYTES));
+        boolean compress = !(v2 && size >= 2 * TRIAL_BYTES && compressor.compressedLength(page.buf, from, TRIAL_BYTES) > TRIAL_BYTES * 0.97);
         byte[] data = compress ? compressor.compress(page.buf, 0, size) : page.toArray();
         return new EncodedRowGroup.Page(rows, nulls, encoding, v2 ? levels.toArray() : null, data, compress, size, statistics);
     }

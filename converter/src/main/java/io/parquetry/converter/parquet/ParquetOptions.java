@@ -10,7 +10,8 @@ import java.util.List;
  * @param compression page compression codec
  * @param pageV2 data page v2 (delta and byte-stream-split encodings allowed) instead of v1 (dictionary or plain only)
  * @param rowGroupBytes raw record bytes per row group: a row group holds {@code max(1, rowGroupBytes / recordLength)}
- *     records. It also sizes memory: see {@link ParquetPartFile}
+ *     records, or with {@code string(N)}/{@code binary(N)} fields records up to this many bytes (a longer one alone).
+ *     It also sizes memory: see {@link ParquetPartFile}
  * @param pageBytes target encoded size of a data page, and the cap of a dictionary page
  * @param dictionary dictionary encoding allowed (chosen per column chunk when it is the smallest encoding)
  * @param encoderThreads threads of a {@link RowGroupEncoders} pool built for these options; 0 means {@code auto}, one per

@@ -1,7 +1,10 @@
 package io.parquetry.converter.parquet;
 
+import io.parquetry.schema.Field;
+import io.parquetry.schema.RecordLayout;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The raw records of one row group, copied in schema layout into fixed-size chunks, one record every {@code slot} bytes.
@@ -10,6 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * piece. A chunk (about 256 KiB) is also the slab the encoder transposes at a time, so the records are read from memory
  * once and the column extraction runs in cache. Chunks come from, and go back to, their file's {@link Pool} as soon as
  * the row group is transposed.
+ *
+ * <p>A schema with {@code string(N)} or {@code binary(N)} fields has records of varying length: each whole record is
+ * copied into the row group's {@link RecordArena} ({@link #addRecord}), where the variable columns are read, and its
+ * fixed part from there into the stride chunks ({@code recordLength} is then the fixed part's length), where the fixed
+ * columns are read by the same loops as for any schema. Such a row group is full at {@code capacity} records or at
+ * {@code byteLimit} bytes of records, whichever comes first; a record that would take it past the byte limit starts the
+ * next one, and a record longer than the limit is alone in its row group.
  */
 final class RawRowGroup {
 
@@ -23,14 +33,31 @@ final class RawRowGroup {
         final int recordLength;
         final int slot;
         final int chunkRecords;
+        /** The schema's variable fields in declaration order; empty for a schema of fixed-length records. */
+        final Field[] variables;
+        /** Schemas with variable fields: bytes of records a row group holds at most (one longer record stands alone). */
+        final long byteLimit;
         private final ConcurrentLinkedQueue<byte[]> free;
+        private final ConcurrentLinkedQueue<RecordArena> freeArenas;
         /** Chunks taken and not given back: this file's raw records in memory. */
         private final AtomicInteger inUse = new AtomicInteger();
         /** The most ever in use (read by the file's own thread, for tests of the memory bound). */
         private int maxInUse;
+        /** Heap bytes of the arenas taken and not given back. */
+        private final AtomicLong arenaBytesInUse = new AtomicLong();
+        private long maxArenaBytesInUse;
 
         /** @param slot bytes from one record's start to the next in a chunk, at least {@code recordLength} */
         Pool(int recordLength, int slot, int rowGroupRecords, RowGroupEncoders encoders) {
+            this(recordLength, slot, rowGroupRecords, new Field[0], Long.MAX_VALUE, encoders);
+        }
+
+        /**
+         * @param recordLength the record's length, or with {@code variables} the fixed part's
+         * @param variables the schema's variable fields, in declaration order (none: fixed-length records)
+         * @param byteLimit with variable fields, the most bytes of records a row group holds (a longer record alone)
+         */
+        Pool(int recordLength, int slot, int rowGroupRecords, Field[] variables, long byteLimit, RowGroupEncoders encoders) {
             if (slot < recordLength) {
                 throw new IllegalArgumentException("record slot shorter than the record: slot=" + slot + ", recordLength=" + recordLength);
             }
@@ -38,6 +65,9 @@ final class RawRowGroup {
             this.slot = slot;
             this.chunkRecords = Math.max(1, Math.min(rowGroupRecords, CHUNK_BYTES / slot));
             this.free = encoders.freeChunks(Math.multiplyExact(chunkRecords, slot));
+            this.variables = variables.clone();
+            this.byteLimit = byteLimit;
+            this.freeArenas = encoders.freeArenas();
         }
 
         byte[] take() {
@@ -57,6 +87,33 @@ final class RawRowGroup {
         int maxInUse() {
             return maxInUse;
         }
+
+        RecordArena takeArena(int rowGroupRecords) {
+            RecordArena a = freeArenas.poll();
+            if (a == null) {
+                a = new RecordArena((int) Math.min(RecordArena.INITIAL_BYTES, byteLimit), Math.min(rowGroupRecords, 1 << 12));
+            }
+            a.used = 0;
+            grew(a.heapBytes());
+            return a;
+        }
+
+        /** Counts {@code bytes} more of arenas held (by the file's own thread, which takes and grows them). */
+        void grew(long bytes) {
+            if (bytes != 0) {
+                maxArenaBytesInUse = Math.max(maxArenaBytesInUse, arenaBytesInUse.addAndGet(bytes));
+            }
+        }
+
+        void giveArena(RecordArena a) {
+            arenaBytesInUse.addAndGet(-a.heapBytes());
+            freeArenas.add(a);
+        }
+
+        /** The most heap bytes of arenas this file ever held at once (for tests of the memory bound). */
+        long maxArenaBytesInUse() {
+            return maxArenaBytesInUse;
+        }
     }
 
     final int recordLength;
@@ -71,6 +128,8 @@ final class RawRowGroup {
     private byte[] current;
     private int cursor;
     private int cursorEnd;
+    /** Schemas with variable fields: the whole records; null until the first, and for fixed-length records. */
+    private RecordArena arena;
 
     RawRowGroup(Pool pool, int capacity) {
         this.pool = pool;
@@ -108,6 +167,57 @@ final class RawRowGroup {
         cursorEnd = Math.min(chunkRecords, capacity - c * chunkRecords) * slot;
     }
 
+    /**
+     * Schemas with variable fields: whether a record of {@code length} bytes fits (an empty row group takes any record).
+     */
+    boolean fits(int length) {
+        return count < capacity && (count == 0 || arena.used + (long) length <= pool.byteLimit);
+    }
+
+    /**
+     * Schemas with variable fields: copies the next record of {@code src}, {@code length} bytes; the caller checked that
+     * it {@link #fits}.
+     *
+     * @throws IllegalArgumentException when the record's values are not well formed ({@link RecordLayout#checkVariable});
+     *     the row group is unchanged
+     */
+    void addRecord(RecordSource src, int length) {
+        int at = reserve(length);
+        src.copyTo(arena.bytes, at, length);
+        took(at, length);
+    }
+
+    /** As {@link #addRecord(RecordSource, int)}, the record at {@code src[off, off + length)}. */
+    void addRecord(byte[] src, int off, int length) {
+        int at = reserve(length);
+        System.arraycopy(src, off, arena.bytes, at, length);
+        took(at, length);
+    }
+
+    private int reserve(int length) {
+        if (arena == null) {
+            arena = pool.takeArena(capacity);
+        }
+        pool.grew(arena.reserve(count, length, pool.byteLimit));
+        return arena.used;
+    }
+
+    /** Checks the record copied to the arena at {@code at}, then counts it and copies its fixed part to its slot. */
+    private void took(int at, int length) {
+        byte[] b = arena.bytes;
+        String problem = RecordLayout.checkVariable(b, at, length, pool.variables);
+        if (problem != null) {
+            throw new IllegalArgumentException("record is not well formed: " + problem + ": record=" + count);
+        }
+        if (cursor == cursorEnd) {
+            nextChunk();
+        }
+        System.arraycopy(b, at, current, cursor, recordLength);
+        cursor += slot;
+        arena.starts[count++] = at;
+        arena.used = at + length;
+    }
+
     /** Copies up to {@code n} records from {@code src} at {@code off}; returns how many fitted. */
     int add(byte[] src, int off, int n) {
         int done = 0;
@@ -137,7 +247,17 @@ final class RawRowGroup {
     }
 
     boolean full() {
-        return count == capacity;
+        return count == capacity || (arena != null && arena.used >= pool.byteLimit);
+    }
+
+    /** Bytes of the records held. */
+    long bytes() {
+        return arena != null ? arena.used : (long) count * recordLength;
+    }
+
+    /** Schemas with variable fields: the whole records ({@code arena().starts[i]}: where record {@code i} starts). */
+    RecordArena arena() {
+        return arena;
     }
 
     int chunkCount() {
@@ -162,6 +282,11 @@ final class RawRowGroup {
             if (c != null) {
                 pool.give(c);
             }
+        }
+        RecordArena a = arena;
+        arena = null;
+        if (a != null) {
+            pool.giveArena(a);
         }
     }
 }

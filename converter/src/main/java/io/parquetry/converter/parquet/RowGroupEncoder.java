@@ -23,6 +23,7 @@ final class RowGroupEncoder implements AutoCloseable {
     private final PageBuilder pages = new PageBuilder();
     private final LongChunkEncoder longs = new LongChunkEncoder();
     private final SliceChunkEncoder slices = new SliceChunkEncoder();
+    private final VariableChunkEncoder variables = new VariableChunkEncoder();
 
     /**
      * @param ordinal the row group's position in its file (for messages)
@@ -49,6 +50,7 @@ final class RowGroupEncoder implements AutoCloseable {
                 chunks[c] = switch (col.values) {
                     case BOOL -> BoolChunkEncoder.encode(col, vectors.bytes[c], n, present, rows, opt, pages);
                     case CHAR_SLICE, FIXED -> slices.encode(col, vectors.bytes[c], n, present, rows, opt, pages);
+                    case VARIABLE -> variables.encode(col, vectors.varData, vectors.offsets[c], n, present, rows, opt, pages);
                     default -> longs.encode(col, vectors.longs[c], n, vectors.min[c], vectors.max[c], present, rows, opt, pages);
                 };
             } catch (CancellationException e) {

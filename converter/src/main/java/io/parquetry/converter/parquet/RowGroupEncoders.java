@@ -24,6 +24,8 @@ public final class RowGroupEncoders implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     /** Record chunks free for any file, by chunk length (files of one schema share one list). */
     private final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<byte[]>> freeChunks = new ConcurrentHashMap<>();
+    /** Record arenas free for any file of a schema with variable fields (of any size: one grows when it is too small). */
+    private final ConcurrentLinkedQueue<RecordArena> freeArenas = new ConcurrentLinkedQueue<>();
 
     /**
      * @param threads encoder threads, at least 1
@@ -98,6 +100,11 @@ public final class RowGroupEncoders implements AutoCloseable {
         return freeChunks.computeIfAbsent(bytes, b -> new ConcurrentLinkedQueue<>());
     }
 
+    /** The free list of record arenas (schemas with variable fields): as {@link #freeChunks}, for the variable values. */
+    ConcurrentLinkedQueue<RecordArena> freeArenas() {
+        return freeArenas;
+    }
+
     /** The pool's name: its threads' prefix. */
     String name() {
         return name;
@@ -113,10 +120,11 @@ public final class RowGroupEncoders implements AutoCloseable {
         return e;
     }
 
-    /** Stops the threads once queued work is done (waiting up to 10 s), releasing their codec contexts and free chunks. */
+    /** Stops the threads once queued work is done (waiting up to 10 s), releasing their codec contexts, free chunks and arenas. */
     @Override
     public void close() {
         freeChunks.clear();
+        freeArenas.clear();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -1,7 +1,10 @@
 package io.parquetry.converter.parquet;
 
+import io.parquetry.schema.Field;
+import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.Schema;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -15,6 +18,9 @@ public final class WarmUp {
             + "  - {name: b, type: bool, nullable: true}\n  - {name: i, type: int32}\n  - {name: l, type: int64, nullable: true}\n"
             + "  - {name: f, type: float32}\n  - {name: d, type: float64}\n  - {name: t, type: timestamp(ns)}\n"
             + "  - {name: k, type: char(8)}\n  - {name: s, type: char(12)}\n  - {name: x, type: bytes(4)}\n", "warm-up");
+    /** Variable-length values: their own vectors and encoder. */
+    private static final Schema VARIABLE = Schema.parse("name: warm_up_variable\nversion: 1\nfields:\n"
+            + "  - {name: i, type: int64}\n  - {name: s, type: string(24), nullable: true}\n  - {name: b, type: binary(16)}\n", "warm-up");
     private static final int ROWS = 4096;
 
     private WarmUp() {
@@ -48,6 +54,37 @@ public final class WarmUp {
             ParquetPartFile f = ParquetPartFile.create(SCHEMA, options, new BlackHoleOutputFile("warm-up"), pool);
             f.append(records, 0, ROWS);
             f.end(Map.of());
+            ParquetPartFile g = ParquetPartFile.create(VARIABLE, options, new BlackHoleOutputFile("warm-up"), pool);
+            byte[] variable = variableRecords();
+            g.append(variable, 0, ROWS);
+            g.end(Map.of());
         }
+    }
+
+    /** {@link #ROWS} records of {@link #VARIABLE} back to back: a few repeated strings, some null, and varied bytes. */
+    private static byte[] variableRecords() {
+        Field s = VARIABLE.field("s");
+        Field b = VARIABLE.field("b");
+        byte[] out = new byte[ROWS * VARIABLE.maxRecordLength()];
+        int at = 0;
+        for (int i = 0; i < ROWS; i++) {
+            int base = at;
+            RecordLayout.putLong(out, base + VARIABLE.field("i").offset(), i);
+            int end = VARIABLE.fixedLength();
+            if (i % 7 == 0) {
+                RecordLayout.markNull(out, base, s.nullBit());
+            } else {
+                for (int k = 0, n = 1 + i % 5; k < n; k++) {
+                    out[base + end++] = (byte) ('a' + i % 11);
+                }
+            }
+            RecordLayout.putInt(out, base + s.offset(), end);
+            for (int k = 0, n = i % 17; k < n; k++) {
+                out[base + end++] = (byte) (i * 31 + k);
+            }
+            RecordLayout.putInt(out, base + b.offset(), end);
+            at = base + end;
+        }
+        return Arrays.copyOf(out, at);
     }
 }

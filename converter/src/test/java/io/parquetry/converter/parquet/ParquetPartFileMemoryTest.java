@@ -38,4 +38,24 @@ class ParquetPartFileMemoryTest {
         }
         System.out.println("small-heap run: " + out.lines().filter(l -> l.startsWith("rows=")).findFirst().orElse(out));
     }
+
+    /**
+     * The bound holds by bytes too: 60,000 records with payloads of up to 64 KiB (about 2 GiB of records) through the
+     * default 16 MiB row groups and two encoder threads in a 256 MiB heap.
+     */
+    @Test
+    void twoGibibytesOfVariableRecordsEncodeInA256MiBHeap() throws Exception {
+        Path file = dir.resolve("payloads.parquet");
+        Path log = dir.resolve("child-variable.log");
+        Process p = ChildJvm.start(log, "-Xmx256m", SmallHeapEncode.class, "60000", file.toString(), "2", "variable");
+        assertThat(p.waitFor(540, TimeUnit.SECONDS)).as("child finished").isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as("child exit; log:%n%s", out).isZero();
+        assertThat(out).contains("rows=60000").doesNotContain("OutOfMemoryError");
+        try (ParquetFileReader r = ParquetReadBack.open(file)) {
+            assertThat(r.getRecordCount()).isEqualTo(60_000L);
+            assertThat(r.getFooter().getBlocks()).as("row groups filled by bytes").hasSizeGreaterThan(100);
+        }
+        System.out.println("small-heap run, variable records: " + out.lines().filter(l -> l.startsWith("rows=")).findFirst().orElse(out));
+    }
 }

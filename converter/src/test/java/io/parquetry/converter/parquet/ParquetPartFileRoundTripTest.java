@@ -80,7 +80,7 @@ class ParquetPartFileRoundTripTest {
         FieldType.TimeUnit unit = r.nextInt(4) == 0 ? FieldType.TimeUnit.values()[r.nextInt(3)] : null;
         Codec codec = CODECS[r.nextInt(CODECS.length)];
         ParquetOptions.Builder b = ParquetOptions.builder().pageV2(r.nextBoolean()).dictionary(r.nextInt(5) != 0)
-                .pageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)]).rowGroupBytes((long) groupRows * schema.recordLength())
+                .pageBytes(new int[] {64, 300, 4096, 1 << 20}[r.nextInt(4)]).rowGroupBytes((long) groupRows * schema.fixedLength())
                 .timestampUnit(unit).byteStreamSplit(r.nextBoolean());
         int maxLevel = codec.maxLevel();
         ParquetOptions options = b.compression(codec, maxLevel == 0 || r.nextBoolean() ? 0 : 1 + r.nextInt(Math.min(maxLevel, 9))).build();
@@ -89,13 +89,18 @@ class ParquetPartFileRoundTripTest {
         ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
         for (int at = 0; at < rows;) {
             int n = Math.min(rows - at, 1 + r.nextInt(700));
-            f.append(data.records, at * schema.recordLength(), n);
+            if (schema.variable() && r.nextBoolean()) {
+                appendOneByOne(f, data, at, n); // as the converter takes records from a queue
+            } else {
+                f.append(data.records, data.offset(at), n);
+            }
             at += n;
         }
         long length = f.end(Map.of("case", Long.toString(seed)));
         assertThat(length).isEqualTo(Files.size(file));
         assertThat(f.rows()).isEqualTo(rows);
-        assertThat(f.footer().getBlocks()).hasSize((rows + groupRows - 1) / groupRows);
+        assertThat(f.rawBytes()).isEqualTo(data.starts[rows]);
+        assertThat(f.footer().getBlocks()).hasSize(rowGroups(data, groupRows, options.rowGroupBytes()));
         assertThat(f.footer().getFileMetaData().getKeyValueMetaData()).containsEntry("case", Long.toString(seed));
         String context = "options=" + options + ", schema=" + schema.canonicalForm().replace('\n', ';');
         try {
@@ -109,6 +114,53 @@ class ParquetPartFileRoundTripTest {
             throw new AssertionError(context + ": " + e.getMessage(), e);
         }
         Files.delete(file);
+    }
+
+    /** Appends records {@code [from, from + n)} through a {@link RecordSource} that knows each one's length. */
+    static void appendOneByOne(ParquetPartFile f, RandomRecords data, int from, int n) throws java.io.IOException {
+        int[] next = {from};
+        f.append(new RecordSource() {
+            @Override
+            public int nextLength() {
+                return data.starts[next[0] + 1] - data.starts[next[0]];
+            }
+
+            @Override
+            public void copyTo(byte[] dst, int offset, int length) {
+                System.arraycopy(data.records, data.starts[next[0]++], dst, offset, length);
+            }
+        }, n);
+        assertThat(next[0]).isEqualTo(from + n);
+    }
+
+    /**
+     * Row groups of the records: {@code capacity} records each, and with variable fields no more than {@code limit} bytes
+     * of records unless one record alone is longer.
+     */
+    static int rowGroups(RandomRecords data, int capacity, long limit) {
+        if (!data.schema.variable()) {
+            return (data.rows + capacity - 1) / capacity;
+        }
+        int groups = 0;
+        int count = 0;
+        long bytes = 0;
+        for (int i = 0; i < data.rows; i++) {
+            int length = data.starts[i + 1] - data.starts[i];
+            if (count > 0 && bytes + length > limit) {
+                count = 0;
+                bytes = 0;
+            }
+            if (count == 0) {
+                groups++;
+            }
+            count++;
+            bytes += length;
+            if (count == capacity || bytes >= limit) {
+                count = 0;
+                bytes = 0;
+            }
+        }
+        return groups;
     }
 
     private static java.util.Set<Encoding> encodings(ParquetPartFile f) {

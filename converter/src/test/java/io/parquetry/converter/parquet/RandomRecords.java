@@ -4,6 +4,7 @@ import io.parquetry.schema.Field;
 import io.parquetry.schema.FieldSpec;
 import io.parquetry.schema.FieldType.Kind;
 import io.parquetry.schema.FieldType;
+import io.parquetry.schema.RecordLayout;
 import io.parquetry.schema.Schema;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,36 +19,105 @@ import java.util.Random;
  * row group) a random null pattern (none, all, random, runs) and value pattern (constant, low or high cardinality,
  * sequence, small range, sawtooth, extremes). {@link #expected} holds each value as a reader should return it (timestamps
  * already converted to the written unit), null for a null.
+ *
+ * <p>{@code string(N)} and {@code binary(N)} values take every length from 0 to N: strings are valid UTF-8 made of
+ * random code points of 1 to 4 bytes (supplementary ones too), binary values hold zero bytes, runs of 0xFF and every byte
+ * value; a value set of a few values (dictionary) or unique values (none), short and long bounds (long ones past the
+ * statistics' truncation). Records of such a schema lie back to back, {@link #offset(int) record i} at {@code starts[i]}.
  */
 final class RandomRecords {
 
     final Schema schema;
     final int rows;
     final byte[] records;
+    /** Where each record starts in {@link #records}, and at {@code [rows]} where the last ends. */
+    final int[] starts;
     /** [row][field]: Boolean, Long (ints, decimals, timestamps), Float, Double, byte[] (trimmed for char), or null. */
     final Object[][] expected;
 
-    private RandomRecords(Schema schema, int rows, byte[] records, Object[][] expected) {
+    private RandomRecords(Schema schema, int rows, byte[] records, int[] starts, Object[][] expected) {
         this.schema = schema;
         this.rows = rows;
         this.records = records;
+        this.starts = starts;
         this.expected = expected;
     }
 
     /** Records made by a test itself, with the values a reader should return ({@code expected[row][field]}, null for null). */
     static RandomRecords of(Schema schema, byte[] records, Object[][] expected) {
-        return new RandomRecords(schema, expected.length, records, expected);
+        return new RandomRecords(schema, expected.length, records, strided(expected.length, schema.fixedLength()), expected);
     }
 
-    /** A schema whose first field is {@code seq int64} (the row number), then 4 to 16 random fields. */
+    /**
+     * Records of {@code schema} holding {@code values[row][field]} (Boolean, Long, Float, Double, byte[], or null for null),
+     * laid out as a writer would: fixed-length records one after the other, or records with variable fields back to back.
+     * Timestamps are expected in their declared unit.
+     */
+    static RandomRecords layOut(Schema schema, Object[][] values) {
+        int rows = values.length;
+        int len = schema.fixedLength();
+        byte[] fixed = new byte[rows * len];
+        ByteBuffer b = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
+        byte[][][] variable = new byte[rows][schema.fields().size()][];
+        Object[][] expected = new Object[rows][schema.fields().size()];
+        for (int row = 0; row < rows; row++) {
+            for (Field f : schema.fields()) {
+                Object v = values[row][f.index()];
+                if (v == null) {
+                    if (!f.nullable()) {
+                        throw new IllegalArgumentException("null for a field that is not nullable: " + f);
+                    }
+                    RecordLayout.markNull(fixed, row * len, f.nullBit());
+                } else if (f.variable()) {
+                    variable[row][f.index()] = (byte[]) v;
+                } else {
+                    put(b, row * len + f.offset(), f, v);
+                }
+                expected[row][f.index()] = v == null ? null : expectedOf(f, v, null);
+            }
+        }
+        return schema.variable() ? variableRecords(schema, fixed, variable, expected)
+                : new RandomRecords(schema, rows, fixed, strided(rows, len), expected);
+    }
+
+    private static int[] strided(int rows, int length) {
+        int[] starts = new int[rows + 1];
+        for (int i = 0; i <= rows; i++) {
+            starts[i] = i * length;
+        }
+        return starts;
+    }
+
+    /** Where record {@code row} starts in {@link #records}. */
+    int offset(int row) {
+        return starts[row];
+    }
+
+    /** A schema whose first field is {@code seq int64} (the row number), then 4 to 16 random fields, variable ones in two cases of three. */
     static Schema randomSchema(Random r) {
+        return randomSchema(r, r.nextInt(3) != 0);
+    }
+
+    /** As {@link #randomSchema(Random)}; {@code variable}: {@code string(N)} and {@code binary(N)} fields may be drawn. */
+    static Schema randomSchema(Random r, boolean variable) {
         List<FieldSpec> specs = new ArrayList<>();
         specs.add(new FieldSpec("seq", FieldType.of(Kind.INT64), false, "row number"));
         int n = 4 + r.nextInt(13);
         for (int i = 0; i < n; i++) {
-            specs.add(new FieldSpec("c" + i, randomType(r), r.nextBoolean(), ""));
+            FieldType t = variable && r.nextInt(4) == 0 ? randomVariableType(r) : randomType(r);
+            specs.add(new FieldSpec("c" + i, t, r.nextBoolean(), ""));
         }
         return new Schema("random", "random", 1, "", specs);
+    }
+
+    /** {@code string(N)} or {@code binary(N)}, N small (1..8), middling (up to 100) or past the statistics' truncation (to 2000). */
+    static FieldType randomVariableType(Random r) {
+        int bound = switch (r.nextInt(3)) {
+            case 0 -> 1 + r.nextInt(8);
+            case 1 -> 1 + r.nextInt(100);
+            default -> PartFileWriter.TRUNCATE_LENGTH + 1 + r.nextInt(2000 - PartFileWriter.TRUNCATE_LENGTH);
+        };
+        return r.nextBoolean() ? FieldType.string(bound) : FieldType.binary(bound);
     }
 
     static FieldType randomType(Random r) {
@@ -75,7 +145,9 @@ final class RandomRecords {
      * @param timestampUnit the unit timestamps are written in (null: as declared), for the expected values
      */
     static RandomRecords generate(Schema schema, int rows, int segmentRows, FieldType.TimeUnit timestampUnit, Random r) {
-        int len = schema.recordLength();
+        int len = schema.fixedLength();
+        // Variable values, [row][field]: laid after their record's fixed part once every field has its values.
+        byte[][][] values = schema.variable() ? new byte[rows][schema.fields().size()][] : null;
         byte[] records = new byte[rows * len];
         r.nextBytes(records); // garbage under null values and in the bitmap's spare bits
         ByteBuffer b = ByteBuffer.wrap(records).order(ByteOrder.LITTLE_ENDIAN);
@@ -97,12 +169,51 @@ final class RandomRecords {
                         continue;
                     }
                     Object v = source.next(row, r);
-                    put(b, at + f.offset(), f, v);
+                    if (f.variable()) {
+                        values[row][f.index()] = (byte[]) v;
+                    } else {
+                        put(b, at + f.offset(), f, v);
+                    }
                     expected[row][f.index()] = expectedOf(f, v, timestampUnit);
                 }
             }
         }
-        return new RandomRecords(schema, rows, records, expected);
+        if (values == null) {
+            return new RandomRecords(schema, rows, records, strided(rows, len), expected);
+        }
+        return variableRecords(schema, records, values, expected);
+    }
+
+    /** Each record's fixed part from {@code fixed}, then its variable values, their end slots set. */
+    private static RandomRecords variableRecords(Schema schema, byte[] fixed, byte[][][] values, Object[][] expected) {
+        int rows = values.length;
+        int len = schema.fixedLength();
+        long total = 0;
+        for (byte[][] row : values) {
+            total += len;
+            for (byte[] v : row) {
+                total += v == null ? 0 : v.length;
+            }
+        }
+        byte[] out = new byte[Math.toIntExact(total)];
+        int[] starts = new int[rows + 1];
+        int at = 0;
+        for (int row = 0; row < rows; row++) {
+            starts[row] = at;
+            System.arraycopy(fixed, row * len, out, at, len);
+            int end = len;
+            for (Field f : schema.variableFields()) {
+                byte[] v = values[row][f.index()];
+                if (v != null) {
+                    System.arraycopy(v, 0, out, at + end, v.length);
+                    end += v.length;
+                }
+                RecordLayout.putInt(out, at + f.offset(), end);
+            }
+            at += end;
+        }
+        starts[rows] = at;
+        return new RandomRecords(schema, rows, out, starts, expected);
     }
 
     private interface ValueSource {
@@ -146,7 +257,8 @@ final class RandomRecords {
             case FLOAT64 -> floats(pattern, r, true);
             case CHAR -> chars(f.length(), pattern, r);
             case BYTES -> bytes(f.length(), pattern, r);
-            case STRING, BINARY -> throw new UnsupportedOperationException("variable fields are not generated here yet: field=" + f);
+            case STRING -> variable(f.maxLength(), pattern, r, true);
+            case BINARY -> variable(f.maxLength(), pattern, r, false);
         };
     }
 
@@ -312,6 +424,91 @@ final class RandomRecords {
                 return v;
             };
         };
+    }
+
+    /**
+     * Values of 0..bound bytes: a constant (often empty or of the full bound), a set of a few (dictionary) or of 40, unique
+     * values, or unique values sharing a long prefix (past the truncation of statistics).
+     */
+    private static ValueSource variable(int bound, int pattern, Random r, boolean text) {
+        return switch (pattern) {
+            case 0 -> constant(value(r, bound, text));
+            case 1, 2 -> {
+                byte[][] set = new byte[1 + r.nextInt(pattern == 1 ? 4 : 40)][];
+                for (int i = 0; i < set.length; i++) {
+                    set[i] = value(r, bound, text);
+                }
+                yield (i, rr) -> set[rr.nextInt(set.length)];
+            }
+            case 3 -> {
+                byte[] prefix = value(r, bound, text);
+                yield (i, rr) -> {
+                    byte[] tail = value(rr, bound - prefix.length, text);
+                    byte[] v = Arrays.copyOf(prefix, prefix.length + tail.length);
+                    System.arraycopy(tail, 0, v, prefix.length, tail.length);
+                    return v;
+                };
+            }
+            default -> (i, rr) -> value(rr, bound, text);
+        };
+    }
+
+    /** A value of at most {@code bound} bytes: empty, exactly {@code bound} bytes, or of a random length. */
+    private static byte[] value(Random r, int bound, boolean text) {
+        int length = switch (r.nextInt(6)) {
+            case 0 -> 0;
+            case 1 -> bound;
+            default -> r.nextInt(bound + 1);
+        };
+        return text ? utf8(r, length) : binary(r, length);
+    }
+
+    /** Valid UTF-8 of exactly {@code length} bytes: random code points of 1 to 4 bytes, ASCII where a wider one does not fit. */
+    static byte[] utf8(Random r, int length) {
+        StringBuilder sb = new StringBuilder();
+        int bytes = 0;
+        while (bytes < length) {
+            int cp = switch (r.nextInt(4)) {
+                case 0 -> 0x20 + r.nextInt(0x5F); // ASCII
+                case 1 -> 0x80 + r.nextInt(0x780); // 2 bytes
+                case 2 -> {
+                    int c = 0x800 + r.nextInt(0x10000 - 0x800); // 3 bytes, not a surrogate
+                    yield c >= 0xD800 && c <= 0xDFFF ? 0x4E2D : c;
+                }
+                default -> 0x10000 + r.nextInt(0x110000 - 0x10000); // 4 bytes: a supplementary character
+            };
+            int width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + width > length) {
+                cp = 'a' + r.nextInt(26);
+                width = 1;
+            }
+            sb.appendCodePoint(cp);
+            bytes += width;
+        }
+        byte[] v = sb.toString().getBytes(StandardCharsets.UTF_8);
+        if (v.length != length) {
+            throw new AssertionError("UTF-8 of " + v.length + " bytes, wanted " + length);
+        }
+        return v;
+    }
+
+    /** {@code length} bytes: random, zeros, 0xFF, or every byte value in turn. */
+    private static byte[] binary(Random r, int length) {
+        byte[] v = new byte[length];
+        switch (r.nextInt(4)) {
+            case 0 -> r.nextBytes(v);
+            case 1 -> {
+                // zeros
+            }
+            case 2 -> Arrays.fill(v, (byte) 0xFF);
+            default -> {
+                int start = r.nextInt(256);
+                for (int i = 0; i < length; i++) {
+                    v[i] = (byte) (start + i);
+                }
+            }
+        }
+        return v;
     }
 
     private static void put(ByteBuffer b, int at, Field f, Object v) {

@@ -14,7 +14,9 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Child JVM of {@link ParquetPartFileMemoryTest}: encodes N market-data-like records with the default options into one
- * file and prints what the heap held. Arguments: records, output file, encoder threads.
+ * file and prints what the heap held. Arguments: records, output file, encoder threads, and optionally {@code variable}:
+ * records with a {@code string(64)} venue and a {@code binary(65536)} payload of random length (0 to 64 KiB, a tenth
+ * null, some at the bound), so row groups fill by bytes rather than by rows.
  */
 public final class SmallHeapEncode {
 
@@ -25,6 +27,10 @@ public final class SmallHeapEncode {
     private static final String[] SYMBOLS = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "BRK.B", "JPM", "V", "XOM", "UNH",
         "ORCL", "AVGO", "COST", "NFLX"};
 
+    static final String PAYLOADS = "name: payloads\nversion: 1\nfields:\n  - {name: seq, type: int64}\n"
+            + "  - {name: venue, type: string(64)}\n  - {name: payload, type: binary(65536), nullable: true}\n";
+    private static final String[] VENUES = {"XNAS", "XNYS", "BATS \u00e9change", "\u6771\u4eac", "ARCA \ud83d\ude80"};
+
     private SmallHeapEncode() {
     }
 
@@ -32,6 +38,10 @@ public final class SmallHeapEncode {
         long records = Long.parseLong(args[0]);
         Path file = Path.of(args[1]);
         int threads = Integer.parseInt(args[2]);
+        if (args.length > 3 && args[3].equals("variable")) {
+            variable(records, file, threads);
+            return;
+        }
         Schema schema = Schema.parse(MARKET_DATA, "market-data");
         int len = schema.recordLength();
         int batch = 4096;
@@ -53,6 +63,52 @@ public final class SmallHeapEncode {
             System.out.printf("rows=%d bytes=%d fileBytes=%d maxHeapMiB=%d rowGroupMiB=%d threads=%d largestHeapAfterGcMiB=%d gcs=%d%n",
                     f.rows(), bytes, Files.size(file), Runtime.getRuntime().maxMemory() >> 20, options.rowGroupBytes() >> 20, threads,
                     peakUsed >> 20, ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionCount()).sum());
+        }
+    }
+
+    private static void variable(long records, Path file, int threads) throws Exception {
+        Schema schema = Schema.parse(PAYLOADS, "payloads");
+        io.parquetry.schema.Field venue = schema.field("venue");
+        io.parquetry.schema.Field payload = schema.field("payload");
+        int fixed = schema.fixedLength();
+        byte[] rec = new byte[schema.maxRecordLength()];
+        byte[][] venues = new byte[VENUES.length][];
+        for (int i = 0; i < VENUES.length; i++) {
+            venues[i] = VENUES[i].getBytes(StandardCharsets.UTF_8);
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        long peakUsed = 0;
+        ParquetOptions options = ParquetOptions.defaults();
+        try (RowGroupEncoders pool = new RowGroupEncoders(threads, "small-heap")) {
+            ParquetPartFile f = ParquetPartFile.create(schema, options, new LocalOutputFile(file), pool);
+            for (long i = 0; i < records; i++) {
+                java.util.Arrays.fill(rec, 0, fixed, (byte) 0);
+                io.parquetry.schema.RecordLayout.putLong(rec, schema.field("seq").offset(), i);
+                byte[] v = venues[(int) (i % venues.length)];
+                System.arraycopy(v, 0, rec, fixed, v.length);
+                int end = fixed + v.length;
+                io.parquetry.schema.RecordLayout.putInt(rec, venue.offset(), end);
+                int k = r.nextInt(10);
+                if (k == 0) {
+                    io.parquetry.schema.RecordLayout.markNull(rec, 0, payload.nullBit());
+                } else {
+                    int n = k == 1 ? payload.maxLength() : r.nextInt(payload.maxLength() + 1);
+                    for (int j = 0; j < n; j += 8) {
+                        io.parquetry.schema.RecordLayout.putLong(rec, end + j, r.nextLong()); // the record has room past its end
+                    }
+                    end += n;
+                }
+                io.parquetry.schema.RecordLayout.putInt(rec, payload.offset(), end);
+                f.append(rec, 0, 1);
+                if (i % 2048 == 0) {
+                    peakUsed = Math.max(peakUsed, afterLastGc());
+                }
+            }
+            long bytes = f.end(Map.of());
+            System.out.printf("rows=%d rawBytes=%d bytes=%d fileBytes=%d maxHeapMiB=%d rowGroupMiB=%d threads=%d largestHeapAfterGcMiB=%d "
+                    + "maxArenaMiB=%d gcs=%d%n", f.rows(), f.rawBytes(), bytes, Files.size(file), Runtime.getRuntime().maxMemory() >> 20,
+                    options.rowGroupBytes() >> 20, threads, peakUsed >> 20, f.maxArenaBytesInUse() >> 20,
+                    ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionCount()).sum());
         }
     }
 
