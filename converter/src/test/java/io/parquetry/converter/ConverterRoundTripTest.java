@@ -23,7 +23,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +35,9 @@ class ConverterRoundTripTest {
 
     /**
      * Records with {@code string(N)} and {@code binary(N)} fields, as the recorder writes them to a queue: each value,
-     * null, empty, multibyte and at its bound, comes back from the converted file through DuckDB. Disabled until the queue
-     * reader reads layout 3 (it refuses it today: "records of layout version 3 vary in length: no single excerptLength").
+     * null, empty, multibyte and at its bound, comes back from the converted file through DuckDB.
      */
     @Test
-    @Disabled("until queue-reader reads queues of layout 3 (variable records), being adapted on its own branch")
     void stringAndBinaryFieldsRoundTripFromTheQueue() throws Exception {
         io.parquetry.schema.Schema schema = io.parquetry.schema.Schema.parse("name: events\nversion: 1\nfields:\n"
                 + "  - {name: seq, type: int64}\n  - {name: msg, type: string(24), nullable: true}\n"

@@ -45,7 +45,6 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +148,6 @@ class IcebergVariableTypesTest {
      * stops with "records of layout version 3 vary in length: no single excerptLength".
      */
     @Test
-    @Disabled("needs the queue reader's and converter's variable-record support (in progress on other branches): enable when they land")
     void stringAndBinaryRoundTripFromTheQueueThroughTheConverterIntoTheTable() throws Exception {
         int n = 12_000;
         Path queue = dir.resolve("queue-a");
