@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * parquet.compression   zstd     {@value Codec#CHOICES}
  * parquet.compressionLevel default  one of the codec's levels; unset: its default (levels and defaults: {@link Codec})
  * parquet.pageVersion   v2       v1 | v2
- * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB)
+ * parquet.rowGroupSize  16MiB    raw record bytes per row group (1MiB..1GiB); 32MiB for a schema with string/binary fields
  * parquet.pageSize      1MiB
  * parquet.dictionary    true
  * parquet.encoderThreads auto    threads encoding row groups, 1..256; auto: one per available processor, but no more
@@ -156,6 +156,7 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         if (!pageVersion.equals("v1") && !pageVersion.equals("v2")) {
             throw p.error("pageVersion", pageVersion, "must be v1 or v2");
         }
+        boolean rowGroupGiven = p.has("rowGroupSize");
         long rowGroup = p.size("rowGroupSize", ParquetOptions.DEFAULT_ROW_GROUP_BYTES, 1L << 20, ParquetOptions.MAX_ROW_GROUP_BYTES);
         long page = p.size("pageSize", ParquetOptions.DEFAULT_PAGE_BYTES, 4L << 10, 64L << 20);
         boolean dictionary = p.bool("dictionary", true);
@@ -165,7 +166,11 @@ public record ConverterConfig(Path queue, String output, String dataset, String 
         boolean byteStreamSplit = p.bool("byteStreamSplit", false);
         int level = compressionLevel(p, codec);
         p.checkNoUnknownKeys();
-        ParquetOptions parquet = ParquetOptions.builder().compression(codec, level).pageV2(pageVersion.equals("v2")).rowGroupBytes(rowGroup)
+        ParquetOptions.Builder pb = ParquetOptions.builder();
+        if (rowGroupGiven) {
+            pb.rowGroupBytes(rowGroup); // for every schema; else each kind of schema gets its own default
+        }
+        ParquetOptions parquet = pb.compression(codec, level).pageV2(pageVersion.equals("v2"))
                 .pageBytes((int) page).dictionary(dictionary).encoderThreads(threads).bloomFilterColumns(bloom).timestampUnit(unit)
                 .byteStreamSplit(byteStreamSplit).build();
 

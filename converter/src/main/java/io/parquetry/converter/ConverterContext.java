@@ -126,10 +126,11 @@ final class ConverterContext implements AutoCloseable {
         heartbeat = new Heartbeat(status, Clock.SYSTEM).start();
         ParquetPartFile.check(schema, config.parquet()); // bloom filter columns and the timestamp unit against the queue's schema
         int threads = config.parquet().resolvedEncoderThreads();
-        long need = config.parquet().rowGroupBytes() + threads * config.parquet().bytesPerEncoderThread();
+        long rowGroup = config.parquet().rowGroupBytes(schema);
+        long need = rowGroup + threads * 3 * Math.max(rowGroup, schema.maxRecordLength());
         if (need > Runtime.getRuntime().maxMemory() / 2) {
             LOG.warn("the encoder's memory may not fit the heap: parquet.encoderThreads={} and parquet.rowGroupSize={} bytes need up to {} MiB, "
-                    + "heap (-Xmx, PARQUETRY_HEAP)={} MiB: lower one of them or raise the heap", threads, config.parquet().rowGroupBytes(),
+                    + "heap (-Xmx, PARQUETRY_HEAP)={} MiB: lower one of them or raise the heap", threads, rowGroup,
                     need >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
         encoders = new RowGroupEncoders(threads, "parquetry-converter-encoder");
@@ -200,7 +201,7 @@ final class ConverterContext implements AutoCloseable {
     private String settings() {
         return String.format(Locale.ROOT, "compression=%s pages=%s rowGroup=%d page=%d dictionary=%s encoders=%d maxRows=%d maxBytes=%d"
                 + " maxAge=%ds commit=%s%s", config.parquet().compression().name().toLowerCase(Locale.ROOT), config.parquet().pageV2() ? "v2" : "v1",
-                config.parquet().rowGroupBytes(), config.parquet().pageBytes(), config.parquet().dictionary(),
+                config.parquet().rowGroupBytes(schema), config.parquet().pageBytes(), config.parquet().dictionary(),
                 config.parquet().resolvedEncoderThreads(), config.maxRows(), config.maxBytes(), config.maxAge().toSeconds(),
                 config.commitMode().name().toLowerCase(Locale.ROOT),
                 config.parquet().timestampUnit() == null ? "" : " timestamps=" + config.parquet().timestampUnit().name().toLowerCase(Locale.ROOT));

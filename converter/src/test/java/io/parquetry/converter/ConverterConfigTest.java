@@ -106,6 +106,19 @@ class ConverterConfigTest {
         assertThat(defaults.parquet().rowGroupBytes()).isEqualTo(16L << 20);
     }
 
+    /** Without rowGroupSize a schema with string/binary fields gets 32 MiB row groups, others 16 MiB; a given size is for both. */
+    @Test
+    void rowGroupSizeDefaultsByKindOfSchemaAndAGivenOneIsForEvery() {
+        io.parquetry.schema.Schema fixed = new io.parquetry.testing.AllTypes().schema;
+        io.parquetry.schema.Schema variable = io.parquetry.testing.AllTypes.withVariableFields().schema;
+        ConverterConfig defaults = parse(BASE);
+        assertThat(defaults.parquet().rowGroupBytes(fixed)).isEqualTo(16L << 20);
+        assertThat(defaults.parquet().rowGroupBytes(variable)).isEqualTo(32L << 20);
+        ConverterConfig given = parse(BASE + "parquet: {rowGroupSize: 8MiB}\n");
+        assertThat(given.parquet().rowGroupBytes(fixed)).isEqualTo(8L << 20);
+        assertThat(given.parquet().rowGroupBytes(variable)).isEqualTo(8L << 20);
+    }
+
     @Test
     void compressionLevelIsTheCodecsOwnAndRefusedWhereItMeansNothing() {
         assertThat(parse(BASE).parquet().compressionLevel()).as("default").isZero();

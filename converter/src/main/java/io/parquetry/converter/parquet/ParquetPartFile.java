@@ -93,9 +93,9 @@ public final class ParquetPartFile {
         Field[] variables = schema.variableFields();
         this.lastVariable = variables.length == 0 ? null : variables[variables.length - 1];
         this.maxRecordLength = schema.variable() ? schema.maxRecordLength() : recordLength;
-        this.rowGroupRecords = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, o.rowGroupBytes() / recordLength));
-        this.chunks = new RawRowGroup.Pool(recordLength, recordSlot, rowGroupRecords, variables, o.rowGroupBytes(), pool);
-        this.writer = new PartFileWriter(out, messageType, o.rowGroupBytes(), schema.variable());
+        this.rowGroupRecords = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, o.rowGroupBytes(schema) / recordLength));
+        this.chunks = new RawRowGroup.Pool(recordLength, recordSlot, rowGroupRecords, variables, o.rowGroupBytes(schema), pool);
+        this.writer = new PartFileWriter(out, messageType, o.rowGroupBytes(schema), schema.variable());
         try {
             writer.start();
             filePos = writer.getPos();
