@@ -65,7 +65,8 @@ final class SliceDictionary {
         return true;
     }
 
-    private static long hash(byte[] d, int at, int width) {
+    /** A 64-bit hash of {@code width} bytes from {@code at}, eight at a time (also {@link VariableDictionary}'s). */
+    static long hash(byte[] d, int at, int width) {
         long h = width;
         int i = 0;
         for (; i + 8 <= width; i += 8) {

@@ -1,8 +1,5 @@
 package io.parquetry.converter.parquet;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,8 +10,6 @@ import java.util.Arrays;
  */
 final class VariableDictionary {
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long PRIME = 0x9E37_79B9_7F4A_7C15L;
 
     private int[] slots = new int[1 << 10];
     private int bits = 10;
@@ -37,7 +32,7 @@ final class VariableDictionary {
         for (int i = 0; i < n; i++) {
             int at = off[i];
             int length = off[i + 1] - at;
-            long h = hash(data, at, length);
+            long h = SliceDictionary.hash(data, at, length);
             int mask = slots.length - 1;
             int s = (int) (h >>> (64 - bits));
             int id;
@@ -71,19 +66,6 @@ final class VariableDictionary {
             ids[i] = id;
         }
         return true;
-    }
-
-    static long hash(byte[] d, int at, int length) {
-        long h = length;
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            h = (h ^ (long) LONG.get(d, at + i)) * PRIME;
-            h ^= h >>> 29;
-        }
-        for (; i < length; i++) {
-            h = (h ^ (d[at + i] & 0xFF)) * PRIME;
-        }
-        return (h ^ (h >>> 32)) * PRIME;
     }
 
     private void clear(int tableBits) {
