@@ -41,41 +41,30 @@ final class Writers implements Iterable<RecordWriter> {
 
     /** Records appended by all writers, open or closed. */
     synchronized long appended() {
-        long n = closedAppended;
-        for (RecordWriter w : open) {
-            n += w.appended();
-        }
-        return n;
+        return sum(closedAppended, RecordWriter::appended);
     }
 
     synchronized long refusedDiskGuard() {
-        long n = closedRefusedDisk;
-        for (RecordWriter w : open) {
-            n += w.refusedDiskGuard();
-        }
-        return n;
+        return sum(closedRefusedDisk, RecordWriter::refusedDiskGuard);
     }
 
     synchronized long refusedClosed() {
-        long n = closedRefusedClosed;
-        for (RecordWriter w : open) {
-            n += w.refusedClosed();
-        }
-        return n;
+        return sum(closedRefusedClosed, RecordWriter::refusedClosed);
     }
 
     synchronized long refusedTooLong() {
-        long n = closedRefusedTooLong;
-        for (RecordWriter w : open) {
-            n += w.refusedTooLong();
-        }
-        return n;
+        return sum(closedRefusedTooLong, RecordWriter::refusedTooLong);
     }
 
     synchronized long truncated() {
-        long n = closedTruncated;
+        return sum(closedTruncated, RecordWriter::truncated);
+    }
+
+    /** {@code closed} plus one count of every open writer. */
+    private long sum(long closed, java.util.function.ToLongFunction<RecordWriter> count) {
+        long n = closed;
         for (RecordWriter w : open) {
-            n += w.truncated();
+            n += count.applyAsLong(w);
         }
         return n;
     }
