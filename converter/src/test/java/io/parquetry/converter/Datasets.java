@@ -64,15 +64,28 @@ public final class Datasets {
         }
     }
 
-    /** Every file under a directory whose name ends with the suffix. */
+    /**
+     * Every file under a directory whose name ends with the suffix. A directory a live converter writes into changes while
+     * it is walked (an in-progress file renamed or deleted under the walk): the walk is then taken again.
+     */
     public static List<Path> files(Path dir, String suffix) {
-        if (!Files.exists(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt == 100) {
+                    throw new UncheckedIOException(e);
+                }
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 100) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
