@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * queue's mapping into the part's row group; a part is opened for the first record of a cycle and committed when it
  * holds {@code rotation.maxRows} rows or about {@code rotation.maxBytes} (checked after each batch read), when the cycle
  * changes, or when asked. A record whose length is not the schema's (with {@code string(N)} or {@code binary(N)} fields:
- * out of its range, or whose values' ends are not well formed) is quarantined and stays inside the part's index range.
+ * out of its range) is quarantined and stays inside the part's index range.
  */
 final class PartFiller {
 
@@ -35,7 +35,7 @@ final class PartFiller {
     private final CommitProtocol commits;
     private final Counters counters;
     private final Committed listener;
-    /** The schema has variable fields: records vary in length, and their values' ends are checked before they are taken. */
+    /** The schema has variable fields: records vary in length. */
     private final boolean variable;
     /** The record being taken, as the part's {@link RecordSource}: one instance, so nothing is allocated per record. */
     private final Source source = new Source();
@@ -66,7 +66,8 @@ final class PartFiller {
         if (part == null) {
             part = openPart(index, cycle);
         }
-        if (rec.matchesSchema() && (!variable || rec.variableProblem() == null)) {
+        // A record of variable length whose values do not fit it never gets here: the reader stops at it as damage.
+        if (rec.matchesSchema()) {
             source.rec = rec;
             int checksum = rec.recordChecksum();
             part.append(source, 1, index, checksum, checksum);
@@ -161,7 +162,7 @@ final class PartFiller {
         counters.quarantined++;
         part.skip(index, rec.recordChecksum());
         if (variable) {
-            LOG.warn("record quarantined, it is not a well-formed record of the schema: index={}, length={}, problem={}, log={}", index,
+            LOG.warn("record quarantined, its length is out of the schema's range: index={}, length={}, problem={}, log={}", index,
                     rec.length(), rec.variableProblem(), ctx.quarantine.log());
         } else {
             LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index,
