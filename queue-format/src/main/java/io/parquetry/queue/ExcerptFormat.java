@@ -11,7 +11,13 @@ import java.util.zip.CRC32C;
  *  version 1:  | excerpt header (4) | record (N bytes, schema.RecordLayout) | pad to 4 |
  *  version 2:  | excerpt header (4) | record (N bytes, schema.RecordLayout) | CRC32C of the N record bytes (4, LE) | pad to 4 |
  *  version 3:  | excerpt header (4) | record (fixed part + variable values: L bytes) | CRC32C of the L record bytes (4, LE) | pad to 4 |
+ *  version 4:  | excerpt header (4) | record (L bytes) | schema version (4, LE) | CRC32C of the L + 4 bytes before it (4, LE) | pad to 4 |
  * </pre>
+ *
+ * Version 4 is the layout of every new queue (with checksums): each record says which version of the queue's schema wrote
+ * it (its {@code version:}, unique in the queue's history), so that versions may change on the same queue, even while
+ * processes of two versions append at once (docs/FORMAT.md §2.1). An instance of version 4 describes the records of one
+ * schema version ({@link #of(int, Schema)}); a queue has one per version in its history.
  *
  * Version 3 is the layout of a queue whose schema has {@code string(N)} or {@code binary(N)} fields, and only of those:
  * records vary in length (the header's length is the record's plus 4), so a reader finds each record's end from its
@@ -33,10 +39,14 @@ public final class ExcerptFormat {
     public static final int CHECKSUMMED = 2;
     /** Layout version 3: a record of variable length (a schema with string/binary fields), then its CRC32C. */
     public static final int VARIABLE = 3;
+    /** Layout version 4: a record of any version of the queue's schema, its schema version, then their CRC32C. */
+    public static final int VERSIONED = 4;
     /** The newest layout version this code reads and writes. */
-    public static final int NEWEST = VARIABLE;
-    /** Bytes of the checksum after the record (versions 2 and 3). */
+    public static final int NEWEST = VERSIONED;
+    /** Bytes of the checksum after the record (versions 2 and 3) or after its schema version (version 4). */
     public static final int CHECKSUM_LENGTH = 4;
+    /** Bytes of the schema version after the record (version 4). */
+    public static final int SCHEMA_VERSION_LENGTH = 4;
 
     private final int version;
     private final int recordLength;
@@ -44,14 +54,22 @@ public final class ExcerptFormat {
     private final int minRecordLength;
     private final int maxRecordLength;
     private final int stride;
+    /** Bytes of an excerpt after its record: the schema version and the checksum, as the version has them. */
+    private final int overhead;
+    private final boolean variable;
+    /** The schema version every record of this format carries (version 4), else 0. */
+    private final int schemaVersion;
 
-    private ExcerptFormat(int version, int minRecordLength, int maxRecordLength) {
+    private ExcerptFormat(int version, int minRecordLength, int maxRecordLength, boolean variable, int schemaVersion) {
         this.version = version;
         this.minRecordLength = minRecordLength;
         this.maxRecordLength = maxRecordLength;
-        this.recordLength = version == VARIABLE ? -1 : minRecordLength;
-        this.excerptLength = version == VARIABLE ? -1 : minRecordLength + (version == CHECKSUMMED ? CHECKSUM_LENGTH : 0);
-        this.stride = version == VARIABLE ? -1 : (int) CycleFileDescriptor.nextHeaderAfter(0, excerptLength);
+        this.variable = variable;
+        this.schemaVersion = version == VERSIONED ? schemaVersion : 0;
+        this.overhead = version == RECORD_ONLY ? 0 : version == VERSIONED ? SCHEMA_VERSION_LENGTH + CHECKSUM_LENGTH : CHECKSUM_LENGTH;
+        this.recordLength = variable ? -1 : minRecordLength;
+        this.excerptLength = variable ? -1 : minRecordLength + overhead;
+        this.stride = variable ? -1 : (int) CycleFileDescriptor.nextHeaderAfter(0, excerptLength);
     }
 
     /**
@@ -65,7 +83,7 @@ public final class ExcerptFormat {
             throw new IllegalArgumentException("unknown queue layout version for records of one length: layoutVersion=" + version
                     + ", supported=" + RECORD_ONLY + ".." + CHECKSUMMED);
         }
-        return new ExcerptFormat(version, recordLength, recordLength);
+        return new ExcerptFormat(version, recordLength, recordLength, false, 0);
     }
 
     /**
@@ -79,30 +97,45 @@ public final class ExcerptFormat {
             throw new IllegalArgumentException("unknown queue layout version: layoutVersion=" + version + ", supported=" + RECORD_ONLY + ".."
                     + NEWEST + " (a newer Parquetry wrote this queue)");
         }
+        if (version == VERSIONED) {
+            return new ExcerptFormat(version, schema.fixedLength(), schema.maxRecordLength(), schema.variable(), schema.version());
+        }
         if (schema.variable() != (version == VARIABLE)) {
             throw new IllegalArgumentException("queue layout version " + version + " does not fit schema " + schema.identity() + ": "
                     + (schema.variable() ? "its string/binary fields need version " + VARIABLE : "version " + VARIABLE
                     + " holds records with string/binary fields") + ": layoutVersion=" + version);
         }
-        return version == VARIABLE ? new ExcerptFormat(version, schema.fixedLength(), schema.maxRecordLength())
-                : new ExcerptFormat(version, schema.recordLength(), schema.recordLength());
+        return version == VARIABLE ? new ExcerptFormat(version, schema.fixedLength(), schema.maxRecordLength(), true, 0)
+                : new ExcerptFormat(version, schema.recordLength(), schema.recordLength(), false, 0);
     }
 
-    /** The layout version a new queue gets for {@code schema}: 3 with variable fields, else 2 (or 1 without checksums). */
+    /** The layout version a new queue gets for {@code schema}: 4 (or 1 without checksums, for records of one length). */
     public static int versionFor(Schema schema, boolean checksums) {
-        if (schema.variable()) {
-            if (!checksums) {
-                throw new IllegalArgumentException("records with string/binary fields always carry their checksum: recordChecksums=false, schema="
-                        + schema.identity());
-            }
-            return VARIABLE;
+        if (schema.variable() && !checksums) {
+            throw new IllegalArgumentException("records with string/binary fields always carry their checksum: recordChecksums=false, schema="
+                    + schema.identity());
         }
-        return checksums ? CHECKSUMMED : RECORD_ONLY;
+        return checksums ? VERSIONED : RECORD_ONLY;
     }
 
-    /** True when records vary in length (version 3). */
+    /** True when records vary in length (version 3, or version 4 of a schema with string/binary fields). */
     public boolean variable() {
-        return version == VARIABLE;
+        return variable;
+    }
+
+    /** True when each record carries its schema version (version 4). */
+    public boolean versioned() {
+        return version == VERSIONED;
+    }
+
+    /** The schema version the records of this format carry (version 4), else 0. */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Bytes of an excerpt after its record: 0, 4 (the checksum), or 8 (schema version and checksum, version 4). */
+    public int overhead() {
+        return overhead;
     }
 
     /** The shortest record's bytes: the record length, or for version 3 the schema's fixed part. */
@@ -117,12 +150,12 @@ public final class ExcerptFormat {
 
     /** The shortest excerpt of a record: the shortest record and its checksum. */
     public int minExcerptLength() {
-        return minRecordLength + (checksummed() ? CHECKSUM_LENGTH : 0);
+        return minRecordLength + overhead;
     }
 
     /** The longest excerpt of a record. */
     public int maxExcerptLength() {
-        return maxRecordLength + (checksummed() ? CHECKSUM_LENGTH : 0);
+        return maxRecordLength + overhead;
     }
 
     /** True when an excerpt of {@code excerptLength} bytes may hold one record of the schema. */
@@ -132,7 +165,17 @@ public final class ExcerptFormat {
 
     /** The record's bytes in an excerpt of {@code excerptLength} bytes. */
     public int recordLengthIn(int excerptLength) {
-        return excerptLength - (checksummed() ? CHECKSUM_LENGTH : 0);
+        return excerptLength - overhead;
+    }
+
+    /** The bytes a checksum covers in an excerpt of {@code excerptLength} bytes: all but the checksum (record, schema version). */
+    public int checkedLengthIn(int excerptLength) {
+        return excerptLength - CHECKSUM_LENGTH;
+    }
+
+    /** The schema version stored in an excerpt of version 4 of {@code excerptLength} bytes: where it lies from the excerpt's start. */
+    public static int schemaVersionAt(int excerptLength) {
+        return excerptLength - CHECKSUM_LENGTH - SCHEMA_VERSION_LENGTH;
     }
 
     public int version() {
@@ -150,7 +193,7 @@ public final class ExcerptFormat {
         return recordLength;
     }
 
-    /** An excerpt's bytes after its header: the record and, in version 2, its checksum (versions 1 and 2). */
+    /** An excerpt's bytes after its header: the record and what follows it (records of one length). */
     public int excerptLength() {
         fixedOnly("excerptLength");
         return excerptLength;
@@ -163,8 +206,8 @@ public final class ExcerptFormat {
     }
 
     private void fixedOnly(String what) {
-        if (version == VARIABLE) {
-            throw new IllegalStateException("records of layout version " + VARIABLE + " vary in length: no single " + what);
+        if (variable) {
+            throw new IllegalStateException("records of " + this + " vary in length: no single " + what);
         }
     }
 
@@ -177,11 +220,12 @@ public final class ExcerptFormat {
 
     @Override
     public String toString() {
-        if (version == VARIABLE) {
-            return "layout version " + version + " (" + minExcerptLength() + " to " + maxExcerptLength() + "-byte excerpts for records of "
+        String v = version == VERSIONED ? " of schema version " + schemaVersion : "";
+        if (variable) {
+            return "layout version " + version + " (" + minExcerptLength() + " to " + maxExcerptLength() + "-byte excerpts for records" + v + " of "
                     + minRecordLength + " to " + maxRecordLength + " bytes, CRC32C)";
         }
-        return "layout version " + version + " (" + excerptLength + "-byte excerpts for " + recordLength + "-byte records"
+        return "layout version " + version + " (" + excerptLength + "-byte excerpts for " + recordLength + "-byte records" + v
                 + (checksummed() ? ", CRC32C" : "") + ")";
     }
 }

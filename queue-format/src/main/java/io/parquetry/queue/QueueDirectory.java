@@ -9,6 +9,8 @@ public final class QueueDirectory {
 
     /** The queue's layout version, roll cycle, identity and schema. */
     public static final String SCHEMA_FILE = "parquetry-schema.yaml";
+    /** Held (an OS file lock) while a recorder adds a version of the schema (docs/FORMAT.md §2.1). */
+    public static final String SCHEMA_LOCK = "parquetry-schema.lock";
     /** The last record a recorder forced to disk ({@link SyncMark}). */
     public static final String SYNC_MARK = "parquetry-sync.mark";
     /** Held by every open recorder (the recorder's {@code QueueLock}). */

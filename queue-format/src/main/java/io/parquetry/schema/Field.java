@@ -22,9 +22,15 @@ public final class Field {
     private final int variableStart;
     /** For a variable field: the end slot of the variable field before it, or -1 for the first. */
     private final int previousEndSlot;
+    private final int id;
+    private final String was;
+    private final FieldDefault defaultValue;
 
     Field(long schemaFingerprint, String schemaIdentity, String name, FieldType type, boolean nullable, String description, int index,
-            int offset, int nullBit, Overflow overflow, int variableStart, int previousEndSlot) {
+            int offset, int nullBit, Overflow overflow, int variableStart, int previousEndSlot, int id, String was, FieldDefault defaultValue) {
+        this.id = id;
+        this.was = was;
+        this.defaultValue = defaultValue;
         this.schemaFingerprint = schemaFingerprint;
         this.schemaIdentity = schemaIdentity;
         this.name = name;
@@ -115,6 +121,24 @@ public final class Field {
     /** For a variable field, the end slot offset of the variable field declared before it, or -1 when it is the first. */
     public int previousEndSlot() {
         return previousEndSlot;
+    }
+
+    /**
+     * The field's id: the same in every version of the schema in one queue, whatever its name (docs/FORMAT.md §2.1), and the
+     * Parquet field id of its column. A schema read on its own numbers its fields 1..n in declaration order.
+     */
+    public int id() {
+        return id;
+    }
+
+    /** The field's name in the schema's previous version, when this version renamed it ({@code was:}); else null. */
+    public String was() {
+        return was;
+    }
+
+    /** The declared default ({@code default:}), or null: what records of versions without this field read as. */
+    public FieldDefault defaultValue() {
+        return defaultValue;
     }
 
     /** Bit of the null bitmap that marks this field null (1 = null), or -1 when the field is not nullable. */

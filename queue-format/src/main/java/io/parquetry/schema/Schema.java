@@ -66,12 +66,25 @@ public final class Schema {
     private final int nullableCount;
     private final String canonical;
     private final long fingerprint;
+    private final List<FieldSpec> specs;
+    private final String source;
+    private final int firstFieldCount;
 
     /**
      * @param source where the schema came from, for messages (a file name, or a label)
      * @throws SchemaException naming the source, the field and the bad value
      */
     public Schema(String source, String name, int version, String description, List<FieldSpec> specs) {
+        this(source, name, version, description, specs, null, specs.size());
+    }
+
+    /**
+     * @param ids each field's id ({@link Field#id()}), in declaration order; null numbers them 1..n
+     * @param firstFieldCount the number of fields of the queue's first version: ids after it are a table's partition columns
+     * @throws SchemaException naming the source, the field and the bad value
+     */
+    Schema(String source, String name, int version, String description, List<FieldSpec> specs, int[] ids, int firstFieldCount) {
+        this.firstFieldCount = firstFieldCount;
         checkName(source, "schema name", name);
         if (version < 1) {
             throw new SchemaException(source + ": schema version must be a positive whole number: version=" + version);
@@ -103,6 +116,23 @@ public final class Schema {
             if (spec.nullable()) {
                 nullable++;
             }
+            if (spec.was() != null) {
+                try {
+                    checkName(source, "field was", spec.was());
+                } catch (SchemaException e) {
+                    throw new SchemaException(e.getMessage() + " (was: names the field in the previous version)", spec.name());
+                }
+            }
+        }
+        Map<String, FieldDefault> defaults = new HashMap<>();
+        for (FieldSpec spec : specs) {
+            if (spec.defaultValue() != null) {
+                try {
+                    defaults.put(spec.name(), FieldDefault.parse(spec.type(), spec.defaultValue()));
+                } catch (IllegalArgumentException e) {
+                    throw new SchemaException(source + ": field '" + spec.name() + "': " + e.getMessage(), spec.name());
+                }
+            }
         }
         this.nullableCount = nullable;
         this.bitmapLength = (nullable + 7) / 8;
@@ -114,7 +144,15 @@ public final class Schema {
         StringBuilder sb = new StringBuilder();
         sb.append("schema ").append(name).append(" v").append(version).append(" layout ").append(layoutVersion()).append('\n');
         for (FieldSpec f : specs) {
-            sb.append(f.name()).append(' ').append(f.type()).append(f.nullable() ? " nullable" : "").append('\n');
+            sb.append(f.name()).append(' ').append(f.type()).append(f.nullable() ? " nullable" : "");
+            if (f.was() != null) {
+                sb.append(" was ").append(f.was());
+            }
+            FieldDefault d = defaults.get(f.name());
+            if (d != null) {
+                sb.append(" default ").append(d.text().replace("\\", "\\\\").replace("\n", "\\n"));
+            }
+            sb.append('\n');
         }
         this.canonical = sb.toString();
         this.fingerprint = fnv1a64(canonical.getBytes(StandardCharsets.UTF_8));
@@ -134,7 +172,8 @@ public final class Schema {
         for (int i = 0; i < specs.size(); i++) {
             FieldSpec s = specs.get(i);
             Field f = new Field(fingerprint, identity, s.name(), s.type(), s.nullable(), s.description() == null ? "" : s.description(), i, offset,
-                    s.nullable() ? bit++ : -1, s.overflow(), fixed, s.type().variable() ? previousEnd : -1);
+                    s.nullable() ? bit++ : -1, s.overflow(), fixed, s.type().variable() ? previousEnd : -1, ids == null ? i + 1 : ids[i], s.was(),
+                    defaults.get(s.name()));
             list.add(f);
             map.put(s.name(), f);
             if (s.type().variable()) {
@@ -153,6 +192,8 @@ public final class Schema {
                     + ", maxRecordLength=" + max, crossing);
         }
         this.maxRecordLength = (int) max;
+        this.specs = List.copyOf(specs);
+        this.source = source;
         this.fields = Collections.unmodifiableList(list);
         this.byName = map;
         this.variableFields = list.stream().filter(Field::variable).toArray(Field[]::new);
@@ -177,6 +218,45 @@ public final class Schema {
 
     private static Schema declared(SchemaYaml.Declared d) {
         return new Schema(d.source(), d.name(), d.version(), d.description(), d.fields());
+    }
+
+    /**
+     * This schema with field ids {@code ids} (declaration order), as a queue's history numbers them: the same fingerprint,
+     * layout and handles' validity.
+     */
+    public Schema withFieldIds(int[] ids, int firstFieldCount) {
+        if (ids.length != specs.size()) {
+            throw new IllegalArgumentException("one id per field: fields=" + specs.size() + ", ids=" + ids.length);
+        }
+        return new Schema(source, name, version, description, specs, ids.clone(), firstFieldCount);
+    }
+
+    /**
+     * The field id of a table's {@code dt} partition column: after the ids of the queue's first version's fields, which no
+     * later field takes ({@link SchemaEvolution#ids}), so a table created from any version numbers it alike.
+     */
+    public int dtColumnId() {
+        return firstFieldCount + 1;
+    }
+
+    /** The field id of a table's {@code hour} partition column: {@link #dtColumnId()} + 1. */
+    public int hourColumnId() {
+        return firstFieldCount + 2;
+    }
+
+    /** The field with id {@code id}, or null. */
+    public Field fieldById(int id) {
+        for (Field f : fields) {
+            if (f.id() == id) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The field's ids in declaration order. */
+    public int[] fieldIds() {
+        return fields.stream().mapToInt(Field::id).toArray();
     }
 
     /** The schema as YAML, with descriptions: {@link #parse} of it gives an equal schema. */

@@ -74,8 +74,10 @@ final class SchemaYaml {
                     throw f.error("overflow", overflowText, "overflow must be refuse or truncate");
                 }
             }
+            String was = f.string("was", null);
+            String defaultText = f.string("default", null);
             f.checkNoUnknownKeys();
-            specs.add(new FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription, overflow));
+            specs.add(new FieldSpec(fieldName, type, Boolean.parseBoolean(nullableText), fieldDescription, overflow, was, defaultText));
             lines.add(f.at("name"));
         }
         try {
@@ -108,6 +110,12 @@ final class SchemaYaml {
             sb.append("    type: ").append(quote(f.type().toString())).append('\n');
             if (f.nullable()) {
                 sb.append("    nullable: true\n");
+            }
+            if (f.was() != null) {
+                sb.append("    was: ").append(f.was()).append('\n');
+            }
+            if (f.defaultValue() != null) {
+                sb.append("    default: ").append(quote(f.defaultValue().text())).append('\n');
             }
             if (f.variable() && f.overflow() != Overflow.REFUSE) {
                 sb.append("    overflow: ").append(f.overflow().spelling()).append('\n');
