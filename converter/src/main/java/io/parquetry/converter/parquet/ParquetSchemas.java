@@ -37,7 +37,7 @@ public final class ParquetSchemas {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (Field f : schema.fields()) {
             Type.Repetition rep = f.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
-            int id = f.index() + 1;
+            int id = f.id();
             switch (f.kind()) {
                 case BOOL:
                     b.primitive(PrimitiveTypeName.BOOLEAN, rep).id(id).named(f.name());

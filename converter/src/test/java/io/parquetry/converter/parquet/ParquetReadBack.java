@@ -114,7 +114,7 @@ final class ParquetReadBack {
             int row = 0;
             while (rs.next()) {
                 for (Field f : fields) {
-                    int col = f.index() + 1;
+                    int col = f.id();
                     Object want = data.expected[row][f.index()];
                     String where = "DuckDB row " + row + " field " + f;
                     Object got = switch (f.kind()) {
