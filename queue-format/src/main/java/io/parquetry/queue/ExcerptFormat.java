@@ -109,6 +109,26 @@ public final class ExcerptFormat {
                 : new ExcerptFormat(version, schema.recordLength(), schema.recordLength(), false, 0);
     }
 
+    /**
+     * The records of every version in {@code history}, as one format: excerpts of any length one of them fits (for
+     * whole-queue scans, such as the recorder's repair, that check lengths and checksums but not fields). For a queue of
+     * layout 1 to 3, which has one version, the format of that version.
+     */
+    public static ExcerptFormat anyOf(int version, SchemaHistory history) {
+        if (version != VERSIONED) {
+            return of(version, history.newest().schema());
+        }
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        boolean variable = false;
+        for (SchemaHistory.Version v : history.versions()) {
+            min = Math.min(min, v.schema().fixedLength());
+            max = Math.max(max, v.schema().maxRecordLength());
+            variable |= v.schema().variable();
+        }
+        return new ExcerptFormat(version, min, max, variable || min != max, 0);
+    }
+
     /** The layout version a new queue gets for {@code schema}: 4 (or 1 without checksums, for records of one length). */
     public static int versionFor(Schema schema, boolean checksums) {
         if (schema.variable() && !checksums) {

@@ -42,11 +42,11 @@ public final class Schema {
     /** Version of the record layout rules for a schema with {@code string(N)} or {@code binary(N)} fields: the variable part. */
     public static final int VARIABLE_LAYOUT_VERSION = 2;
     /**
-     * Largest record a schema may describe, all its variable values at their bound: 16 MiB less the 4 bytes of the CRC32C
-     * that follows it in its excerpt ({@code ExcerptFormat.CHECKSUM_LENGTH}), because Chronicle Queue takes an excerpt of
-     * up to a quarter of its block, 16 MiB of the default 64 MiB. A writer holds a buffer of this size.
+     * Largest record a schema may describe, all its variable values at their bound: 16 MiB less the 8 bytes that follow it
+     * in its excerpt (its schema version and CRC32C, {@code ExcerptFormat.VERSIONED}), because Chronicle Queue takes an
+     * excerpt of up to a quarter of its block, 16 MiB of the default 64 MiB. A writer holds a buffer of this size.
      */
-    public static final int MAX_RECORD_LENGTH = (16 << 20) - 4;
+    public static final int MAX_RECORD_LENGTH = (16 << 20) - 8;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     /** Partition columns of the dataset layout, and our own prefix: a field may not shadow them. */
@@ -188,7 +188,7 @@ public final class Schema {
         if (max > MAX_RECORD_LENGTH) {
             crossing = crossing != null ? crossing : specs.get(specs.size() - 1).name(); // a fixed part too long on its own
             throw new SchemaException(source + ": the largest record of schema '" + name + "' (every variable value at its bound) is " + max
-                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB with its checksum): lower a string(N) or binary(N) bound: field=" + crossing
+                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB with its version and checksum): lower a string(N) or binary(N) bound: field=" + crossing
                     + ", maxRecordLength=" + max, crossing);
         }
         this.maxRecordLength = (int) max;

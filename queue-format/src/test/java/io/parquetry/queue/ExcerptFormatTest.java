@@ -14,12 +14,32 @@ class ExcerptFormatTest {
             + "  - {name: a, type: int64}\n  - {name: b, type: binary(3), nullable: true}\n", "variable");
 
     @Test
-    void aSchemaWithVariableFieldsGetsLayoutThreeAlwaysChecksummed() {
-        assertThat(ExcerptFormat.versionFor(VARIABLE, true)).isEqualTo(ExcerptFormat.VARIABLE).isEqualTo(3);
+    void aNewQueueGetsLayoutFourWhateverItsSchemaAndOneOnlyWithoutChecksums() {
+        assertThat(ExcerptFormat.versionFor(VARIABLE, true)).isEqualTo(ExcerptFormat.VERSIONED).isEqualTo(4);
         assertThatThrownBy(() -> ExcerptFormat.versionFor(VARIABLE, false)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("records with string/binary fields always carry their checksum: recordChecksums=false, schema=" + VARIABLE.identity());
-        assertThat(ExcerptFormat.versionFor(FIXED, true)).isEqualTo(ExcerptFormat.CHECKSUMMED);
+        assertThat(ExcerptFormat.versionFor(FIXED, true)).isEqualTo(ExcerptFormat.VERSIONED);
         assertThat(ExcerptFormat.versionFor(FIXED, false)).isEqualTo(ExcerptFormat.RECORD_ONLY);
+    }
+
+    @Test
+    void layoutFourPutsTheSchemaVersionAfterTheRecordUnderItsChecksum() {
+        Schema v7 = Schema.parse("name: f\nversion: 7\nfields:\n  - {name: a, type: int64}\n", "fixed");
+        ExcerptFormat f = ExcerptFormat.of(4, v7);
+        assertThat(f.versioned()).isTrue();
+        assertThat(f.schemaVersion()).isEqualTo(7);
+        assertThat(f.overhead()).isEqualTo(8);
+        assertThat(f.excerptLength()).isEqualTo(16);
+        assertThat(f.stride()).isEqualTo(20);
+        assertThat(f.recordLengthIn(16)).isEqualTo(8);
+        assertThat(f.checkedLengthIn(16)).isEqualTo(12);
+        assertThat(ExcerptFormat.schemaVersionAt(16)).isEqualTo(8);
+        assertThat(f).hasToString("layout version 4 (16-byte excerpts for 8-byte records of schema version 7, CRC32C)");
+        ExcerptFormat v = ExcerptFormat.of(4, VARIABLE);
+        assertThat(v.variable()).isTrue();
+        assertThat(v.minExcerptLength()).isEqualTo(17 + 8);
+        assertThat(v.maxExcerptLength()).isEqualTo(40 + 8);
+        assertThat(v.recordLengthIn(30)).isEqualTo(22);
     }
 
     @Test
@@ -39,7 +59,8 @@ class ExcerptFormatTest {
         assertThat(f.recordLengthIn(30)).isEqualTo(26);
         assertThat(f).hasToString("layout version 3 (21 to 44-byte excerpts for records of 17 to 40 bytes, CRC32C)");
         assertThatThrownBy(f::recordLength).isInstanceOf(IllegalStateException.class)
-                .hasMessage("records of layout version 3 vary in length: no single recordLength");
+                .hasMessage("records of layout version 3 (21 to 44-byte excerpts for records of 17 to 40 bytes, CRC32C) vary in length: no single "
+                        + "recordLength");
         assertThatThrownBy(f::excerptLength).hasMessageEndingWith("no single excerptLength");
         assertThatThrownBy(f::stride).hasMessageEndingWith("no single stride");
     }
@@ -66,8 +87,8 @@ class ExcerptFormatTest {
         assertThatThrownBy(() -> ExcerptFormat.of(3, FIXED)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("queue layout version 3 does not fit schema " + FIXED.identity()
                         + ": version 3 holds records with string/binary fields: layoutVersion=3");
-        assertThatThrownBy(() -> ExcerptFormat.of(4, VARIABLE)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown queue layout version: layoutVersion=4, supported=1..3 (a newer Parquetry wrote this queue)");
+        assertThatThrownBy(() -> ExcerptFormat.of(5, VARIABLE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown queue layout version: layoutVersion=5, supported=1..4 (a newer Parquetry wrote this queue)");
         assertThatThrownBy(() -> ExcerptFormat.of(0, FIXED)).hasMessageContaining("layoutVersion=0");
         assertThatThrownBy(() -> ExcerptFormat.of(3, 8)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown queue layout version for records of one length: layoutVersion=3, supported=1..2");

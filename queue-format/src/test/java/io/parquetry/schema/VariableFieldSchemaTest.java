@@ -170,7 +170,7 @@ class VariableFieldSchemaTest {
         }
         fields.append("  - {name: trailer, type: int32}\n");
         // 8 + 16 * (4 + 1 MiB) + 4 = 16 MiB + 76: b15's bound crosses the limit; the int32 after it has nothing to lower.
-        rejects(fields.toString(), "bad.yaml:20: ", "largest record of schema 't'", "more than 16777212 (16 MiB with its checksum)", "field=b15",
+        rejects(fields.toString(), "bad.yaml:20: ", "largest record of schema 't'", "more than 16777208 (16 MiB with its version and checksum)", "field=b15",
                 "maxRecordLength=16777292");
     }
 
@@ -178,14 +178,15 @@ class VariableFieldSchemaTest {
     void aSchemaWhoseExcerptIsExactlySixteenMebibytesIsAccepted() {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < 16; i++) {
-            fields.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - (i == 0 ? 8 : 4))
+            fields.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - (i == 0 ? 12 : 4))
                     .append(")}\n");
         }
         Schema s = parse(fields.toString());
         assertThat(s.fixedLength()).isEqualTo(64);
         assertThat(s.maxRecordLength()).isEqualTo(Schema.MAX_RECORD_LENGTH);
-        assertThat(Schema.MAX_RECORD_LENGTH + ExcerptFormat.CHECKSUM_LENGTH).as("a quarter of Chronicle's default block").isEqualTo(16 << 20);
-        rejects(fields.toString().replaceFirst("binary\\(1048568\\)", "binary(1048569)"), "bad.yaml:19: ", "field=b15",
-                "maxRecordLength=16777213");
+        assertThat(Schema.MAX_RECORD_LENGTH + ExcerptFormat.SCHEMA_VERSION_LENGTH + ExcerptFormat.CHECKSUM_LENGTH)
+                .as("a quarter of Chronicle's default block").isEqualTo(16 << 20);
+        rejects(fields.toString().replaceFirst("binary\\(1048564\\)", "binary(1048565)"), "bad.yaml:19: ", "field=b15",
+                "maxRecordLength=16777209");
     }
 }

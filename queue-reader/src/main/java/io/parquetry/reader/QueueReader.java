@@ -8,6 +8,7 @@ import io.parquetry.queue.QueueDirectory;
 import io.parquetry.queue.QueueIdentity;
 import io.parquetry.queue.QueueMetadata;
 import io.parquetry.queue.QueueSchemaStore;
+import io.parquetry.queue.SchemaHistory;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.Schema;
@@ -65,16 +66,15 @@ public final class QueueReader implements AutoCloseable {
     }
 
     private final Path queueDir;
-    private final Schema schema;
     private final QueueIdentity identity;
     private final CycleFiles cycleFiles;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final ReadVerifier verifier;
     private final CycleCounts counts;
-    private final RecordReader reader;
-    private final RecordRun run;
-    private final ExcerptFormat format;
+    private final int layoutVersion;
+    /** Every version of the schema the reader knows, each with its reader and run (one, for a queue before layout 4). */
+    private final RecordVersions versions;
     /**
      * The tailer's mapping of the last excerpt it read, while the tailer has not been used since (it holds the mapping):
      * records after it in the same mapping are read straight from it, see {@link #read}. Null when there is none.
@@ -103,7 +103,7 @@ public final class QueueReader implements AutoCloseable {
             throw new IllegalArgumentException("queue directory is not readable: queue=" + queueDir);
         }
         this.queueDir = queueDir;
-        this.schema = QueueSchemaStore.read(queueDir);
+        SchemaHistory history = QueueSchemaStore.history(queueDir);
         this.identity = QueueSchemaStore.identity(queueDir);
         String rollCycle = QueueSchemaStore.rollCycle(queueDir);
         awaitMetadata(queueDir, rollCycle == null ? null : RollCycleNames.resolve(rollCycle));
@@ -112,11 +112,10 @@ public final class QueueReader implements AutoCloseable {
             builder.rollCycle(RollCycleNames.resolve(rollCycle));
         }
         this.queue = builder.build();
-        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema);
-        this.reader = new RecordReader(schema, format);
-        this.run = format.variable() ? null : new RecordRun(reader, schema.recordLength(), format.excerptLength());
+        this.layoutVersion = QueueSchemaStore.layoutVersion(queueDir);
+        this.versions = new RecordVersions(queueDir, history, layoutVersion);
         this.cycleFiles = new CycleFiles(queueDir, queue.rollCycle(), queue.epoch());
-        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, format, schema, queue::lastCycle);
+        this.verifier = new ReadVerifier(queueDir, queue.rollCycle(), cycleFiles, versions, queue::lastCycle);
         this.counts = new CycleCounts(cycleFiles, queue.rollCycle(), queue::lastCycle);
         // A new tailer goes to the start of the queue at once: Chronicle must not meet a first cycle file cut short there.
         try {
@@ -194,8 +193,22 @@ public final class QueueReader implements AutoCloseable {
         return new QueueReader(queueDir);
     }
 
+    /**
+     * The newest version of the queue's schema the reader knows: the queue's when it opened, or a later one it met a
+     * record of since. Each record says its own ({@link RecordReader#schema()}, {@link RecordRun#schema()}).
+     */
     public Schema schema() {
-        return schema;
+        return versions.history().newest().schema();
+    }
+
+    /** Every version of the queue's schema the reader knows, oldest first (docs/FORMAT.md §2.1). */
+    public SchemaHistory history() {
+        return versions.history();
+    }
+
+    /** How records of {@code version} (a schema of the queue's {@link #history()}) lie in their excerpts. */
+    public ExcerptFormat formatOf(Schema version) {
+        return ExcerptFormat.of(layoutVersion, version);
     }
 
     /**
@@ -207,9 +220,9 @@ public final class QueueReader implements AutoCloseable {
         return verifier.recordStride();
     }
 
-    /** How the queue's records lie in their excerpts (its layout version). */
+    /** How the queue's records lie in their excerpts (its layout version), every version of the schema taken together. */
     public ExcerptFormat format() {
-        return format;
+        return versions.any();
     }
 
     public Path queueDir() {
@@ -382,7 +395,8 @@ public final class QueueReader implements AutoCloseable {
                     if (k > 0) {
                         tailerBehind = true;
                         readFromMapping += k;
-                        run.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, k, verifier.recordStride());
+                        RecordRun run = versions.run(verifier.slot());
+                        run.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, k, versions.format(verifier.slot()).stride());
                         try {
                             consumer.acceptRun(index, run);
                         } catch (InternalError e) {
@@ -391,7 +405,7 @@ public final class QueueReader implements AutoCloseable {
                         n += k;
                         continue;
                     }
-                    int length = format.variable() ? verifier.nextLength() : format.excerptLength();
+                    int length = verifier.nextLength();
                     try {
                         if (!verifier.accept(index, p, length, mapping)) {
                             break;
@@ -401,6 +415,7 @@ public final class QueueReader implements AutoCloseable {
                     }
                     tailerBehind = true;
                     readFromMapping++;
+                    RecordReader reader = readerOfLast();
                     reader.wrap(mapping, p + CycleFileDescriptor.HEADER_LENGTH, length);
                     try {
                         consumer.accept(index, reader);
@@ -443,6 +458,7 @@ public final class QueueReader implements AutoCloseable {
                         throw failed(e);
                     }
                     mapping = b.bytesStore();
+                    RecordReader reader = readerOfLast();
                     reader.wrap(b, pos, len);
                     try {
                         consumer.accept(index, reader);
@@ -467,6 +483,12 @@ public final class QueueReader implements AutoCloseable {
             throw verifier.damage();
         }
         return n;
+    }
+
+    /** The reader of the last record's version; of the newest for a record of no version (its length is none of theirs). */
+    private RecordReader readerOfLast() {
+        int slot = verifier.slot();
+        return versions.reader(slot == RecordVersions.UNKNOWN ? versions.history().size() - 1 : slot);
     }
 
     private void closeQuietly(DocumentContext dc) {

@@ -13,6 +13,7 @@ import io.parquetry.queue.DamageFound;
 import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.RecordLayout;
+import io.parquetry.schema.Schema;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,18 +62,16 @@ final class ReadVerifier implements AutoCloseable {
     private final RollCycle rollCycle;
     private final CycleFiles cycleFiles;
     /**
-     * How the queue's records lie in their excerpts; an excerpt of a record is {@link #excerptLength} bytes, or for records
-     * with variable fields (layout version 3) any length the format {@linkplain ExcerptFormat#fits fits}.
+     * The versions of the schema, by the version each record carries (queue layout version 4; a queue of an older layout
+     * has one): each record is checked as one of its version, whose format says its length (one, or for records with
+     * variable fields a range) and what follows it.
      */
-    private final ExcerptFormat format;
-    private final int excerptLength;
-    /** Header to header, for records of the schema's length (excerpts are 4-byte aligned); -1 when records vary. */
-    private final int recordStride;
-    /** The schema's variable fields: each record's values are checked against its length before it is handed on. */
-    private final io.parquetry.schema.Field[] variables;
+    private final RecordVersions versions;
+    /** The version slot of the last record accepted ({@link RecordVersions}), or UNKNOWN for one not of the schema. */
+    private int slot = RecordVersions.UNKNOWN;
     /** Scratch for checking a record's checksum. */
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch;
+    private byte[] scratch;
     /**
      * Whether records' checksums are checked: not when a recorder made the queue whole in this boot, since then no record
      * can be torn ({@link SyncMark#wholeInThisBoot}); the reader says which.
@@ -108,17 +107,13 @@ final class ReadVerifier implements AutoCloseable {
     private QueueDamagedException damage;
     private DamageFound finding;
 
-    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, ExcerptFormat format, io.parquetry.schema.Schema schema,
-            IntSupplier lastCycle) {
+    ReadVerifier(Path queueDir, RollCycle rollCycle, CycleFiles cycleFiles, RecordVersions versions, IntSupplier lastCycle) {
         this.queueDir = queueDir;
         this.rollCycle = rollCycle;
         this.cycleFiles = cycleFiles;
         this.resumePoints = new ResumePoints(rollCycle, cycleFiles);
-        this.format = format;
-        this.excerptLength = format.variable() ? -1 : format.excerptLength();
-        this.recordStride = format.variable() ? -1 : format.stride();
-        this.variables = format.variable() ? schema.variableFields() : new io.parquetry.schema.Field[0];
-        this.scratch = new byte[format.maxExcerptLength()];
+        this.versions = versions;
+        this.scratch = new byte[versions.any().maxExcerptLength()];
         this.lastCycle = lastCycle;
     }
 
@@ -297,17 +292,18 @@ final class ReadVerifier implements AutoCloseable {
             }
             if (!file.contains(position, HEADER_LENGTH + length)) {
                 throw file.damageAt(position, "a record of " + length + " bytes at position " + position
-                        + " that runs past the end of the file at " + file.size() + " bytes" + (format.fits(length) ? " (truncated)" : ""));
+                        + " that runs past the end of the file at " + file.size() + " bytes" + (format().fits(length) ? " (truncated)" : ""));
             }
-            boolean ofSchema = format.fits(length);
+            slot = slotOf(position, length, mapped);
+            boolean ofSchema = slot != RecordVersions.UNKNOWN;
             if (!ofSchema && position >= verifiedTo && !verifyUnusualLength(index, position, length)) {
                 return false;
             }
             after = checkSuccessor(position, next, mapped);
-            if (ofSchema && variables.length > 0) {
+            if (ofSchema && versions.format(slot).variable()) {
                 checkVariableRecord(position, (int) length, mapped);
-            } else if (ofSchema && format.checksummed() && checkChecksums && !checksumMatches(position, mapped)) {
-                throw tornRecord(position, excerptLength);
+            } else if (ofSchema && format().checksummed() && checkChecksums && !checksumMatches(position, (int) length, mapped)) {
+                throw tornRecord(position, (int) length);
             }
         } catch (DamageFound f) {
             throw damage(f, null);
@@ -346,7 +342,7 @@ final class ReadVerifier implements AutoCloseable {
     long nextInMapping(BytesStore<?, ?> mapped) {
         int h = successor;
         int length = h & CycleFileDescriptor.LENGTH_MASK;
-        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || !format.fits(length)
+        if (damage != null || cycle == NO_CYCLE || !isComplete(h) || !isData(h) || !format().fits(length)
                 || nextIndex != lastIndex + 1 || rollCycle.toCycle(nextIndex) != cycle || !mapped.inside(expectedNext, HEADER_LENGTH + length)) {
             return -1;
         }
@@ -365,9 +361,16 @@ final class ReadVerifier implements AutoCloseable {
      * @return how many records were accepted (0: the record at {@code position} needs {@link #accept})
      */
     int acceptRun(long index, long position, int max, BytesStore<?, ?> mapped) {
-        if (recordStride < 0) {
-            return 0; // records vary in length: each goes through accept
+        int length = nextLength();
+        int runSlot = versions.versioned() ? versionSlotAt(position, length, mapped) : 0;
+        if (runSlot == RecordVersions.UNKNOWN || versions.format(runSlot).variable() || versions.format(runSlot).excerptLength() != length) {
+            return 0; // records vary in length, or this one is not of a version it says: each goes through accept
         }
+        ExcerptFormat f = versions.format(runSlot);
+        int recordStride = f.stride();
+        int excerptLength = f.excerptLength();
+        int version = f.schemaVersion();
+        int versionAt = HEADER_LENGTH + ExcerptFormat.schemaVersionAt(excerptLength);
         int k = 0;
         long p = position;
         int h = successor;
@@ -380,18 +383,19 @@ final class ReadVerifier implements AutoCloseable {
             if (!isComplete(n) || !isData(n)) {
                 break;
             }
-            if (format.checksummed() && checkChecksums && !checksumMatches(p, mapped)) {
+            if (format().checksummed() && checkChecksums && !checksumMatches(p, excerptLength, mapped)) {
                 break; // torn or overwritten: accept finds it and stops there
             }
             k++; // the record at p: its successor is a complete data header
             p = next;
             h = n;
             if ((n & CycleFileDescriptor.LENGTH_MASK) != excerptLength || !mapped.inside(next, HEADER_LENGTH + excerptLength)
-                    || rollCycle.toCycle(index + k) != cycle) {
+                    || rollCycle.toCycle(index + k) != cycle || version != 0 && mapped.readInt(next + versionAt) != version) {
                 break; // the record at next is not one of the run's kind
             }
         }
         if (k > 0) {
+            slot = runSlot;
             successor = h;
             lastIndex = index + k - 1;
             lastPosition = p - recordStride;
@@ -415,18 +419,78 @@ final class ReadVerifier implements AutoCloseable {
      */
     private void checkVariableRecord(long position, int length, BytesStore<?, ?> mapped) {
         long from = position + HEADER_LENGTH;
+        scratchFor(length);
         if (mapped == null || !mapped.inside(from, length) || mapped.read(from, scratch, 0, length) != length) {
             file.read(from, scratch, 0, length);
         }
-        int recordLength = format.recordLengthIn(length);
-        if (checkChecksums && ExcerptFormat.checksum(crc, scratch, 0, recordLength) != RecordLayout.getInt(scratch, recordLength)) {
+        ExcerptFormat f = versions.format(slot);
+        int checked = f.checkedLengthIn(length);
+        if (checkChecksums && ExcerptFormat.checksum(crc, scratch, 0, checked) != RecordLayout.getInt(scratch, checked)) {
             throw tornRecord(position, length);
         }
-        String problem = RecordLayout.checkVariable(scratch, 0, recordLength, variables);
+        int recordLength = f.recordLengthIn(length);
+        String problem = RecordLayout.checkVariable(scratch, 0, recordLength, versions.variables(slot));
         if (problem != null) {
             throw file.damageAt(position, "a record of " + recordLength + " bytes at position " + position + " whose variable values are not "
                     + "well formed (" + problem + "): torn by a power cut, or overwritten");
         }
+    }
+
+    /**
+     * The version slot of the record of {@code length} bytes at {@code position}, which fits some version's lengths: the
+     * version it carries (layout version 4), which must be one of the history's and fit the length.
+     *
+     * @throws DamageFound when it carries a version the history lacks or one whose records have another length: torn
+     *     (when checksums are checked and its own does not match) or overwritten; never guessed at
+     */
+    private int slotOf(long position, long longLength, BytesStore<?, ?> mapped) {
+        if (!versions.versioned()) {
+            return versions.any().fits(longLength) ? 0 : RecordVersions.UNKNOWN;
+        }
+        if (longLength < ExcerptFormat.SCHEMA_VERSION_LENGTH + ExcerptFormat.CHECKSUM_LENGTH || longLength > Schema.MAX_RECORD_LENGTH + 8) {
+            return RecordVersions.UNKNOWN; // no version in it, or longer than any record: not one of the schema's
+        }
+        int length = (int) longLength;
+        int s = versionSlotAt(position, length, mapped); // a version added since the reader started is loaded here
+        if (s == RecordVersions.UNKNOWN && !versions.any().fits(length)) {
+            return RecordVersions.UNKNOWN; // a length no version has: not a record of the schema (quarantined)
+        }
+        if (s == RecordVersions.UNKNOWN || !versions.format(s).fits(length)) {
+            if (checkChecksums && !checksumMatches(position, length, mapped)) {
+                throw tornRecord(position, length);
+            }
+            throw file.damageAt(position, "a record of " + length + " bytes at position " + position + " that says it is of schema version "
+                    + storedVersion(position, length, mapped) + (s == RecordVersions.UNKNOWN ? ", which the queue's schema history ("
+                    + versions.history() + ") does not hold" : ", whose records are " + versions.format(s).minExcerptLength() + " to "
+                    + versions.format(s).maxExcerptLength() + " bytes") + ": overwritten, or torn by a power cut");
+        }
+        return s;
+    }
+
+    /** The slot of the version the record at {@code position} carries, or UNKNOWN (layout version 4). */
+    private int versionSlotAt(long position, int length, BytesStore<?, ?> mapped) {
+        return versions.slotOf(storedVersion(position, length, mapped));
+    }
+
+    private int storedVersion(long position, int length, BytesStore<?, ?> mapped) {
+        long at = position + HEADER_LENGTH + ExcerptFormat.schemaVersionAt(length);
+        return mapped != null && mapped.inside(at, 4) ? mapped.readInt(at) : file.header(at);
+    }
+
+    private ExcerptFormat format() {
+        return versions.any();
+    }
+
+    /** Room for an excerpt of {@code length} bytes (a version added since may have longer records). */
+    private void scratchFor(int length) {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, versions.any().maxExcerptLength())];
+        }
+    }
+
+    /** The version slot ({@link RecordVersions}) of the last record or run accepted; UNKNOWN for one not of the schema. */
+    int slot() {
+        return slot;
     }
 
     /** Whether records' checksums are to be checked (layout version 2 only). */
@@ -435,21 +499,22 @@ final class ReadVerifier implements AutoCloseable {
     }
 
     boolean checksChecksums() {
-        return checkChecksums && format.checksummed();
+        return checkChecksums && format().checksummed();
     }
 
     /** Bytes from one record's header to the next one's, for records of the schema's length. */
     int recordStride() {
-        return recordStride;
+        return format().variable() ? -1 : format().stride();
     }
 
     /**
      * True when the record in the excerpt whose header is at {@code position} matches the CRC32C stored after it (layout
      * version 2): read from {@code mapped} when it holds the excerpt, else from the file.
      */
-    private boolean checksumMatches(long position, BytesStore<?, ?> mapped) {
+    private boolean checksumMatches(long position, int excerptLength, BytesStore<?, ?> mapped) {
         long from = position + HEADER_LENGTH;
-        int recordLength = format.recordLength();
+        scratchFor(excerptLength);
+        int recordLength = format().checkedLengthIn(excerptLength); // what the checksum covers: the record, and its version
         if (mapped != null && mapped.inside(from, excerptLength)) {
             ByteBuffer view = viewOf(mapped);
             long at = from - viewStart;
@@ -486,7 +551,7 @@ final class ReadVerifier implements AutoCloseable {
 
     /** The record at {@code position} does not match its checksum: what was read into the scratch says how. */
     private DamageFound tornRecord(long position, int excerptLength) {
-        int recordLength = format.recordLengthIn(excerptLength);
+        int recordLength = format().checkedLengthIn(excerptLength);
         return file.damageAt(position, "a record at position " + position + " whose CRC32C does not match its bytes (stored 0x"
                 + Integer.toHexString(RecordLayout.getInt(scratch, recordLength)) + ", computed 0x"
                 + Integer.toHexString(ExcerptFormat.checksum(crc, scratch, 0, recordLength)) + "): torn by a power cut, or overwritten");
@@ -494,10 +559,10 @@ final class ReadVerifier implements AutoCloseable {
 
     /** How the excerpts of the schema's records are described in messages. */
     private String lengthText() {
-        if (format.variable()) {
-            return format.minExcerptLength() + " to " + format.maxExcerptLength() + " bytes with their checksum";
+        if (format().variable()) {
+            return format().minExcerptLength() + " to " + format().maxExcerptLength() + " bytes with their checksum";
         }
-        return excerptLength + " bytes" + (format.checksummed() ? " with their checksum" : "");
+        return format().excerptLength() + " bytes" + (format().checksummed() ? " with their checksum" : "");
     }
 
     /** The index the next record should have. */
@@ -804,8 +869,10 @@ final class ReadVerifier implements AutoCloseable {
         // A garbage length can lead back onto the real headers with the same count (100 then 2 instead of 52 and 52). An
         // appender never leaves two chains: if records of the schema's length lead from where this header's record would
         // have ended to the same place, this header was overwritten.
+        int recordStride = recordStride();
         long alternative = position + recordStride;
-        if (recordStride > 0 && alternative < target && file.contains(alternative, HEADER_LENGTH) && file.header(alternative) == excerptLength) {
+        if (recordStride > 0 && alternative < target && file.contains(alternative, HEADER_LENGTH)
+                && file.header(alternative) == format().excerptLength()) {
             file.walk(alternative, target, count == Long.MAX_VALUE ? count : count - 1, walk);
             if (walk.outcome == CycleFile.LANDED && (count == Long.MAX_VALUE || walk.data == count - 1)) {
                 throw file.damageAt(position, "a data header of " + length + " bytes at position " + position + " (records of the schema are "

@@ -28,6 +28,10 @@ public final class RecordReader {
     private final Field[] variables;
     private final int minExcerpt;
     private final int maxExcerpt;
+    /** Bytes after the record in its excerpt: schema version and checksum, as the queue's layout has them. */
+    private final int overhead;
+    /** The schema version each record of this reader carries (layout version 4), else 0: not checked. */
+    private final int schemaVersion;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch;
     private BytesStore<?, ?> store;
@@ -48,6 +52,8 @@ public final class RecordReader {
         this.variables = new Field[0];
         this.minExcerpt = excerptLength;
         this.maxExcerpt = excerptLength;
+        this.overhead = excerptLength - recordLength;
+        this.schemaVersion = 0;
         this.scratch = new byte[recordLength];
     }
 
@@ -60,6 +66,8 @@ public final class RecordReader {
         this.variables = schema.variableFields();
         this.minExcerpt = format.minExcerptLength();
         this.maxExcerpt = format.maxExcerptLength();
+        this.overhead = format.overhead();
+        this.schemaVersion = format.schemaVersion();
         this.scratch = new byte[variable ? format.maxRecordLength() : recordLength];
     }
 
@@ -80,12 +88,13 @@ public final class RecordReader {
      * {@link #variableProblem()}).
      */
     public boolean matchesSchema() {
-        return variable ? length >= minExcerpt && length <= maxExcerpt : length == excerptLength;
+        boolean fits = variable ? length >= minExcerpt && length <= maxExcerpt : length == excerptLength;
+        return fits && (schemaVersion == 0 || store.readInt(base + ExcerptFormat.schemaVersionAt(length)) == schemaVersion);
     }
 
-    /** The record's bytes: the excerpt without its checksum. */
+    /** The record's bytes: the excerpt without what follows the record (its schema version, its checksum). */
     public int recordLength() {
-        return variable ? length - ExcerptFormat.CHECKSUM_LENGTH : Math.min(length, recordLength);
+        return variable ? length - overhead : Math.min(length, recordLength);
     }
 
     /**
@@ -99,7 +108,7 @@ public final class RecordReader {
         if (!matchesSchema()) {
             return "an excerpt of " + length + " bytes, not " + minExcerpt + " to " + maxExcerpt;
         }
-        int n = length - ExcerptFormat.CHECKSUM_LENGTH;
+        int n = length - overhead;
         int start = recordLength;
         for (Field f : variables) {
             int end = store.readInt(base + f.offset());
@@ -135,7 +144,7 @@ public final class RecordReader {
      * at the same index. Allocates nothing.
      */
     public int recordChecksum() {
-        int n = variable ? Math.max(0, Math.min(length - ExcerptFormat.CHECKSUM_LENGTH, scratch.length)) : Math.min(length, recordLength);
+        int n = variable ? Math.max(0, Math.min(length - overhead, scratch.length)) : Math.min(length, recordLength);
         store.read(base, scratch, 0, n);
         return ExcerptFormat.checksum(crc, scratch, 0, n);
     }

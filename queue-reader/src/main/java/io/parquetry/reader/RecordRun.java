@@ -30,6 +30,11 @@ public final class RecordRun {
         this.stride = stride;
     }
 
+    /** The schema version of every record of the run. */
+    public io.parquetry.schema.Schema schema() {
+        return reader.schema();
+    }
+
     /** The number of records in the run. */
     public int count() {
         return count;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The largest record a schema may describe, 16 MiB with its checksum, goes through a recorder with default options
+ * The largest record a schema may describe, 16 MiB with its version and checksum, goes through a recorder with default options
  * (Chronicle's block of 64 MiB takes excerpts of up to 16 MiB) and reads back whole.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -301,7 +301,7 @@ final class QueueRepair {
 
     private boolean checksumMatches(Window w, long header, int excerptLength) throws IOException {
         w.copy(header + HEADER_LENGTH, excerpt, excerptLength);
-        int n = format.recordLengthIn(excerptLength);
+        int n = format.checkedLengthIn(excerptLength); // the record, and its schema version in layout version 4
         return ExcerptFormat.checksum(crc, excerpt, 0, n) == RecordLayout.getInt(excerpt, n);
     }
 

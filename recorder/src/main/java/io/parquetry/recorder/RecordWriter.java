@@ -130,6 +130,9 @@ public final class RecordWriter implements AutoCloseable {
     /** Set by {@link #utf8Prefix}: chars of the text that fit. */
     private int fitChars;
     private final boolean checksummed;
+    /** The schema version each record carries after it (queue layout version 4), or {@link #NO_SCHEMA_VERSION}. */
+    private final int schemaVersion;
+    private static final int NO_SCHEMA_VERSION = -1;
     private final CRC32C crc = new CRC32C();
     private final int bitmapLength;
     private final byte[] initialBitmap;
@@ -174,6 +177,7 @@ public final class RecordWriter implements AutoCloseable {
         this.cutValues = new long[refusedValues.length];
         this.excerptLength = variables.length > 0 ? -1 : format.excerptLength();
         this.checksummed = format.checksummed();
+        this.schemaVersion = format.versioned() ? schema.version() : NO_SCHEMA_VERSION;
         this.bitmapLength = schema.bitmapLength();
         this.initialBitmap = new byte[bitmapLength];
         this.record = new byte[format.maxExcerptLength()];
@@ -234,6 +238,21 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     /**
+     * Puts the schema version (layout version 4) and the checksum after the record of {@code recordEnd} bytes.
+     *
+     * @return the excerpt's length
+     */
+    private int seal(int recordEnd) {
+        int checked = recordEnd;
+        if (schemaVersion != NO_SCHEMA_VERSION) {
+            RecordLayout.putInt(record, recordEnd, schemaVersion);
+            checked += ExcerptFormat.SCHEMA_VERSION_LENGTH;
+        }
+        RecordLayout.putInt(record, checked, ExcerptFormat.checksum(crc, record, 0, checked));
+        return checked + ExcerptFormat.CHECKSUM_LENGTH;
+    }
+
+    /**
      * Publishes the open record.
      *
      * @return {@link #OK}, or {@link #REFUSED_TOO_LONG} when a variable value was too long for its refusing field
@@ -265,10 +284,9 @@ public final class RecordWriter implements AutoCloseable {
             if (truncations > 0) {
                 TRUNCATED.setRelease(this, (long) TRUNCATED.get(this) + truncations);
             }
-            RecordLayout.putInt(record, variableEnd, ExcerptFormat.checksum(crc, record, 0, variableEnd));
-            length = variableEnd + ExcerptFormat.CHECKSUM_LENGTH;
+            length = seal(variableEnd);
         } else if (checksummed) {
-            RecordLayout.putInt(record, recordLength, ExcerptFormat.checksum(crc, record, 0, recordLength));
+            seal(recordLength);
         }
         // The only time Chronicle's write lock is held: claim, copy the finished record, publish. Should the copy fail,
         // the excerpt is rolled back rather than left to Chronicle's commit-on-close. The commit count is odd meanwhile:

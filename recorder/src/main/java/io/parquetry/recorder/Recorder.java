@@ -5,6 +5,7 @@ import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.queue.QueueIdentity;
 import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.queue.RollCycleNames;
+import io.parquetry.queue.SchemaHistory;
 import io.parquetry.queue.SyncMark;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
@@ -75,9 +76,11 @@ public final class Recorder implements AutoCloseable {
             throw new IllegalArgumentException("queue path is not a directory: queue=" + queueDir);
         }
         Fallocate fallocate = Fallocate.load();
-        this.identity = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle(),
+        QueueSchemaStore.Admission admission = QueueSchemaStore.storeOrCheck(queueDir, schema, options.rollCycle(),
                 ExcerptFormat.versionFor(schema, options.recordChecksums()));
-        this.format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queueDir), schema);
+        this.identity = admission.identity();
+        int layout = QueueSchemaStore.layoutVersion(queueDir);
+        this.format = ExcerptFormat.of(layout, schema);
         if (options.blockSize() > 0 && format.maxExcerptLength() > options.blockSize() / 4) {
             throw new IllegalArgumentException("blockSize too small for the schema's largest record (Chronicle takes excerpts of up to a "
                     + "quarter of a block): blockSize=" + options.blockSize() + ", largest excerpt=" + format.maxExcerptLength() + ", schema="
@@ -94,7 +97,9 @@ public final class Recorder implements AutoCloseable {
         try {
             // The first recorder to open the queue after the last one stopped, however it stopped, makes its files agree on
             // where the queue ends before Chronicle maps them; the others find it done.
-            SyncMark.Mark mark = lock.exclusive() ? QueueRepair.run(queueDir, format, RollCycleNames.resolve(rollCycle)) : SyncMark.read(queueDir);
+            SyncMark.Mark mark = lock.exclusive()
+                    ? QueueRepair.run(queueDir, ExcerptFormat.anyOf(layout, admission.history()), RollCycleNames.resolve(rollCycle))
+                    : SyncMark.read(queueDir);
             lock.share();
             reserveMetadata(fallocate, queueDir);
             CycleClock clock = new CycleClock();
@@ -109,6 +114,11 @@ public final class Recorder implements AutoCloseable {
             q = builder.build();
             reserveMetadata(fallocate, queueDir); // again, should Chronicle have grown it
             forceMetadata(queueDir); // Chronicle writes it through a mapping and never syncs it: a power cut would empty it
+            if (admission.newVersion()) {
+                // Durable before the first record of the version can be: a reader must always find the version a record says.
+                SchemaHistory h = QueueSchemaStore.addVersion(queueDir, schema, q.lastIndex());
+                LOG.info("schema version added to the queue: queue={}, schema={}, history={}", queueDir, schema.identity(), h);
+            }
             Path statusPath = options.statusFile() != null ? options.statusFile() : defaultStatusFile(queueDir);
             st = StatusFile.create(statusPath, StatusFileDescriptor.KIND_RECORDER, ProcessHandle.current().pid(),
                     System.currentTimeMillis());
