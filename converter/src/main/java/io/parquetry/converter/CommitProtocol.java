@@ -35,7 +35,7 @@ final class CommitProtocol {
      */
     CommittedFile commit(Part part, RotationCause cause, long uncompressedBytes) throws OutputFailure {
         forceQueue(part);
-        CommittedFile f = part.commit(ctx.footerMetadata);
+        CommittedFile f = part.commit(ctx.footerMetadata(part.schema()));
         appendToTable(ctx, f);
         try {
             ctx.checkpoint.write(f.lastIndex(), ctx.queueId.id(), f.lastRecordChecksum());

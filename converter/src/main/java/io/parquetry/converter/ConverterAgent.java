@@ -413,7 +413,7 @@ final class ConverterAgent implements Commands.Target {
 
     private void publish(long nowMs) {
         publisher.publish(nowMs, counters, new StatusPublisher.Moment(state, filler.part(), head, caughtUpMs, outputFailures, nextRetryMs, lastError,
-                lastFlushFile, commands.pausedSinceMs()));
+                lastFlushFile, commands.pausedSinceMs(), filler.current(), reader.history()));
     }
 
     Counters counters() {

@@ -66,8 +66,6 @@ final class ConverterContext implements AutoCloseable {
     OutputLease lease;
     /** The table each committed file is appended to, or null (files only); opened with the lease. */
     TableSink table;
-    /** What every committed file's footer says besides its index range and count. */
-    Map<String, String> footerMetadata;
 
     private ConverterContext(ConverterConfig config, StopRequest stop, Clock clock) {
         this.config = config;
@@ -112,7 +110,6 @@ final class ConverterContext implements AutoCloseable {
         commitLog = CommitLog.open(config.stateDir().resolve("commits.log"), config.commitLogEntries());
         quarantine = new Quarantine(config.stateDir(), schema.variable() ? schema.fixedLength() + ".." + schema.maxRecordLength()
                 : Integer.toString(schema.recordLength()));
-        footerMetadata = footerMetadata();
         status = StatusFile.create(config.statusFile(), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
                 clock.millis());
         try (StatusFile.Update u = status.update()) {
@@ -183,7 +180,8 @@ final class ConverterContext implements AutoCloseable {
         }
     }
 
-    private Map<String, String> footerMetadata() {
+    /** The footer metadata of a file written in schema version {@code schema}, before its index range and counts. */
+    Map<String, String> footerMetadata(Schema schema) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(FooterKeys.QUEUE, config.queue().toAbsolutePath().toString());
         m.put(FooterKeys.QUEUE_ID, queueId.id());

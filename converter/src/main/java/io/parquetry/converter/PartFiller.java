@@ -6,6 +6,8 @@ import io.parquetry.converter.output.Part;
 import io.parquetry.converter.parquet.RecordSource;
 import io.parquetry.reader.RecordReader;
 import io.parquetry.reader.RecordRun;
+import io.parquetry.schema.RecordProjection;
+import io.parquetry.schema.Schema;
 import io.parquetry.status.RotationCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,10 @@ final class PartFiller {
     /** Told of every commit, after the checkpoint. */
     interface Committed {
         void committed(CommittedFile file, RotationCause cause);
+
+        /** Parts are written in {@code version} from now on (a record of it came). */
+        default void schemaChanged(Schema version) {
+        }
     }
 
     private final ConverterContext ctx;
@@ -35,12 +41,18 @@ final class PartFiller {
     private final CommitProtocol commits;
     private final Counters counters;
     private final Committed listener;
-    /** The schema has variable fields: records vary in length. */
-    private final boolean variable;
+    /**
+     * The schema version parts are written in: the newest the converter has seen (in the queue's history when it started,
+     * or on a record since). A record of an older version is projected into it; one of a newer version commits the part
+     * (rotation cause {@code schema}) and becomes the version of the next ones.
+     */
+    private Schema current;
     /** The record being taken, as the part's {@link RecordSource}: one instance, so nothing is allocated per record. */
     private final Source source = new Source();
     /** The run being taken, record after record. */
     private final RunSource runSource = new RunSource();
+    /** Records of an older version, projected into {@link #current} one by one. */
+    private final ProjectingSource projecting = new ProjectingSource();
     private Part part;
 
     PartFiller(ConverterContext ctx, CommitProtocol commits, Counters counters, Committed listener) {
@@ -49,7 +61,40 @@ final class PartFiller {
         this.commits = commits;
         this.counters = counters;
         this.listener = listener;
-        this.variable = ctx.schema.variable();
+        this.current = ctx.schema;
+    }
+
+    /** The schema version new parts are written in. */
+    Schema current() {
+        return current;
+    }
+
+    /**
+     * Takes the version of a record about to be appended: a newer one than parts are written in commits the part and
+     * becomes theirs.
+     *
+     * @return true when the record is of {@link #current} (its bytes go in as they are), false when it is older (projected)
+     */
+    private boolean takeVersion(Schema version) throws OutputFailure {
+        if (version == current) {
+            return true;
+        }
+        if (version.version() > current.version()) {
+            if (part != null) {
+                commit(RotationCause.SCHEMA);
+            }
+            LOG.info("records of a newer schema version: files are written in it from here: from={}, to={}", current.identity(),
+                    version.identity());
+            current = version;
+            listener.schemaChanged(version);
+            return true;
+        }
+        if (projecting.projection == null || projecting.projection.from() != version || projecting.projection.to() != current) {
+            projecting.projection = new RecordProjection(version, current);
+            projecting.scratch = new byte[Math.max(version.maxRecordLength(), 1)];
+            projecting.projected = new byte[current.maxRecordLength()];
+        }
+        return false;
     }
 
     /** The part being filled, or null. */
@@ -63,14 +108,23 @@ final class PartFiller {
         if (part != null && cycle != part.cycle()) {
             commit(RotationCause.CYCLE);
         }
+        // A record of variable length whose values do not fit it never gets here: the reader stops at it as damage.
+        boolean ofSchema = rec.matchesSchema();
+        boolean asItIs = ofSchema && takeVersion(rec.schema()); // a newer version commits the part first
         if (part == null) {
             part = openPart(index, cycle);
         }
-        // A record of variable length whose values do not fit it never gets here: the reader stops at it as damage.
-        if (rec.matchesSchema()) {
-            source.rec = rec;
+        if (ofSchema) {
             int checksum = rec.recordChecksum();
-            part.append(source, 1, index, checksum, checksum);
+            RecordSource one = source;
+            if (asItIs) {
+                source.rec = rec;
+            } else {
+                projecting.reader = rec;
+                projecting.run = null;
+                one = projecting;
+            }
+            part.append(one, 1, index, checksum, checksum);
         } else {
             quarantine(index, rec);
         }
@@ -85,8 +139,12 @@ final class PartFiller {
      */
     void acceptRun(long firstIndex, RecordRun run) throws OutputFailure {
         int count = run.count();
+        boolean asItIs = takeVersion(run.schema());
         runSource.run = run;
         runSource.next = 0;
+        projecting.run = run;
+        projecting.next = 0;
+        RecordSource records = asItIs ? runSource : projecting;
         while (runSource.next < count) {
             long index = firstIndex + runSource.next;
             int cycle = ctx.reader.cycleOf(index);
@@ -100,7 +158,10 @@ final class PartFiller {
             // Only a part's first and last record are remembered (footer, checkpoint): two checksums a batch, not one a record.
             int first = part.rows() == 0 ? run.record(runSource.next).recordChecksum() : 0;
             int last = run.record(runSource.next + take - 1).recordChecksum();
-            part.append(runSource, take, index + take - 1, first, last);
+            part.append(records, take, index + take - 1, first, last);
+            if (!asItIs) {
+                runSource.next = projecting.next;
+            }
             if (part.rows() >= config.maxRows()) {
                 commit(RotationCause.ROWS);
             }
@@ -112,8 +173,8 @@ final class PartFiller {
      * copy); records of variable length come one at a time, their fixed parts packed.
      */
     private Part openPart(long index, int cycle) throws OutputFailure {
-        int slot = variable ? ctx.schema.fixedLength() : ctx.reader.recordStride();
-        return Part.open(ctx.output, ctx.layout, ctx.schema, config.parquet(), ctx.encoders, slot, index, cycle, ctx.clock.millis());
+        int slot = current.variable() ? current.fixedLength() : ctx.reader.formatOf(current).stride();
+        return Part.open(ctx.output, ctx.layout, current, config.parquet(), ctx.encoders, slot, index, cycle, ctx.clock.millis());
     }
 
     /** Rotates by size, after a batch: the part's size estimate is only as fresh as its last row group. */
@@ -161,13 +222,8 @@ final class PartFiller {
         ctx.quarantine.add(index, bytes, bytes.length);
         counters.quarantined++;
         part.skip(index, rec.recordChecksum());
-        if (variable) {
-            LOG.warn("record quarantined, its length is out of the schema's range: index={}, length={}, problem={}, log={}", index,
-                    rec.length(), rec.variableProblem(), ctx.quarantine.log());
-        } else {
-            LOG.warn("record quarantined, its length does not match the schema: index={}, length={}, expected={}, log={}", index,
-                    rec.length(), ctx.schema.recordLength(), ctx.quarantine.log());
-        }
+        LOG.warn("record quarantined, its length is none of the schema's: index={}, length={}, schema versions={}, log={}", index,
+                rec.length(), ctx.reader.history(), ctx.quarantine.log());
     }
 
     /** The record being taken, handed to the part, which copies it into its row group. */
@@ -182,6 +238,40 @@ final class PartFiller {
         @Override
         public int nextLength() {
             return rec.recordLength();
+        }
+    }
+
+    /**
+     * Records of an older schema version (one record, or the records of a run), each projected into the version parts are
+     * written in ({@link RecordProjection}) before the part copies it: the projection is made when the part asks the
+     * record's length, the copy follows.
+     */
+    private static final class ProjectingSource implements RecordSource {
+        RecordProjection projection;
+        byte[] scratch;
+        byte[] projected;
+        RecordReader reader;
+        RecordRun run;
+        int next;
+        private int length = -1;
+
+        @Override
+        public int nextLength() {
+            if (length < 0) {
+                RecordReader r = run != null ? run.record(next) : reader;
+                int n = r.recordLength();
+                r.copyTo(scratch, 0, n);
+                length = projection.project(scratch, 0, projected, 0);
+            }
+            return length;
+        }
+
+        @Override
+        public void copyTo(byte[] dst, int offset, int n) {
+            int have = nextLength();
+            System.arraycopy(projected, 0, dst, offset, Math.min(n, have));
+            length = -1;
+            next++;
         }
     }
 

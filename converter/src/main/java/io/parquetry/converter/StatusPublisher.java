@@ -3,6 +3,8 @@ package io.parquetry.converter;
 import static io.parquetry.status.ConverterStatusDescriptor.*;
 
 import io.parquetry.converter.output.Part;
+import io.parquetry.queue.SchemaHistory;
+import io.parquetry.schema.Schema;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.RotationCause;
 import io.parquetry.status.StatusFile;
@@ -23,7 +25,7 @@ final class StatusPublisher {
 
     /** What is published besides the counters. */
     record Moment(ConverterState state, Part part, long head, long caughtUpMs, long outputFailures, long nextRetryMs, String lastError,
-            String lastFlushFile, long pausedSinceMs) {
+            String lastFlushFile, long pausedSinceMs, Schema schema, SchemaHistory history) {
     }
 
     private final StatusFile status;
@@ -73,7 +75,9 @@ final class StatusPublisher {
                     .value(CAUGHT_UP_MS, unread == 0 ? nowMs : m.caughtUpMs()).value(OUTPUT_FAILURES, m.outputFailures())
                     .value(LAST_READ_INDEX, c.lastRead).value(UNREAD_RECORDS, unread).value(UNCOMMITTED_RECORDS, uncommitted)
                     .value(INDEX_CYCLE_SHIFT, cycleShift).value(PAUSED_SINCE_MS, m.pausedSinceMs()).value(PUBLISHED_MS, nowMs)
-                    .text(TEXT_VERSION, version)
+                    .text(TEXT_VERSION, version).text(TEXT_SCHEMA, m.schema().identity()).value(SCHEMA_VERSION, m.schema().version())
+                    .value(QUEUE_SCHEMA_VERSION, m.history().newest().number())
+                    .value(QUEUE_SCHEMA_CHANGED_MS, m.history().newest().added() == null ? 0 : m.history().newest().added().toEpochMilli())
                     .value(NEXT_RETRY_MS, m.nextRetryMs()).text(TEXT_CURRENT_FILE, p == null ? "" : p.writingPath().toString())
                     .text(TEXT_LAST_ERROR, m.lastError()).text(TEXT_LAST_FLUSH_FILE, m.lastFlushFile());
             for (RotationCause cause : RotationCause.values()) {

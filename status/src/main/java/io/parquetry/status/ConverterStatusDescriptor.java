@@ -52,6 +52,11 @@ package io.parquetry.status;
  *  40 files committed because the queue is damaged after them
  *  41 records skipped in damaged ranges an operator accepted (bin/parquetry skip-damaged)
  *  42 timestamp values that lost precision to parquet.timestampUnit (committed files)
+ *  -- minor 4 --
+ *  43 files committed because records of a newer schema version came (rotation cause schema)
+ *  44 the schema version files are written in now (text 2 names it in full)
+ *  45 the queue's newest schema version the converter knows
+ *  46 when the queue took that version, ms (its history's "added"; 0 for the queue's first version)
  * </pre>
  *
  * The converter publishes every value and text slot together, once per status interval and after every commit. Slots
@@ -109,6 +114,10 @@ public final class ConverterStatusDescriptor {
     public static final int ROTATIONS_DAMAGE = 40;
     public static final int SKIPPED_RECORDS = 41;
     public static final int TRUNCATED_TIMESTAMPS = 42;
+    public static final int ROTATIONS_SCHEMA = 43;
+    public static final int SCHEMA_VERSION = 44;
+    public static final int QUEUE_SCHEMA_VERSION = 45;
+    public static final int QUEUE_SCHEMA_CHANGED_MS = 46;
 
     public static final int TEXT_QUEUE = 0;
     public static final int TEXT_DATASET = 1;

@@ -8,7 +8,9 @@ public enum RotationCause {
     AGE(ConverterStatusDescriptor.ROTATIONS_AGE), CYCLE(ConverterStatusDescriptor.ROTATIONS_CYCLE),
     COMMAND(ConverterStatusDescriptor.ROTATIONS_COMMAND), SHUTDOWN(ConverterStatusDescriptor.ROTATIONS_SHUTDOWN),
     /** The queue is damaged after the file's last record: what precedes the damage is committed, nothing after it. */
-    DAMAGE(ConverterStatusDescriptor.ROTATIONS_DAMAGE);
+    DAMAGE(ConverterStatusDescriptor.ROTATIONS_DAMAGE),
+    /** Records of a newer schema version came: files are written in it from the next one on. */
+    SCHEMA(ConverterStatusDescriptor.ROTATIONS_SCHEMA);
 
     private final int slot;
 

@@ -28,10 +28,10 @@ public final class StatusFileDescriptor {
      * Readers refuse a file whose major version differs; minor versions only add slots, at the end, in space that older
      * versions left zero (a reader of a newer minor ignores what it does not know; a slot an older writer never wrote
      * reads as 0 or empty). Minor 2 added converter value slots 31..36 and 40..42 and text slot 12 (all in one release);
-     * minor 3 recorder value slots 10 and 11.
+     * minor 3 recorder value slots 10 and 11; minor 4 converter value slots 43..46 (schema versions).
      */
     public static final short MAJOR_VERSION = 1;
-    public static final short MINOR_VERSION = 3;
+    public static final short MINOR_VERSION = 4;
 
     public static final int KIND_RECORDER = 1;
     public static final int KIND_CONVERTER = 2;

@@ -38,8 +38,11 @@ public final class Part {
     private long firstChecksum = -1;
     private long lastChecksum = -1;
     private Stage stage = Stage.OPEN;
+    private final Schema schema;
 
-    private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file, long openedAtMillis) {
+    private Part(Output output, Path finalPath, Path writingPath, long firstIndex, int cycle, ParquetPartFile file, long openedAtMillis,
+            Schema schema) {
+        this.schema = schema;
         this.output = output;
         this.finalPath = finalPath;
         this.writingPath = writingPath;
@@ -64,7 +67,7 @@ public final class Part {
         try {
             output.fs().mkdirs(writing.getParent());
             ParquetPartFile f = ParquetPartFile.create(schema, options, new SyncedOutputFile(output.fs(), writing), encoders, recordSlot);
-            return new Part(output, finalPath, writing, firstIndex, cycle, f, openedAtMillis);
+            return new Part(output, finalPath, writing, firstIndex, cycle, f, openedAtMillis, schema);
         } catch (IOException | FSError e) {
             throw new OutputFailure("cannot start a Parquet file", writing, e);
         }
@@ -99,6 +102,11 @@ public final class Part {
             throw new OutputFailure("cannot write Parquet", writingPath, e);
         }
         took(lastIndex, firstChecksum, lastChecksum);
+    }
+
+    /** The schema version the file is written in (its footer says it). */
+    public Schema schema() {
+        return schema;
     }
 
     /** Bytes of the records appended so far, in the schema's layout (what a commit reports as uncompressed). */

@@ -1,0 +1,130 @@
+package io.parquetry.converter;
+
+import static io.parquetry.converter.ConverterFixtures.REC;
+import static io.parquetry.converter.ConverterFixtures.config;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parquetry.converter.output.FooterKeys;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.schema.Schema;
+import io.parquetry.status.RotationCause;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A queue whose schema changes in place (docs/FORMAT.md §2.1): records of every version are converted exactly once, each
+ * in the newest version the converter has seen, older ones projected into it, counted through DuckDB.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConverterSchemaEvolutionTest {
+
+    static final Schema V1 = Schema.parse("""
+            name: ticks
+            version: 1
+            fields:
+              - {name: seq, type: int64}
+              - {name: px, type: int32}
+              - {name: name, type: char(8)}
+              - {name: size, type: float32}
+              - {name: note, type: int16}
+            """, "v1");
+    /** Every kind of compatible change at once: widen, rename, add nullable, add with a default, drop, required to nullable. */
+    static final Schema V2 = Schema.parse("""
+            name: ticks
+            version: 2
+            fields:
+              - {name: seq, type: int64}
+              - {name: px, type: int64}
+              - {name: sym, type: char(12), was: name}
+              - {name: size, type: float64, nullable: true}
+              - {name: venue, type: string(16), nullable: true}
+              - {name: qty, type: int32, default: 7}
+            """, "v2");
+
+    @TempDir
+    Path dir;
+
+    private Path queue() {
+        return dir.resolve("queue");
+    }
+
+    private Path dataset() {
+        return dir.resolve("out/ticks");
+    }
+
+    private void record(Schema s, long from, long to) {
+        try (Recorder r = Recorder.open(queue(), s, REC); RecordWriter w = r.newWriter()) {
+            for (long i = from; i < to; i++) {
+                w.begin();
+                w.setLong(s.field("seq"), i);
+                if (s.version() == 1) {
+                    w.setInt(s.field("px"), (int) (i * 3));
+                    w.setChars(s.field("name"), "n" + i);
+                    w.setFloat(s.field("size"), i + 0.5f);
+                    w.setInt(s.field("note"), 1);
+                } else {
+                    w.setLong(s.field("px"), i * 3 + (1L << 40));
+                    w.setChars(s.field("sym"), "s" + i);
+                    if (i % 2 == 0) {
+                        w.setDouble(s.field("size"), i + 0.25);
+                    }
+                    w.setString(s.field("venue"), "XNAS");
+                    w.setInt(s.field("qty"), (int) i);
+                }
+                assertThat(w.commit()).isEqualTo(RecordWriter.OK);
+            }
+        }
+    }
+
+    @Test
+    void recordsOfEveryVersionAreConvertedOnceInTheNewestProjected() {
+        record(V1, 0, 1000);
+        record(V2, 1000, 2000);
+        record(V1, 2000, 2500); // a process still on v1 appends again: its records are v1
+        ConversionResult c = ConverterService.run(config(dir, ""), true);
+        assertThat(c.rowsWritten()).isEqualTo(2500);
+        ConverterFixtures.assertExactlyOnce(dataset(), 2500);
+        String scan = Datasets.scan(dataset());
+        // v1 rows, projected: px widened, name under its new name, size widened, venue null, qty its default.
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE seq < 1000 OR seq >= 2000")).isEqualTo(1500);
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE (seq < 1000 OR seq >= 2000) AND px = seq * 3 AND sym = 'n' || seq "
+                + "AND size = seq + 0.5 AND venue IS NULL AND qty = 7")).isEqualTo(1500);
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE seq >= 1000 AND seq < 2000 AND px = seq * 3 + (1::BIGINT << 40) "
+                + "AND sym = 's' || seq AND venue = 'XNAS' AND qty = seq AND (size = seq + 0.25) IS NOT FALSE AND (seq % 2 = 0) = (size IS NOT NULL)"))
+                .isEqualTo(1000);
+        assertThat(Datasets.queryString("SELECT string_agg(column_name, ',') FROM (DESCRIBE SELECT * FROM " + scan + ")"))
+                .isEqualTo("seq,px,sym,size,venue,qty");
+        for (Path f : Datasets.files(dataset(), ".parquet")) {
+            assertThat(Datasets.footer(f)).containsEntry(FooterKeys.SCHEMA_VERSION, "2").containsEntry(FooterKeys.SCHEMA_FINGERPRINT,
+                    V2.fingerprintHex());
+        }
+        assertThat(c.rotations(RotationCause.SCHEMA)).isZero();
+    }
+
+    @Test
+    void aNewerVersionMetWhileConvertingRotatesOnceAndOlderRecordsAfterItAreProjected() throws Exception {
+        record(V1, 0, 700);
+        ConversionResult c;
+        try (Converter conv = Converter.open(config(dir, ""))) {
+            record(V2, 700, 1200); // added to the queue after the converter read its history
+            record(V1, 1200, 1500);
+            conv.run(true);
+            c = conv.result();
+        }
+        assertThat(c.rotations(RotationCause.SCHEMA)).isEqualTo(1);
+        ConverterFixtures.assertExactlyOnce(dataset(), 1500);
+        List<long[]> ranges = Datasets.ranges(dataset());
+        assertThat(ranges).extracting(r -> r[2]).containsExactly(700L, 800L);
+        List<Path> files = new java.util.ArrayList<>(Datasets.files(dataset(), ".parquet"));
+        files.sort(null);
+        assertThat(files.stream().map(f -> Datasets.footer(f).get(FooterKeys.SCHEMA_VERSION))).containsExactly("1", "2");
+        String scan = "read_parquet('" + dataset().toAbsolutePath() + "/**/*.parquet', union_by_name=true)";
+        assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE seq >= 1200 AND venue IS NULL AND qty = 7 AND sym = 'n' || seq"))
+                .isEqualTo(300);
+    }
+}
