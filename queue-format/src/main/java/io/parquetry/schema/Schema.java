@@ -188,7 +188,8 @@ public final class Schema {
         if (max > MAX_RECORD_LENGTH) {
             crossing = crossing != null ? crossing : specs.get(specs.size() - 1).name(); // a fixed part too long on its own
             throw new SchemaException(source + ": the largest record of schema '" + name + "' (every variable value at its bound) is " + max
-                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB with its version and checksum): lower a string(N) or binary(N) bound: field=" + crossing
+                    + " bytes, more than " + MAX_RECORD_LENGTH + " (16 MiB with its version and checksum): lower a string(N) or binary(N) bound: field="
+                    + crossing
                     + ", maxRecordLength=" + max, crossing);
         }
         this.maxRecordLength = (int) max;
