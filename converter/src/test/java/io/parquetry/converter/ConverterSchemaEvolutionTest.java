@@ -127,4 +127,17 @@ class ConverterSchemaEvolutionTest {
         assertThat(Datasets.queryLong("SELECT count(*) FROM " + scan + " WHERE seq >= 1200 AND venue IS NULL AND qty = 7 AND sym = 'n' || seq"))
                 .isEqualTo(300);
     }
+
+    @Test
+    void aVersionOfALayoutThisCodeDoesNotKnowStopsTheConverterInOneLine() throws Exception {
+        record(V1, 0, 10);
+        record(V2, 10, 20);
+        Path v2 = queue().resolve("parquetry-schema-v2.yaml");
+        java.nio.file.Files.writeString(v2, java.nio.file.Files.readString(v2).replace("# layout-version: 4", "# layout-version: 5"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConverterService.run(config(dir, ""), true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("queue was written with an unknown record layout version: file=" + v2 + ", layoutVersion=5, supported=1..4"
+                        + " (a newer Parquetry wrote it)");
+        assertThat(Datasets.files(dataset(), ".parquet")).isEmpty();
+    }
 }
