@@ -410,8 +410,8 @@ async function loadDetail() {
   cfg.innerHTML = '';
   const rows = [['status file', p.statusFile], ['pid', p.pid], ['started', utc(p.startedAtMs)]];
   if (p.kind === 'converter' && !p.error) {
-    rows.unshift(['queue', p.queue], ['queue id', p.queueId], ['dataset', p.dataset], ['schema', p.schema], ['source', p.source],
-      ['version', p.version], ['settings', p.settings]);
+    rows.unshift(['queue', p.queue], ['queue id', p.queueId], ['dataset', p.dataset], ['schema', p.schema],
+      ['schema version', schemaText(p)], ['source', p.source], ['version', p.version], ['settings', p.settings]);
     rows.push(['commit log', r.body.commitLog], ['checkpoint', p.checkpoint], ['last read', p.lastRead],
       ['queue head', p.head + ' (' + p.headSource + ')'], ['lag', lagText(p) + (p.lagNote ? ': ' + p.lagNote : '')],
       ['quarantined records', num(p.quarantined)], ['records skipped in accepted damaged ranges', num(p.skippedRecords)],
@@ -435,6 +435,13 @@ async function loadDetail() {
       el('td', { text: utc(c.committedAt) }), el('td', { text: c.cause }),
       el('td', { text: c.bytes > 0 ? (c.uncompressedBytes / c.bytes).toFixed(1) + '×' : '—' })));
   }
+}
+
+// "files written in v2; the queue's newest is v3, since 2026-11-21 14:02:11 UTC" (null before status minor 4: '—')
+function schemaText(p) {
+  if (p.schemaVersion == null) return null;
+  const since = p.queueSchemaChangedAtMs ? ', since ' + utc(p.queueSchemaChangedAtMs) : ' (its first)';
+  return 'files written in v' + p.schemaVersion + '; the queue\'s newest is v' + p.queueSchemaVersion + since;
 }
 
 function loginPage() {

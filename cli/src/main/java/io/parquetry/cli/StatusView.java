@@ -17,8 +17,11 @@ import static io.parquetry.status.ConverterStatusDescriptor.NEXT_RETRY_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.OUTPUT_FAILURES;
 import static io.parquetry.status.ConverterStatusDescriptor.PAUSED_SINCE_MS;
 import static io.parquetry.status.ConverterStatusDescriptor.QUARANTINED;
+import static io.parquetry.status.ConverterStatusDescriptor.QUEUE_SCHEMA_CHANGED_MS;
+import static io.parquetry.status.ConverterStatusDescriptor.QUEUE_SCHEMA_VERSION;
 import static io.parquetry.status.ConverterStatusDescriptor.RECORDS_READ;
 import static io.parquetry.status.ConverterStatusDescriptor.ROWS_WRITTEN;
+import static io.parquetry.status.ConverterStatusDescriptor.SCHEMA_VERSION;
 import static io.parquetry.status.ConverterStatusDescriptor.SKIPPED_RECORDS;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_CURRENT_FILE;
 import static io.parquetry.status.ConverterStatusDescriptor.TEXT_DATASET;
@@ -86,7 +89,7 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
                 + (hb == 0 ? "none: stopped cleanly" : ago(hb)) + ")");
         line(out, "queue", s.text(TEXT_QUEUE) + " (id " + s.text(TEXT_QUEUE_ID) + ")");
         line(out, "dataset", s.text(TEXT_DATASET) + " (source " + s.text(TEXT_SOURCE) + ")");
-        line(out, "schema", s.text(TEXT_SCHEMA));
+        line(out, "schema", s.text(TEXT_SCHEMA) + schemaVersions());
         line(out, "settings", s.text(TEXT_SETTINGS));
         double[] r = rates();
         line(out, "read", Humane.count(s.value(RECORDS_READ)) + " records" + (r == null ? "" : ", " + Humane.rate(r[0])));
@@ -123,6 +126,21 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
             line(out, "last error", s.text(TEXT_LAST_ERROR));
         }
         return out;
+    }
+
+    /**
+     * {@code " (files are written in v2; the queue's newest is v3, taken 5 min ago)"}; empty from a converter that does not
+     * publish versions (status minor before 4: the slots are 0).
+     */
+    private String schemaVersions() {
+        long written = s.value(SCHEMA_VERSION);
+        if (written <= 0) {
+            return "";
+        }
+        long newest = s.value(QUEUE_SCHEMA_VERSION);
+        long changed = s.value(QUEUE_SCHEMA_CHANGED_MS);
+        return " (files are written in v" + written + (newest == written ? ", the queue's newest" : "; the queue's newest is v" + newest)
+                + (changed > 0 ? ", taken " + ago(changed) : ", its first") + ")";
     }
 
     /** {@code 1,234 records not yet committed (1,000 unread, 234 in the current file); behind for 5 s}, or why unknown. */
@@ -165,6 +183,10 @@ record StatusView(StatusSnapshot s, StatusSnapshot earlier, boolean alive, long 
             g.writeStringField("dataset", s.text(TEXT_DATASET));
             g.writeStringField("source", s.text(TEXT_SOURCE));
             g.writeStringField("schema", s.text(TEXT_SCHEMA));
+            // null from a converter that does not publish them; queueSchemaChangedMs also for the queue's first version
+            nullable(g, "schemaVersion", s.value(SCHEMA_VERSION) > 0 ? s.value(SCHEMA_VERSION) : null);
+            nullable(g, "queueSchemaVersion", s.value(QUEUE_SCHEMA_VERSION) > 0 ? s.value(QUEUE_SCHEMA_VERSION) : null);
+            nullable(g, "queueSchemaChangedMs", s.value(QUEUE_SCHEMA_CHANGED_MS) > 0 ? s.value(QUEUE_SCHEMA_CHANGED_MS) : null);
             g.writeStringField("settings", s.text(TEXT_SETTINGS));
             g.writeNumberField("recordsRead", s.value(RECORDS_READ));
             g.writeNumberField("rowsWritten", s.value(ROWS_WRITTEN));

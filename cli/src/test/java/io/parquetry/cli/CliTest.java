@@ -239,6 +239,57 @@ class CliTest {
     }
 
     @Test
+    void statusAndVerifyShowASchemaThatChangedInPlace() throws Exception {
+        Path v1 = dir.resolve("all.yaml");
+        Files.writeString(v1, AllTypes.YAML);
+        Path v2 = dir.resolve("all-v2.yaml");
+        Files.writeString(v2, AllTypes.YAML.replace("version: 1", "version: 2") + "  - {name: venue, type: int32, nullable: true}\n");
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "queue: " + dir.resolve("q") + "\noutput: " + dir.resolve("out") + "\nsource: cli\n");
+        assertThat(run("record", "--schema", v1.toString(), "--queue", dir.resolve("q").toString(), "--count", "100").code()).isZero();
+        assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
+        Run first = run("status", "--config", cfg.toString());
+        assertThat(first.out()).containsPattern("schema: +all_types v1 fingerprint [0-9a-f]{16} \\(files are written in v1, the queue's newest, its first\\)")
+                .contains(", schema 0");
+
+        // The producer restarts with version 2: the queue takes it, and the converter writes files in it from then on.
+        Run r2 = run("record", "--schema", v2.toString(), "--queue", dir.resolve("q").toString(), "--count", "50");
+        assertThat(r2.code()).as(r2.err()).isZero();
+        assertThat(run("convert", "--config", cfg.toString(), "--until-idle").code()).isZero();
+        Run status = run("status", "--config", cfg.toString());
+        assertThat(status.out()).containsPattern("schema: +all_types v2 fingerprint [0-9a-f]{16} \\(files are written in v2, the queue's newest, taken "
+                + "[^)]* ago\\)");
+        java.util.Map<String, String> fields = jsonFields(run("status", "--config", cfg.toString(), "--json").out());
+        assertThat(fields).containsEntry("schemaVersion", "2").containsEntry("queueSchemaVersion", "2");
+        assertThat(Long.parseLong(fields.get("queueSchemaChangedMs"))).isPositive();
+
+        Run verify = run("verify", "--config", cfg.toString());
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).containsPattern("schema: +v1 \\(fingerprint [0-9a-f]{16}\\): 1 file\\(s\\), indexes \\d+ to \\d+, 100 rows")
+                .containsPattern("schema: +v2 \\(fingerprint [0-9a-f]{16}\\): 1 file\\(s\\), indexes \\d+ to \\d+, 50 rows").endsWith("OK\n");
+    }
+
+    /** The top-level scalar fields of a JSON object, as text. */
+    private static java.util.Map<String, String> jsonFields(String json) throws Exception {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+            int depth = 0;
+            while (p.nextToken() != null) {
+                switch (p.currentToken()) {
+                    case START_OBJECT -> depth++;
+                    case END_OBJECT -> depth--;
+                    default -> {
+                        if (depth == 1 && p.currentToken().isScalarValue()) {
+                            fields.put(p.currentName(), p.getText());
+                        }
+                    }
+                }
+            }
+        }
+        return fields;
+    }
+
+    @Test
     void verifyPassesOnAHealthyDatasetAndNamesTheFirstProblemOtherwise() throws Exception {
         Path schema = dir.resolve("all.yaml");
         Files.writeString(schema, AllTypes.YAML);

@@ -131,6 +131,10 @@ class ConsoleApiTest {
                 .andExpect(jsonPath("$[0].state").value("running")).andExpect(jsonPath("$[0].health").value("up"))
                 .andExpect(jsonPath("$[0].alive").value(true)).andExpect(jsonPath("$[0].error").isEmpty())
                 .andExpect(jsonPath("$[0].schema", containsString("market_data v1")))
+                // The queue's first and only schema version: files are written in it, and it has no change time.
+                .andExpect(jsonPath("$[0].schemaVersion").value(1)).andExpect(jsonPath("$[0].queueSchemaVersion").value(1))
+                .andExpect(jsonPath("$[0].queueSchemaChangedAtMs").isEmpty())
+                .andExpect(jsonPath("$[0].rotations.schema").value(0))
                 .andExpect(jsonPath("$[0].version").isNotEmpty())
                 .andExpect(jsonPath("$[0].recordsRead").value(100))
                 // Read into the file being written (rotation by age, an hour away): not a backlog, not lagging.
@@ -227,6 +231,9 @@ class ConsoleApiTest {
                 "parquetry_converter_output_failures{converter=\"md\"} 0.0", "parquetry_converter_heartbeat_age_seconds{converter=\"md\"}",
                 "parquetry_converter_last_commit_timestamp_seconds{converter=\"md\"} 1.",
                 "parquetry_converter_rotations_total{cause=\"command\",converter=\"md\"} 1.0",
+                "parquetry_converter_rotations_total{cause=\"schema\",converter=\"md\"} 0.0",
+                "parquetry_converter_schema_version{converter=\"md\"} 1.0", "parquetry_converter_queue_schema_version{converter=\"md\"} 1.0",
+                "parquetry_converter_queue_schema_changed_timestamp_seconds{converter=\"md\"} 0.0",
                 "parquetry_recorder_appended_total{recorder=\"rec\"} 5150.0", "parquetry_recorder_refused_total{cause=\"disk_guard\",recorder=\"rec\"} 0.0",
                 "parquetry_recorder_refused_total{cause=\"too_long\",recorder=\"rec\"} 0.0", "parquetry_recorder_truncated_total{recorder=\"rec\"} 0.0",
                 "parquetry_recorder_heartbeat_age_seconds{recorder=\"rec\"}", "parquetry_recorder_last_append_timestamp_seconds{recorder=\"rec\"} 1.");

@@ -15,9 +15,11 @@ import org.apache.hadoop.fs.Path;
  * @param lastIndex the last index its footer gives
  * @param records the record count its footer gives
  * @param rows the rows of its row groups
+ * @param schemaVersion the schema version its footer says it is written in, or -1
+ * @param schemaFingerprint that version's fingerprint from its footer (16 hex digits), or null
  */
 public record DatasetFile(Kind kind, Path path, String partition, long bytes, String source, String queueId, long firstIndex,
-        long lastIndex, long records, long rows) {
+        long lastIndex, long records, long rows, int schemaVersion, String schemaFingerprint) {
 
     /** How a file relates to the verified queue and source. */
     public enum Kind {

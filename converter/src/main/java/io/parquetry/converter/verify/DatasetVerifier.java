@@ -131,9 +131,15 @@ public final class DatasetVerifier {
                 partitions.computeIfPresent(f.partition(), (p, s) -> s.plus(f));
             }
         }
+        // Files of several versions are normal (a queue whose schema changed): listed, never a problem.
+        Map<String, SchemaVersionStats> versions = new TreeMap<>();
+        for (DatasetFile f : own) {
+            versions.merge(SchemaVersionStats.key(f), SchemaVersionStats.of(f), SchemaVersionStats::plus);
+        }
         long last = queue.lastIndex();
         return new VerifyReport(datasetDir.toString(), source, queue.queueDir().toString(), queueId, queue.firstIndex(), last, checkpoint,
-                covered[0], covered[1], files, List.copyOf(partitions.values()), List.copyOf(problems), List.copyOf(notes));
+                covered[0], covered[1], files, List.copyOf(partitions.values()), List.copyOf(versions.values()), List.copyOf(problems),
+                List.copyOf(notes));
     }
 
     private List<DatasetFile> list() throws IOException {
@@ -145,7 +151,8 @@ public final class DatasetVerifier {
             String partition = slash < 0 ? "" : rel.substring(0, slash);
             String name = st.getPath().getName();
             if (IN_PROGRESS.matcher(name).matches()) {
-                out.add(new DatasetFile(DatasetFile.Kind.IN_PROGRESS, st.getPath(), partition, st.getLen(), null, null, -1, -1, -1, -1));
+                out.add(new DatasetFile(DatasetFile.Kind.IN_PROGRESS, st.getPath(), partition, st.getLen(), null, null, -1, -1, -1, -1, -1,
+                        null));
             } else if (!hidden(rel)) { // readers skip names starting with "." or "_" (checksums, markers)
                 out.add(classify(st, partition, name));
             }
@@ -192,7 +199,7 @@ public final class DatasetVerifier {
             nameQueueId = null;
             nameFirst = Long.parseLong(legacy.group(2));
         } else {
-            return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), null, null, -1, -1, -1, -1);
+            return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), null, null, -1, -1, -1, -1, -1, null);
         }
         Map<String, String> kv;
         long rows;
@@ -201,7 +208,8 @@ public final class DatasetVerifier {
             rows = r.getRecordCount();
         } catch (IOException | RuntimeException e) {
             problems.add(new Problem(Problem.Kind.UNREADABLE, "file=" + rel(st.getPath()) + ": " + e));
-            return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, -1, -1, -1);
+            return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, -1, -1, -1,
+                    -1, null);
         }
         boolean ownQueue = nameQueueId != null ? nameQueueId.equals(queueId)
                 : queue.queueDir().toAbsolutePath().toString().equals(kv.get(FooterKeys.QUEUE)) && kv.get(FooterKeys.QUEUE_ID) == null;
@@ -209,13 +217,15 @@ public final class DatasetVerifier {
         long first = parse(kv, FooterKeys.FIRST_INDEX);
         long last = parse(kv, FooterKeys.LAST_INDEX);
         long records = parse(kv, FooterKeys.RECORD_COUNT);
+        int schemaVersion = (int) Math.min(Integer.MAX_VALUE, parse(kv, FooterKeys.SCHEMA_VERSION));
+        String fingerprint = kv.get(FooterKeys.SCHEMA_FINGERPRINT);
         if (kind == DatasetFile.Kind.OWN) {
             if (first < 0 || last < first || records < 0) {
                 problems.add(new Problem(Problem.Kind.FOOTER_MISMATCH, "file=" + rel(st.getPath()) + " lacks Parquetry's footer keys or has a "
                         + "bad range: " + FooterKeys.FIRST_INDEX + "=" + kv.get(FooterKeys.FIRST_INDEX) + ", " + FooterKeys.LAST_INDEX + "="
                         + kv.get(FooterKeys.LAST_INDEX) + ", " + FooterKeys.RECORD_COUNT + "=" + kv.get(FooterKeys.RECORD_COUNT)));
                 return new DatasetFile(DatasetFile.Kind.STRAY, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, nameFirst, last,
-                        records, rows);
+                        records, rows, schemaVersion, fingerprint);
             }
             long firstSum = FooterKeys.checksum(kv, FooterKeys.FIRST_RECORD_CRC32C);
             long lastSum = FooterKeys.checksum(kv, FooterKeys.LAST_RECORD_CRC32C);
@@ -230,7 +240,7 @@ public final class DatasetVerifier {
             }
         }
         return new DatasetFile(kind, st.getPath(), partition, st.getLen(), nameSource, nameQueueId, first < 0 ? nameFirst : first, last,
-                records, rows);
+                records, rows, schemaVersion, fingerprint);
     }
 
     /** A file's name relative to the dataset, as messages show it. */

@@ -19,12 +19,13 @@ import java.util.Locale;
  * @param coveredLast the last index covered by this queue's files, or -1 without files
  * @param files every file found, sorted by path
  * @param partitions committed files per partition
+ * @param schemaVersions this queue's committed files per schema version, oldest version first (several are normal)
  * @param problems what is wrong
  * @param notes what is worth knowing but needs no action
  */
 public record VerifyReport(String dataset, String source, String queueDir, String queueId, long queueFirstIndex, long queueLastIndex,
-        long checkpoint, long coveredFirst, long coveredLast, List<DatasetFile> files, List<PartitionStats> partitions, List<Problem> problems,
-        List<String> notes) {
+        long checkpoint, long coveredFirst, long coveredLast, List<DatasetFile> files, List<PartitionStats> partitions,
+        List<SchemaVersionStats> schemaVersions, List<Problem> problems, List<String> notes) {
 
     public boolean ok() {
         return problems.isEmpty();
@@ -63,6 +64,10 @@ public record VerifyReport(String dataset, String source, String queueDir, Strin
             for (PartitionStats p : partitions) {
                 out.add(String.format(Locale.ROOT, "%-28s %6d %8d %,14d %,14d", p.partition(), p.files(), p.ownFiles(), p.rows(), p.bytes()));
             }
+        }
+        for (SchemaVersionStats v : schemaVersions) {
+            out.add(String.format(Locale.ROOT, "schema:     %s: %d file(s), indexes %d to %d, %,d rows", v.label(), v.files(), v.firstIndex(),
+                    v.lastIndex(), v.rows()));
         }
         for (DatasetFile f : files(DatasetFile.Kind.FOREIGN)) {
             out.add(String.format(Locale.ROOT, "foreign:    %s/%s (source %s, queue id %s, %,d rows)", f.partition(), f.name(), f.source(),

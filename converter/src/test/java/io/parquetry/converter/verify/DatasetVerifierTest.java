@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.converter.Checkpoint;
 import io.parquetry.converter.ConverterConfig;
+import io.parquetry.converter.ConverterFixtures;
 import io.parquetry.converter.ConverterService;
 import io.parquetry.converter.Datasets;
 import io.parquetry.converter.LocalObjectStoreFileSystem;
 import io.parquetry.converter.output.Output;
 import io.parquetry.reader.QueueReader;
+import io.parquetry.recorder.RecordWriter;
+import io.parquetry.recorder.Recorder;
+import io.parquetry.schema.Schema;
+import io.parquetry.testing.AllTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +83,50 @@ class DatasetVerifierTest {
         assertThat(r.partitions()).extracting(PartitionStats::rows).containsExactly((long) N);
         assertThat(r.partitions().get(0).bytes()).isEqualTo(files().stream().mapToLong(p -> p.toFile().length()).sum());
         assertThat(String.join("\n", r.render())).contains("3 of this queue (3,000 rows)").contains("exactly once").endsWith("OK");
+        assertThat(r.schemaVersions()).singleElement().satisfies(v -> {
+            assertThat(v.version()).isEqualTo(1);
+            assertThat(v.files()).isEqualTo(3);
+            assertThat(v.firstIndex()).isEqualTo(r.queueFirstIndex());
+            assertThat(v.lastIndex()).isEqualTo(r.queueLastIndex());
+        });
+    }
+
+    @Test
+    void listsTheSchemaVersionsOfTheFilesWithTheirIndexRangesAndIsNotBotheredBySeveral() throws Exception {
+        // The queue's schema changes in place (a nullable field added): the next records are of version 2.
+        Schema v2 = Schema.parse(AllTypes.YAML.replace("version: 1", "version: 2") + "  - {name: venue, type: int32, nullable: true}\n", "v2");
+        long lastOfV1;
+        try (QueueReader q = QueueReader.open(dir.resolve("queue"))) {
+            lastOfV1 = q.lastIndex();
+        }
+        try (Recorder rec = Recorder.open(dir.resolve("queue"), v2, ConverterFixtures.REC); RecordWriter w = rec.newWriter()) {
+            for (long i = N; i < N + 500; i++) {
+                w.begin();
+                w.setLong(v2.field("seq"), i);
+                w.setInt(v2.field("venue"), 7);
+                assertThat(w.commit()).isEqualTo(RecordWriter.OK);
+            }
+        }
+        ConverterService.run(config(dir.resolve("out").toString(), "test", "state", 1000, ""), true);
+
+        VerifyReport r = verify(true);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.schemaVersions()).extracting(SchemaVersionStats::version).containsExactly(1, 2);
+        SchemaVersionStats first = r.schemaVersions().get(0);
+        SchemaVersionStats second = r.schemaVersions().get(1);
+        assertThat(first.files()).isEqualTo(3);
+        assertThat(first.rows()).isEqualTo(N);
+        assertThat(first.firstIndex()).isEqualTo(r.queueFirstIndex());
+        assertThat(first.lastIndex()).isEqualTo(lastOfV1);
+        assertThat(second.files()).isEqualTo(1);
+        assertThat(second.rows()).isEqualTo(500);
+        assertThat(second.firstIndex()).isGreaterThan(lastOfV1);
+        assertThat(second.lastIndex()).isEqualTo(r.queueLastIndex());
+        assertThat(second.fingerprint()).isEqualTo(v2.fingerprintHex()).isNotEqualTo(first.fingerprint());
+        assertThat(String.join("\n", r.render())).contains("schema:     v1 (fingerprint " + first.fingerprint() + "): 3 file(s), indexes "
+                + first.firstIndex() + " to " + first.lastIndex() + ", 3,000 rows")
+                .contains("schema:     v2 (fingerprint " + v2.fingerprintHex() + "): 1 file(s), indexes " + second.firstIndex() + " to "
+                        + second.lastIndex() + ", 500 rows").endsWith("OK");
     }
 
     @Test

@@ -87,6 +87,13 @@ class ProcessMetrics {
                 v -> v.heartbeatAgeMs() == null ? Double.NaN : v.heartbeatAgeMs() / 1000.0);
         gauge(m, p, "parquetry.converter.start.timestamp.seconds", "when the converter started (Unix time)", tags,
                 v -> v.startedAtMs() == null ? Double.NaN : v.startedAtMs() / 1000.0);
+        cgauge(m, p, "parquetry.converter.schema.version", "the schema version the converter writes files in now; NaN when not published",
+                tags, c -> num(c.schemaVersion()));
+        cgauge(m, p, "parquetry.converter.queue.schema.version", "the queue's newest schema version the converter knows; NaN when not published",
+                tags, c -> num(c.queueSchemaVersion()));
+        cgauge(m, p, "parquetry.converter.queue.schema.changed.timestamp.seconds",
+                "when the queue took its newest schema version (Unix time); 0 while it has only its first, NaN when not published", tags,
+                c -> c.queueSchemaVersion() == null ? Double.NaN : c.queueSchemaChangedAtMs() == null ? 0 : c.queueSchemaChangedAtMs() / 1000.0);
         counter(m, p, "parquetry.converter.records.read", "records read from the queue", tags, c -> c.recordsRead());
         counter(m, p, "parquetry.converter.rows.written", "rows committed to Parquet", tags, c -> c.rowsWritten());
         counter(m, p, "parquetry.converter.files.committed", "Parquet files committed", tags, c -> c.filesCommitted());
@@ -113,6 +120,7 @@ class ProcessMetrics {
             case COMMAND -> r.command();
             case SHUTDOWN -> r.shutdown();
             case DAMAGE -> r.damage();
+            case SCHEMA -> r.schema();
         };
     }
 

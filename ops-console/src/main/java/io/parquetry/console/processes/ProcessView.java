@@ -34,6 +34,10 @@ public record ProcessView(String id, String kind, String state, String health, b
      *     rate window, in MB (10^6)
      * @param skippedRecords records an operator skipped in accepted damaged ranges of the queue (skip-damaged)
      * @param truncatedTimestamps timestamp values that lost precision to {@code parquet.timestampUnit}
+     * @param schemaVersion the schema version the converter writes files in now (null from a converter before status
+     *     minor 4)
+     * @param queueSchemaVersion the queue's newest schema version the converter knows (null likewise)
+     * @param queueSchemaChangedAtMs when the queue took that version; null for the queue's first version (or unknown)
      */
     public record ConverterFields(String queue, String queueId, String dataset, String schema, String source, String settings, String version,
             long recordsRead, long rowsWritten, long filesCommitted, long bytesWritten, long checkpoint, long lastRead, long head,
@@ -42,11 +46,12 @@ public record ProcessView(String id, String kind, String state, String health, b
             long currentRows, long currentBytes, long currentAgeMs, String lastCommitFile, String lastCommitPartition, long lastCommitRows,
             long lastCommitBytes, long lastCommitAtMs, long errors, long quarantined, long skippedRecords,
             long truncatedTimestamps, long retentionDeleted, RotationCounts rotations,
-            boolean paused, long pausedSinceMs, long outputFailures, long nextRetryAtMs) {
+            boolean paused, long pausedSinceMs, long outputFailures, long nextRetryAtMs, Long schemaVersion, Long queueSchemaVersion,
+            Long queueSchemaChangedAtMs) {
     }
 
     /** Commits by cause. */
-    public record RotationCounts(long rows, long bytes, long age, long cycle, long command, long shutdown, long damage) {
+    public record RotationCounts(long rows, long bytes, long age, long cycle, long command, long shutdown, long damage, long schema) {
     }
 
     /** A recorder's numbers. */

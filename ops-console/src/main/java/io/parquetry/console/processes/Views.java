@@ -57,9 +57,11 @@ final class Views {
                 f.value(LAST_COMMIT_BYTES), f.value(LAST_COMMIT_MS), f.value(ERRORS), f.value(QUARANTINED), f.value(SKIPPED_RECORDS),
                 f.value(TRUNCATED_TIMESTAMPS), f.value(RETENTION_DELETED),
                 new ProcessView.RotationCounts(f.value(ROTATIONS_ROWS), f.value(ROTATIONS_BYTES), f.value(ROTATIONS_AGE),
-                        f.value(ROTATIONS_CYCLE), f.value(ROTATIONS_COMMAND), f.value(ROTATIONS_SHUTDOWN), f.value(ROTATIONS_DAMAGE)),
+                        f.value(ROTATIONS_CYCLE), f.value(ROTATIONS_COMMAND), f.value(ROTATIONS_SHUTDOWN), f.value(ROTATIONS_DAMAGE),
+                        f.value(ROTATIONS_SCHEMA)),
                 st == ConverterState.PAUSED || f.value(PAUSED_SINCE_MS) > 0, f.value(PAUSED_SINCE_MS), f.value(OUTPUT_FAILURES),
-                f.value(NEXT_RETRY_MS));
+                f.value(NEXT_RETRY_MS), positive(f.value(SCHEMA_VERSION)), positive(f.value(QUEUE_SCHEMA_VERSION)),
+                positive(f.value(QUEUE_SCHEMA_CHANGED_MS)));
         return new ProcessView(id, "converter", st.label(), health, alive, null, f.pid(), f.startTimeMillis(), heartbeatAge(f, nowMs),
                 statusFile.toString(), f.text(TEXT_LAST_ERROR), c, null);
     }
@@ -79,6 +81,11 @@ final class Views {
         String health = !alive ? "down" : tripped ? "out_of_service" : "up";
         return new ProcessView(id, "recorder", alive ? "running" : "stopped", health, alive, null, f.pid(), f.startTimeMillis(),
                 heartbeatAge(f, nowMs), statusFile.toString(), f.text(RecorderStatusDescriptor.TEXT_LAST_ERROR), null, r);
+    }
+
+    /** Schema versions start at 1 and the queue's first version has no change time: 0 is "not known", shown as null. */
+    private static Long positive(long v) {
+        return v > 0 ? v : null;
     }
 
     private static Long heartbeatAge(StatusSnapshot f, long nowMs) {

@@ -70,6 +70,32 @@ class ViewsTest {
     }
 
     @Test
+    void showsTheSchemaVersionFilesAreWrittenInTheQueuesNewestAndSchemaRotations() {
+        long now = System.currentTimeMillis();
+        StatusFile f = StatusFile.create(dir.resolve("converter.status"), StatusFileDescriptor.KIND_CONVERTER, ProcessHandle.current().pid(),
+                now - 600_000);
+        try (StatusFile.Update u = f.update()) {
+            u.value(STATE, ConverterState.RUNNING.ordinal()).value(CAUGHT_UP_MS, now).value(SCHEMA_VERSION, 2).value(QUEUE_SCHEMA_VERSION, 3)
+                    .value(QUEUE_SCHEMA_CHANGED_MS, now - 5_000).value(ROTATIONS_SCHEMA, 1).value(ROTATIONS_AGE, 4)
+                    .text(TEXT_SCHEMA, "market_data v2 fingerprint 00000000000000ab");
+        }
+        f.heartbeat(now);
+        ProcessView.ConverterFields c = view(f.snapshot(), List.of()).converter();
+        assertThat(c.schemaVersion()).isEqualTo(2);
+        assertThat(c.queueSchemaVersion()).isEqualTo(3);
+        assertThat(c.queueSchemaChangedAtMs()).isEqualTo(now - 5_000);
+        assertThat(c.rotations().schema()).isEqualTo(1);
+        assertThat(c.rotations().age()).isEqualTo(4);
+
+        // A converter from before status minor 4 never wrote these slots: unknown, not version 0.
+        ProcessView.ConverterFields old = view(converter(ConverterState.RUNNING, true, index(0), index(1), index(1), 0, 1, now), List.of())
+                .converter();
+        assertThat(old.schemaVersion()).isNull();
+        assertThat(old.queueSchemaVersion()).isNull();
+        assertThat(old.queueSchemaChangedAtMs()).isNull();
+    }
+
+    @Test
     void aConverterThatHasNotCaughtUpForLongerThanLagWarnIsLagging() {
         long now = System.currentTimeMillis();
         ProcessView fresh = view(converter(ConverterState.RUNNING, true, index(0), index(500), index(900), 400, 500, now - 2_000), List.of());
