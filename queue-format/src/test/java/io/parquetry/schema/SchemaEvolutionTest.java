@@ -233,6 +233,22 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aWasNamingAFieldStillPresentDeclaredAfterItIsRefusedNamingTheRename() {
+        assertRefused(List.of(V1), v(2, """
+                  - {name: seq, type: int64}
+                  - {name: sym, type: char(8), was: name}
+                  - {name: px, type: int32}
+                  - {name: name, type: char(8)}
+                """), "field sym: was name, which is still field name", "field sym: added as required without a default (make it nullable or "
+                + "give it a default)");
+        assertThat(SchemaEvolution.ids(List.of(V1), v(2, """
+                  - {name: seq, type: int64}
+                  - {name: sym, type: char(8), nullable: true, was: name}
+                  - {name: name, type: char(8)}
+                """))).as("the field of that name keeps its id").containsExactly(1, 6, 3);
+    }
+
+    @Test
     void aRenameThatAlsoChangesTheTypeNamesBothNames() {
         assertRefused(List.of(V1), v(2, "  - {name: seq, type: int64}\n  - {name: px, type: int32}\n  - {name: sym, type: string(8), was: name}\n"),
                 "field sym (was name): type char(8) changed to string(8), which is not a widening");
