@@ -88,23 +88,30 @@ public final class SchemaEvolution {
         }
         Map<Field, Field> matched = new HashMap<>();
         Map<Field, Field> claimedBy = new HashMap<>();
+        // Names first: a field that kept its name is that field wherever it is declared, so a was: naming it is the misuse.
         for (Field n : next.fields()) {
             Field p = byName.get(n.name().toLowerCase(Locale.ROOT));
-            if (p == null && n.was() != null) {
-                p = byName.get(n.was().toLowerCase(Locale.ROOT));
-                if (p == null) {
-                    problems.add("field " + n.name() + ": was " + n.was() + ", but " + newest.name() + " v" + newest.version() + " has no field "
-                            + n.was());
-                }
-            }
             if (p != null) {
-                Field other = claimedBy.putIfAbsent(p, n);
-                if (other != null) {
-                    problems.add("field " + n.name() + ": was " + p.name() + ", which is still field " + other.name());
-                    continue;
-                }
+                claimedBy.put(p, n);
                 matched.put(n, p);
             }
+        }
+        for (Field n : next.fields()) {
+            if (matched.containsKey(n) || n.was() == null) {
+                continue;
+            }
+            Field p = byName.get(n.was().toLowerCase(Locale.ROOT));
+            if (p == null) {
+                problems.add("field " + n.name() + ": was " + n.was() + ", but " + newest.name() + " v" + newest.version() + " has no field "
+                        + n.was());
+                continue;
+            }
+            Field other = claimedBy.putIfAbsent(p, n);
+            if (other != null) {
+                problems.add("field " + n.name() + ": was " + p.name() + ", which is still field " + other.name());
+                continue;
+            }
+            matched.put(n, p);
         }
         return matched;
     }
