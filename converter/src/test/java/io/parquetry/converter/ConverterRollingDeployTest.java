@@ -6,6 +6,8 @@ import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.RotationCause;
+import io.parquetry.status.StatusFile;
+import io.parquetry.status.StatusSnapshot;
 import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
 import io.parquetry.testing.EvolvingProducer;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
@@ -129,6 +132,125 @@ class ConverterRollingDeployTest {
                 .isEqualTo(1);
         assertThat(during.rotations(RotationCause.SCHEMA)).as("schema rotations of the converter that learned of v2 while running").isEqualTo(1);
         assertThat(last.rotations(RotationCause.SCHEMA)).as("schema rotations of a converter that knew v2 at its start").isZero();
+    }
+
+    /**
+     * The converter as a child process killed with SIGKILL at least a dozen times while the queue goes v1 → v2 → v3 and
+     * producers of older versions go on appending: kills at random moments, after a commit, the moment a child's status
+     * shows it met a newer version (right after its schema rotation), and the moment it learns the queue has one (just
+     * before or during the rotation).
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void converterKilledAroundSchemaChangesLosesAndDuplicatesNothing() throws Exception {
+        Path cfg = writeConfig("{maxRows: 20000, maxAge: 200ms}");
+        Path statusFile = ConverterConfig.load(cfg, ConverterConfig.Overrides.none()).statusFile();
+        Random random = new Random(23);
+        Process[] producers = new Process[4];
+        long[] counts = new long[4];
+        List<String> kills = new ArrayList<>();
+        try {
+            producers[1] = startProducer(1, 5_000);
+            await(dir.resolve("producer-v1.log"), "STARTED", producers[1], 60);
+            while (kills.size() < 12) {
+                int k = kills.size();
+                Path log = dir.resolve("converter-" + k + ".log");
+                Process conv = ChildJvm.start(log, "-Xmx256m", ConverterChild.class, cfg.toString());
+                started.add(conv);
+                await(log, "converter ready", conv, 60);
+                String how;
+                if (k == 3 || k == 7) {
+                    // A new version while this child runs: at 3, killed right after its status shows the rotation; at 7, the
+                    // moment it sees the queue has v3 (before, during or just after the rotation), plus up to 50 ms.
+                    int v = k == 3 ? 2 : 3;
+                    producers[v] = startProducer(v, 5_000);
+                    int slot = k == 3 ? ConverterStatusDescriptor.SCHEMA_VERSION : ConverterStatusDescriptor.QUEUE_SCHEMA_VERSION;
+                    how = awaitSlot(statusFile, conv, slot, v) ? (k == 3 ? "after rotating to v2" : "on learning of v3") : "timed out";
+                    if (k == 7) {
+                        Thread.sleep(random.nextInt(50));
+                    }
+                } else if (k % 3 == 0) {
+                    how = awaitSlot(statusFile, conv, ConverterStatusDescriptor.FILES_COMMITTED, 1) ? "after a commit" : "timed out";
+                    Thread.sleep(random.nextInt(200));
+                } else {
+                    Thread.sleep(20 + random.nextInt(500));
+                    how = "at random";
+                }
+                StatusSnapshot at = snapshot(statusFile);
+                assertThat(conv.isAlive()).as("converter died by itself: %s", Files.readString(log)).isTrue();
+                conv.destroyForcibly(); // SIGKILL
+                assertThat(conv.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(conv.exitValue()).isEqualTo(137);
+                kills.add(how + " (writing v" + at.value(ConverterStatusDescriptor.SCHEMA_VERSION) + ", "
+                        + at.value(ConverterStatusDescriptor.ROTATIONS_SCHEMA) + " schema rotations, "
+                        + at.value(ConverterStatusDescriptor.FILES_COMMITTED) + " files)");
+            }
+            for (int v = 1; v <= 3; v++) {
+                counts[v] = stopProducer(v, producers[v]);
+            }
+        } finally {
+            destroyStarted();
+        }
+        assertThat(kills).doesNotContain("timed out");
+        long committedBeforeFinal = Datasets.files(dir.resolve("out"), ".parquet").size();
+        ConversionResult last = ConverterService.run(ConverterConfig.load(cfg, ConverterConfig.Overrides.none()), true);
+        List<Map<String, String>> footers = footersInIndexOrder();
+        int[] afterNewer = olderRecordsAfterNewerOnes();
+        System.out.printf("kill loop around schema changes: %d kills: %s; %d v1, %d v2, %d v3 records (%d v1 after the first v2, %d v1/v2"
+                + " after the first v3); %d files committed by the killed converters, %d by the final run; %d version changes along the"
+                + " files%n", kills.size(), kills, counts[1], counts[2], counts[3], afterNewer[0], afterNewer[1], committedBeforeFinal,
+                last.filesCommitted(), versionChangesAlongTheQueue(footers));
+
+        assertThat(kills).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(committedBeforeFinal).as("the killed converters committed files").isPositive();
+        assertThat(afterNewer[0]).as("v1 records appended after the first v2 record").isPositive();
+        assertThat(afterNewer[1]).as("older records appended after the first v3 record").isPositive();
+        verifyEveryRecordOnce(counts, 3);
+        ConverterFixtures.assertFootersTileTheQueue(queue(), dataset());
+        versionChangesAlongTheQueue(footers); // never goes back
+        assertThat(footers.get(footers.size() - 1).get(FooterKeys.SCHEMA_VERSION)).isEqualTo("3");
+        assertThat(last.rotations(RotationCause.SCHEMA)).as("schema rotations of a converter that knew v3 at its start").isZero();
+    }
+
+    /** {v1 records after the first v2 record, v1 or v2 records after the first v3 record}, along the queue. */
+    private int[] olderRecordsAfterNewerOnes() {
+        int[] out = new int[2];
+        int[] newest = {0};
+        try (QueueReader r = QueueReader.open(queue())) {
+            r.toStart();
+            while (r.read((index, rec) -> {
+                int v = rec.schema().version();
+                if (v < newest[0]) {
+                    out[newest[0] - 2]++;
+                }
+                newest[0] = Math.max(newest[0], v);
+            }, 65536) > 0) {
+                // read all
+            }
+        }
+        return out;
+    }
+
+    /** Waits until the child's status slot reaches {@code atLeast}; false after 30 s. */
+    private static boolean awaitSlot(Path statusFile, Process conv, int slot, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (StatusFile s = StatusFile.open(statusFile, false)) {
+            assertThat(s.pid()).as("status file of the process just started").isEqualTo(conv.pid());
+            while (s.snapshot().value(slot) < atLeast) {
+                assertThat(conv.isAlive()).as("converter died by itself").isTrue();
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(2);
+            }
+        }
+        return true;
+    }
+
+    private static StatusSnapshot snapshot(Path statusFile) {
+        try (StatusFile s = StatusFile.open(statusFile, false)) {
+            return s.snapshot();
+        }
     }
 
     /**
