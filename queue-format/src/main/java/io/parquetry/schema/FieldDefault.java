@@ -21,6 +21,11 @@ import java.util.Locale;
  */
 public record FieldDefault(String text, byte[] bytes) {
 
+    /** A decimal number as people write it: no hexadecimal, no {@code f}/{@code d} suffix, no NaN or Infinity. */
+    private static final java.util.regex.Pattern DECIMAL_NUMBER = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final java.util.Map<FieldType.TimeUnit, String> UNIT_NAMES = java.util.Map.of(FieldType.TimeUnit.NS, "nanoseconds",
+            FieldType.TimeUnit.US, "microseconds", FieldType.TimeUnit.MS, "milliseconds");
+
     /**
      * @throws IllegalArgumentException naming the problem and the value, when {@code text} is not a value of {@code type}
      */
@@ -52,11 +57,12 @@ public record FieldDefault(String text, byte[] bytes) {
             }
             case FLOAT32:
             case FLOAT64: {
-                double v;
-                try {
-                    v = Double.parseDouble(text);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("a " + type + " default is a number: default=" + text, e);
+                if (!DECIMAL_NUMBER.matcher(text).matches()) {
+                    throw new IllegalArgumentException("a " + type + " default is a decimal number such as 1.5 or -2e-3: default=" + text);
+                }
+                double v = Double.parseDouble(text);
+                if (Double.isInfinite(v) || type.kind() == FieldType.Kind.FLOAT32 && Float.isInfinite((float) v)) {
+                    throw new IllegalArgumentException("default is outside what " + type + " holds: default=" + text);
                 }
                 if (type.kind() == FieldType.Kind.FLOAT32) {
                     RecordLayout.putFloat(b, 0, (float) v);
@@ -100,11 +106,21 @@ public record FieldDefault(String text, byte[] bytes) {
                         throw new IllegalArgumentException("a timestamp default is an ISO-8601 instant such as 2026-12-08T00:00:00Z, or a whole count of "
                                 + type.unit().name().toLowerCase(Locale.ROOT) + ": default=" + text, e);
                     }
-                    v = switch (type.unit()) {
-                        case NS -> Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
-                        case US -> Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
-                        case MS -> at.toEpochMilli();
+                    long perSecond = switch (type.unit()) {
+                        case NS -> 1_000_000_000L;
+                        case US -> 1_000_000L;
+                        case MS -> 1_000L;
                     };
+                    long unitNanos = 1_000_000_000L / perSecond;
+                    if (at.getNano() % unitNanos != 0) {
+                        throw new IllegalArgumentException("default is finer than " + type + " keeps: default=" + text);
+                    }
+                    try {
+                        v = Math.addExact(Math.multiplyExact(at.getEpochSecond(), perSecond), at.getNano() / unitNanos);
+                    } catch (ArithmeticException e) {
+                        throw new IllegalArgumentException("default is outside what " + type + " holds (int64 " + UNIT_NAMES.get(type.unit())
+                                + " since 1970" + (type.unit() == FieldType.TimeUnit.NS ? ": 1677-09-21 to 2262-04-11" : "") + "): default=" + text, e);
+                    }
                     canonical = at.toString();
                 }
                 RecordLayout.putLong(b, 0, v);

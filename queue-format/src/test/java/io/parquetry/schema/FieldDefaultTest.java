@@ -105,8 +105,8 @@ class FieldDefaultTest {
         "int32;1.5;a int32 default is a whole number: default=1.5",
         "int32;2147483648;default is out of range for int32 (-2147483648..2147483647): default=2147483648",
         "int64;9223372036854775808;a int64 default is a whole number: default=9223372036854775808",
-        "float32;abc;a float32 default is a number: default=abc",
-        "float64;1,5;a float64 default is a number: default=1,5",
+        "float32;abc;a float32 default is a decimal number such as 1.5 or -2e-3: default=abc",
+        "float64;1,5;a float64 default is a decimal number such as 1.5 or -2e-3: default=1,5",
         "decimal(10,2);x;a decimal(10,2) default is a decimal number: default=x",
         "decimal(10,2);1.005;default has more digits after the point than decimal(10,2) keeps: default=1.005",
         "decimal(10,2);123456789.00;default has more digits than decimal(10,2) holds: default=123456789.00",
@@ -120,6 +120,27 @@ class FieldDefaultTest {
         "binary(4);#;a binary(4) default is base64: default=#"})
     void aBadValueIsRefusedInOneLineNamingIt(String type, String text, String message) {
         assertThatThrownBy(() -> parse(type, text)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+
+    @Test
+    void aTimestampDefaultOutOfItsUnitsRangeOrFinerThanItsUnitIsRefusedInOneLine() {
+        assertThatThrownBy(() -> parse("timestamp(ns)", "9999-12-31T00:00:00Z")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("default is outside what timestamp(ns) holds (int64 nanoseconds since 1970: 1677-09-21 to 2262-04-11):"
+                        + " default=9999-12-31T00:00:00Z");
+        assertThatThrownBy(() -> parse("timestamp(ms)", "2026-12-08T00:00:00.0001Z")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("default is finer than timestamp(ms) keeps: default=2026-12-08T00:00:00.0001Z");
+        assertThat(parse("timestamp(us)", "2026-12-08T00:00:00.000001Z").text()).isEqualTo("2026-12-08T00:00:00.000001Z");
+    }
+
+    @Test
+    void aFloatDefaultMustBeANumberItsTypeHolds() {
+        assertThatThrownBy(() -> parse("float32", "1e39")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("default is outside what float32 holds: default=1e39");
+        assertThatThrownBy(() -> parse("float64", "1.5f")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a float64 default is a decimal number such as 1.5 or -2e-3: default=1.5f");
+        assertThatThrownBy(() -> parse("float64", "NaN")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a float64 default is a decimal number such as 1.5 or -2e-3: default=NaN");
+        assertThat(parse("float32", "3.4e38").text()).isEqualTo("3.4E38");
     }
 
     @Test
