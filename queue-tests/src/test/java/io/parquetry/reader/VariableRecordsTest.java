@@ -586,7 +586,9 @@ class VariableRecordsTest {
 
         byte[] otherVersion = good.clone();
         RecordLayout.putInt(otherVersion, ExcerptFormat.schemaVersionAt(good.length), SCHEMA.version() + 1);
-        assertThat(RawExcerpts.over(SCHEMA, format, otherVersion).matchesSchema()).as("a record of another schema version").isFalse();
+        RecordReader otherReader = RawExcerpts.over(SCHEMA, format, otherVersion);
+        assertThat(otherReader.matchesSchema()).as("a record of another schema version").isFalse();
+        assertThat(otherReader.variableProblem()).isEqualTo("a record of schema version 2, not 1");
 
         byte[] tooShort = Arrays.copyOf(good, FIXED + 3);
         RecordReader shortReader = RawExcerpts.over(SCHEMA, format, tooShort);
