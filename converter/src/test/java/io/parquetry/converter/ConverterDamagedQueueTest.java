@@ -6,6 +6,8 @@ import static io.parquetry.converter.ConverterFixtures.recordVariableTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.reader.DamagedRange;
 import io.parquetry.status.ConverterState;
 import io.parquetry.status.ConverterStatusDescriptor;
@@ -86,13 +88,16 @@ class ConverterDamagedQueueTest {
         int bad = 12_345;
         long at = positions.get(bad);
         int excerpt = DamagedQueues.getInt(cycle, at) & io.parquetry.queue.CycleFileDescriptor.LENGTH_MASK;
-        int recordLength = excerpt - io.parquetry.queue.ExcerptFormat.CHECKSUM_LENGTH;
+        Path queue = dir.resolve("queue");
+        ExcerptFormat format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(queue), QueueSchemaStore.read(queue));
+        int recordLength = format.recordLengthIn(excerpt);
         io.parquetry.schema.Field msg = io.parquetry.testing.AllTypes.withVariableFields().msg;
         long body = at + io.parquetry.queue.CycleFileDescriptor.HEADER_LENGTH;
         DamagedQueues.putInt(cycle, body + msg.offset(), recordLength + 1);
-        byte[] rec = DamagedQueues.read(cycle, body, recordLength);
-        DamagedQueues.putInt(cycle, body + recordLength, io.parquetry.queue.ExcerptFormat.checksum(new java.util.zip.CRC32C(), rec, 0,
-                recordLength));
+        // The checksum covers the record and what its layout puts after it under the checksum (layout 4: its schema version).
+        int checked = format.checkedLengthIn(excerpt);
+        byte[] rec = DamagedQueues.read(cycle, body, checked);
+        DamagedQueues.putInt(cycle, body + checked, ExcerptFormat.checksum(new java.util.zip.CRC32C(), rec, 0, checked));
         long sizeBefore = Files.size(cycle);
 
         ConverterConfig cfg = config(dir, "rotation: {maxRows: 5000}\n");

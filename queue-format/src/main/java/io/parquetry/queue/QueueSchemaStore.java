@@ -160,9 +160,10 @@ public final class QueueSchemaStore {
     public static SchemaHistory history(Path queueDir) {
         Path f = file(queueDir);
         String text = readText(f);
+        int firstLayout = layoutVersion(f, text); // first: a newer Parquetry's schema may not parse here, and its layout says why
         Schema first = parseChecked(f, text);
         java.util.List<SchemaHistory.Version> versions = new java.util.ArrayList<>();
-        versions.add(new SchemaHistory.Version(first, layoutVersion(f, text), -1, null, f));
+        versions.add(new SchemaHistory.Version(first, firstLayout, -1, null, f));
         java.util.TreeMap<Integer, Path> later = new java.util.TreeMap<>();
         try (java.util.stream.Stream<Path> list = Files.list(queueDir)) {
             list.forEach(p -> {

@@ -85,11 +85,19 @@ public final class RecordReader {
     /**
      * True when the excerpt is one record of the schema: its length is that of the queue's excerpts of a record, or for
      * records with variable fields lies between the shortest and the longest (whether their values are well formed is
-     * {@link #variableProblem()}).
+     * {@link #variableProblem()}), and in layout version 4 it says the schema's version.
      */
     public boolean matchesSchema() {
-        boolean fits = variable ? length >= minExcerpt && length <= maxExcerpt : length == excerptLength;
-        return fits && (schemaVersion == 0 || store.readInt(base + ExcerptFormat.schemaVersionAt(length)) == schemaVersion);
+        return fitsLength() && (schemaVersion == 0 || storedVersion() == schemaVersion);
+    }
+
+    private boolean fitsLength() {
+        return variable ? length >= minExcerpt && length <= maxExcerpt : length == excerptLength;
+    }
+
+    /** The schema version the excerpt says its record has (layout version 4), read after the record. */
+    private int storedVersion() {
+        return store.readInt(base + ExcerptFormat.schemaVersionAt(length));
     }
 
     /** The record's bytes: the excerpt without what follows the record (its schema version, its checksum). */
@@ -105,8 +113,11 @@ public final class RecordReader {
         if (!variable) {
             return null;
         }
-        if (!matchesSchema()) {
+        if (!fitsLength()) {
             return "an excerpt of " + length + " bytes, not " + minExcerpt + " to " + maxExcerpt;
+        }
+        if (!matchesSchema()) {
+            return "a record of schema version " + storedVersion() + ", not " + schemaVersion;
         }
         int n = length - overhead;
         int start = recordLength;

@@ -94,4 +94,28 @@ class QueueSchemaStoreTest {
         assertThatThrownBy(() -> QueueSchemaStore.identity(dir.resolve("q"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue-id=xyz").hasMessageContaining(f.toString());
     }
+
+    /**
+     * A queue a newer Parquetry created: its layout version is unknown here, and its schema may use what this version
+     * cannot parse. The layout version is what says why the queue is refused, to the store, the recorder and the reader.
+     */
+    @Test
+    void aQueueOfAnUnknownLayoutVersionIsRefusedForItsLayoutNotItsSchema() throws Exception {
+        AllTypes t = new AllTypes();
+        Path q = dir.resolve("q");
+        try (Recorder r = Recorder.open(q, t.schema, SMALL)) {
+            assertThat(r.format().version()).isEqualTo(ExcerptFormat.NEWEST);
+        }
+        Path f = QueueSchemaStore.file(q);
+        String newer = Files.readString(f).replaceFirst("# layout-version: \\d+", "# layout-version: " + (ExcerptFormat.NEWEST + 1))
+                .replaceFirst("type: \"int64\"", "type: \"int128\"");
+        assertThat(newer).as("a type this version does not know").contains("type: \"int128\"");
+        Files.writeString(f, newer);
+        String unknown = "layoutVersion=" + (ExcerptFormat.NEWEST + 1) + ", supported=1.." + ExcerptFormat.NEWEST;
+        assertThatThrownBy(() -> QueueSchemaStore.history(q)).isInstanceOf(IllegalStateException.class).hasMessageContaining(unknown)
+                .hasMessageContaining("file=" + f);
+        assertThatThrownBy(() -> QueueSchemaStore.read(q)).hasMessageContaining(unknown);
+        assertThatThrownBy(() -> Recorder.open(q, t.schema, SMALL)).isInstanceOf(IllegalStateException.class).hasMessageContaining(unknown);
+        assertThatThrownBy(() -> QueueReader.open(q)).isInstanceOf(IllegalStateException.class).hasMessageContaining(unknown);
+    }
 }

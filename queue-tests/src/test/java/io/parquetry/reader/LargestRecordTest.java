@@ -30,7 +30,7 @@ class LargestRecordTest {
     void theLargestRecordIsWrittenAndReadBack() {
         StringBuilder yaml = new StringBuilder("name: big\nversion: 1\nfields:\n");
         for (int i = 0; i < 16; i++) {
-            yaml.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - (i == 15 ? 8 : 4))
+            yaml.append("  - {name: b").append(i).append(", type: binary(").append(FieldType.MAX_VARIABLE_LENGTH - (i == 15 ? 12 : 4))
                     .append(")}\n");
         }
         Schema schema = Schema.parse(yaml.toString(), "big");
@@ -53,6 +53,7 @@ class LargestRecordTest {
         List<Integer> lengths = new ArrayList<>();
         RawExcerpts.forEach(dir, (index, r) -> {
             assertThat(r.variableProblem()).isNull();
+            assertThat(r.length()).as("the excerpt: record, schema version and checksum").isEqualTo(16 << 20);
             lengths.add(r.recordLength());
             byte[] value = new byte[FieldType.MAX_VARIABLE_LENGTH];
             for (Field f : schema.fields()) {

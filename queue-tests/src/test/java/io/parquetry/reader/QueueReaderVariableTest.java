@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parquetry.queue.CycleFileDescriptor;
 import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
+import io.parquetry.recorder.RecorderOptions;
 import io.parquetry.schema.Field;
 import io.parquetry.schema.Schema;
 import io.parquetry.testing.DamagedQueues;
@@ -109,10 +111,19 @@ public class QueueReaderVariableTest {
         }
     }
 
-    @Test
-    void readsEveryRecordBackValueForValue() {
+    /**
+     * In layout version 4, every new queue's, and in layout version 3, which a queue an earlier Parquetry created for
+     * these records keeps.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {ExcerptFormat.VERSIONED, ExcerptFormat.VARIABLE})
+    void readsEveryRecordBackValueForValue(int layout) {
+        if (layout != ExcerptFormat.versionFor(SCHEMA, true)) {
+            QueueSchemaStore.storeOrCheck(dir, SCHEMA, RecorderOptions.DEFAULT_ROLL_CYCLE, layout);
+        }
         int n = 20_000;
         write(dir, n);
+        int after = (layout == ExcerptFormat.VERSIONED ? ExcerptFormat.SCHEMA_VERSION_LENGTH : 0) + ExcerptFormat.CHECKSUM_LENGTH;
         Field seq = SCHEMA.field("seq");
         Field message = SCHEMA.field("message");
         Field payload = SCHEMA.field("payload");
@@ -121,7 +132,7 @@ public class QueueReaderVariableTest {
         ValueView view = new ValueView();
         int[] count = {0};
         try (QueueReader r = QueueReader.open(dir)) {
-            assertThat(r.format().version()).isEqualTo(ExcerptFormat.VARIABLE);
+            assertThat(r.format().version()).isEqualTo(layout);
             r.toStart();
             while (r.read((index, rec) -> {
                 int i = count[0]++;
@@ -140,10 +151,11 @@ public class QueueReaderVariableTest {
                 assertThat(Arrays.copyOf(got, len)).isEqualTo(p == null ? new byte[0] : p);
                 assertThat(rec.isNull(tag)).as("tag of %d", i).isEqualTo(i % 5 > 1);
                 assertThat(rec.getString(tag, sb).toString()).isEqualTo(i % 5 == 1 ? "t" + i % 97 : "");
-                // The record is its values and nothing else: fixed part, value bytes, checksum.
+                // The record is its values and nothing else: fixed part, value bytes; then (layout 4) its version, its checksum.
                 int p2 = p == null ? 0 : p.length;
                 int t = i % 5 == 1 ? ("t" + i % 97).length() : 0;
-                assertThat(rec.length()).isEqualTo(SCHEMA.fixedLength() + utf8.length + p2 + t + ExcerptFormat.CHECKSUM_LENGTH);
+                assertThat(rec.recordLength()).isEqualTo(SCHEMA.fixedLength() + utf8.length + p2 + t);
+                assertThat(rec.length()).isEqualTo(SCHEMA.fixedLength() + utf8.length + p2 + t + after);
             }, 1000) > 0) {
                 // keep reading
             }
@@ -183,19 +195,20 @@ public class QueueReaderVariableTest {
         assertThat(pos).hasSize(n);
         long at = pos.get(bad);
         int excerpt = DamagedQueues.getInt(file, at) & CycleFileDescriptor.LENGTH_MASK;
-        int recordLength = excerpt - ExcerptFormat.CHECKSUM_LENGTH;
+        ExcerptFormat format = ExcerptFormat.of(QueueSchemaStore.layoutVersion(dir), SCHEMA);
+        int recordLength = format.recordLengthIn(excerpt);
         long slot = at + CycleFileDescriptor.HEADER_LENGTH + SCHEMA.field("message").offset();
         DamagedQueues.putInt(file, slot, recordLength + 100);
         if (fixChecksum) {
-            byte[] rec = new byte[recordLength];
+            int checked = format.checkedLengthIn(excerpt); // the record, and its schema version: the checksum right after them
+            byte[] rec = new byte[checked];
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
                 f.seek(at + CycleFileDescriptor.HEADER_LENGTH);
                 f.readFully(rec);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            DamagedQueues.putInt(file, at + CycleFileDescriptor.HEADER_LENGTH + recordLength, ExcerptFormat.checksum(new CRC32C(), rec, 0,
-                    recordLength));
+            DamagedQueues.putInt(file, at + CycleFileDescriptor.HEADER_LENGTH + checked, ExcerptFormat.checksum(new CRC32C(), rec, 0, checked));
         }
         List<Long> seqs = new ArrayList<>();
         QueueDamagedException damage = null;

@@ -16,7 +16,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * A queue read by Chronicle's plain tailer, not by {@link QueueReader}: each excerpt handed to a {@link RecordReader}
- * pointed at it where it lies, or copied out whole (record and checksum) for a test to look at its bytes.
+ * pointed at it where it lies, or copied out whole (the record and what its layout puts after it: in layout version 4
+ * its schema version, then the checksum) for a test to look at its bytes.
  */
 final class RawExcerpts {
 
@@ -53,7 +54,7 @@ final class RawExcerpts {
         }
     }
 
-    /** Every excerpt's bytes, copied: the record, then its CRC32C. */
+    /** Every excerpt's bytes, copied: the record, then (layout version 4) its schema version, then its CRC32C. */
     static List<byte[]> copies(Path queueDir) {
         List<byte[]> out = new ArrayList<>();
         forEach(queueDir, (index, r) -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.queue.ExcerptFormat;
+import io.parquetry.queue.QueueSchemaStore;
 import io.parquetry.recorder.RecordWriter;
 import io.parquetry.recorder.Recorder;
 import io.parquetry.recorder.RecorderOptions;
@@ -24,6 +25,8 @@ import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Records with {@code string(N)} and {@code binary(N)} fields written by a {@link RecordWriter} through a real recorder
@@ -53,6 +56,8 @@ class VariableRecordsTest {
     static final Field SYM = SCHEMA.field("sym");
     /** Bitmap (1), id (8), four end slots (16), sym (8). */
     static final int FIXED = 33;
+    /** What follows a record in its excerpt in a new queue (layout version 4): its schema version and its CRC32C. */
+    static final int AFTER_RECORD = ExcerptFormat.SCHEMA_VERSION_LENGTH + ExcerptFormat.CHECKSUM_LENGTH;
 
     private static final RecorderOptions OPTIONS = RecorderOptions.defaults().diskGuardMinFreeBytes(0);
 
@@ -265,7 +270,7 @@ class VariableRecordsTest {
         assertThat(string(r, TEXT)).isEqualTo("ab");
         assertThat(value(r, BLOB)).isEqualTo(bytes(9, 9, 9));
         assertThat(r.recordLength()).isEqualTo(FIXED + 2 + 3);
-        assertThat(ex.get(0)).hasSize(FIXED + 2 + 3 + 4);
+        assertThat(ex.get(0)).hasSize(FIXED + 2 + 3 + AFTER_RECORD);
         r = read(ex.get(1));
         assertThat(string(r, TEXT)).isEqualTo("longer now");
         assertThat(r.valueLength(BLOB)).isZero();
@@ -358,7 +363,7 @@ class VariableRecordsTest {
             assertThat(r.isNull(f)).as(f.name()).isTrue();
         }
         assertThat(r.valueLength(TEXT)).isZero();
-        assertThat(ex.get(2)).as("nothing after the fixed part").hasSize(FIXED + 4);
+        assertThat(ex.get(2)).as("nothing after the fixed part").hasSize(FIXED + AFTER_RECORD);
     }
 
     @Test
@@ -463,8 +468,16 @@ class VariableRecordsTest {
         assertThat(value(read(ex.get(2)), BLOB)).as("trailing zeros are value, not padding").isEqualTo(zeros);
     }
 
-    @Test
-    void everyExcerptIsItsRecordThenTheRecordsCrc32cWithNoPadding() {
+    /**
+     * Layout version 4, every new queue's: the record, its schema version, the CRC32C of both. Layout version 3, a queue an
+     * earlier Parquetry created for a schema with string/binary fields, which keeps its layout: the record, its CRC32C.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {ExcerptFormat.VERSIONED, ExcerptFormat.VARIABLE})
+    void everyExcerptIsItsRecordThenWhatItsLayoutPutsAfterItWithNoPadding(int layout) {
+        if (layout != ExcerptFormat.versionFor(SCHEMA, true)) {
+            QueueSchemaStore.storeOrCheck(dir, SCHEMA, RecorderOptions.DEFAULT_ROLL_CYCLE, layout);
+        }
         List<Consumer<RecordWriter>> fills = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String t = "x".repeat(i % 17);
@@ -474,16 +487,24 @@ class VariableRecordsTest {
         List<byte[]> ex = writeAll(fills);
         CRC32C crc = new CRC32C();
         ExcerptFormat format = RawExcerpts.format(dir);
-        assertThat(format.version()).isEqualTo(ExcerptFormat.VARIABLE);
+        assertThat(format.version()).isEqualTo(layout);
+        // What the checksum covers: the record, and in layout 4 the schema version right after it.
+        int versionLength = layout == ExcerptFormat.VERSIONED ? ExcerptFormat.SCHEMA_VERSION_LENGTH : 0;
         for (int i = 0; i < ex.size(); i++) {
             byte[] e = ex.get(i);
             int values = i % 17 + (i * 7) % 257;
-            assertThat(e).as("excerpt %d", i).hasSize(SCHEMA.fixedLength() + values + ExcerptFormat.CHECKSUM_LENGTH);
+            int record = SCHEMA.fixedLength() + values;
+            assertThat(e).as("excerpt %d", i).hasSize(record + versionLength + ExcerptFormat.CHECKSUM_LENGTH);
             RecordReader r = read(e);
-            assertThat(r.recordLength()).isEqualTo(SCHEMA.fixedLength() + values);
-            assertThat(ExcerptFormat.checksum(crc, e, 0, e.length - 4)).as("excerpt %d", i).isEqualTo(RecordLayout.getInt(e, e.length - 4));
-            assertThat(r.recordChecksum()).isEqualTo(RecordLayout.getInt(e, e.length - 4));
-            assertThat(RecordLayout.checkVariable(e, 0, e.length - 4, SCHEMA.variableFields())).isNull();
+            assertThat(r.recordLength()).isEqualTo(record);
+            if (versionLength > 0) {
+                assertThat(RecordLayout.getInt(e, record)).as("schema version of excerpt %d", i).isEqualTo(SCHEMA.version());
+            }
+            int checked = record + versionLength;
+            assertThat(format.checkedLengthIn(e.length)).isEqualTo(checked);
+            assertThat(ExcerptFormat.checksum(crc, e, 0, checked)).as("excerpt %d", i).isEqualTo(RecordLayout.getInt(e, checked));
+            assertThat(r.recordChecksum()).as("the record's own bytes").isEqualTo(ExcerptFormat.checksum(crc, e, 0, record));
+            assertThat(RecordLayout.checkVariable(e, 0, record, SCHEMA.variableFields())).isNull();
         }
     }
 
@@ -539,13 +560,17 @@ class VariableRecordsTest {
         List<byte[]> ex = writeAll(w -> w.setString(TEXT, "abc").setBytes(BLOB, bytes(1, 2), 0, 2));
         ExcerptFormat format = RawExcerpts.format(dir);
         byte[] good = ex.get(0);
-        assertThat(good).hasSize(FIXED + 5 + 4);
+        assertThat(good).hasSize(FIXED + 5 + AFTER_RECORD);
 
         byte[] past = good.clone();
-        RecordLayout.putInt(past, BLOB.offset(), good.length); // the end slot points at the checksum
+        RecordLayout.putInt(past, BLOB.offset(), good.length); // the end slot points past the schema version and checksum
         RecordReader r = RawExcerpts.over(SCHEMA, format, past);
         assertThat(r.matchesSchema()).isTrue();
-        assertThat(r.variableProblem()).isEqualTo("field blob ends at 42, outside 36..38");
+        assertThat(r.variableProblem()).isEqualTo("field blob ends at 46, outside 36..38");
+
+        byte[] intoVersion = good.clone();
+        RecordLayout.putInt(intoVersion, BLOB.offset(), FIXED + 5 + ExcerptFormat.SCHEMA_VERSION_LENGTH); // the version is no value's
+        assertThat(RawExcerpts.over(SCHEMA, format, intoVersion).variableProblem()).isEqualTo("field blob ends at 42, outside 36..38");
 
         byte[] far = good.clone();
         RecordLayout.putInt(far, TEXT.offset(), 1 << 20);
@@ -559,10 +584,16 @@ class VariableRecordsTest {
         RecordLayout.markNull(nullWithBytes, 0, TEXT.nullBit());
         assertThat(RawExcerpts.over(SCHEMA, format, nullWithBytes).variableProblem()).isEqualTo("field text is null but holds 3 bytes");
 
+        byte[] otherVersion = good.clone();
+        RecordLayout.putInt(otherVersion, ExcerptFormat.schemaVersionAt(good.length), SCHEMA.version() + 1);
+        RecordReader otherReader = RawExcerpts.over(SCHEMA, format, otherVersion);
+        assertThat(otherReader.matchesSchema()).as("a record of another schema version").isFalse();
+        assertThat(otherReader.variableProblem()).isEqualTo("a record of schema version 2, not 1");
+
         byte[] tooShort = Arrays.copyOf(good, FIXED + 3);
         RecordReader shortReader = RawExcerpts.over(SCHEMA, format, tooShort);
         assertThat(shortReader.matchesSchema()).isFalse();
-        assertThat(shortReader.variableProblem()).isEqualTo("an excerpt of 36 bytes, not 37 to 321");
+        assertThat(shortReader.variableProblem()).isEqualTo("an excerpt of 36 bytes, not 41 to 325");
         assertThatThrownBy(() -> shortReader.valueLength(TEXT)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -50,7 +50,7 @@ class PretoucherTest {
                 Pretoucher p = rec.pretoucher();
                 Await.until(() -> p.touchedUpTo() >= w.hintPosition() + ahead - Pretoucher.PAGE);
             }
-            int records = (4 << 20) / (md.schema.recordLength() + 4) + 1;
+            int records = (4 << 20) / rec.format().excerptLength() + 1;
             long before = minorFaultsOfThisThread();
             for (long end = i + records; i < end; i++) {
                 md.write(w, i);

@@ -113,9 +113,22 @@ class RecorderTest {
         assertThat(readAllChecked(dir)).containsExactly(0L, 1L);
         Path other = dir.resolve("new");
         try (Recorder rec = Recorder.open(other, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0))) {
-            assertThat(rec.format().excerptLength()).isEqualTo(t.schema.recordLength() + ExcerptFormat.CHECKSUM_LENGTH);
+            assertThat(rec.format().version()).as("a new queue with checksums").isEqualTo(ExcerptFormat.VERSIONED);
+            assertThat(rec.format().excerptLength())
+                    .isEqualTo(t.schema.recordLength() + ExcerptFormat.SCHEMA_VERSION_LENGTH + ExcerptFormat.CHECKSUM_LENGTH);
         }
-        assertThat(QueueSchemaStore.layoutVersion(other)).isEqualTo(ExcerptFormat.CHECKSUMMED);
+        assertThat(QueueSchemaStore.layoutVersion(other)).isEqualTo(ExcerptFormat.VERSIONED);
+        // A queue an earlier Parquetry created with checksums (layout 2) keeps its layout: records without their version.
+        Path older = dir.resolve("older");
+        QueueSchemaStore.storeOrCheck(older, t.schema, RecorderOptions.DEFAULT_ROLL_CYCLE, ExcerptFormat.CHECKSUMMED);
+        try (Recorder rec = Recorder.open(older, t.schema, RecorderOptions.defaults().diskGuardMinFreeBytes(0)); RecordWriter w = rec.newWriter()) {
+            assertThat(rec.format().version()).isEqualTo(ExcerptFormat.CHECKSUMMED);
+            assertThat(rec.format().excerptLength()).isEqualTo(t.schema.recordLength() + ExcerptFormat.CHECKSUM_LENGTH);
+            assertThat(t.write(w, 0)).isEqualTo(RecordWriter.OK);
+            assertThat(t.write(w, 1)).isEqualTo(RecordWriter.OK);
+        }
+        assertThat(QueueSchemaStore.layoutVersion(older)).isEqualTo(ExcerptFormat.CHECKSUMMED);
+        assertThat(readAllChecked(older)).containsExactly(0L, 1L);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parquetry.queue.CycleFileDescriptor;
+import io.parquetry.queue.ExcerptFormat;
 import io.parquetry.queue.RollCycleNames;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.schema.Schema;
@@ -48,6 +49,11 @@ class ReserverTest {
     @TempDir
     Path dir;
 
+    /** What a recorder reserves room for per record of a new queue: its longest excerpt, what follows the record included. */
+    private static int excerptLength(Schema schema) {
+        return ExcerptFormat.of(ExcerptFormat.versionFor(schema, true), schema).maxExcerptLength();
+    }
+
     @Test
     void optionsThatCannotWorkTogetherAreRefusedNamingBothValues() {
         RecorderOptions o = RecorderOptions.defaults().pretouchAhead(48 * MIB);
@@ -68,7 +74,7 @@ class ReserverTest {
     void reservationTooShortForTheRollCycleIsRefusedNamingBothValues() {
         AllTypes t = new AllTypes();
         RollCycle secondly = RollCycleNames.resolve("TEST_SECONDLY"); // index arrays of 256 KiB
-        long minimum = Reserver.minimumReserveAhead(secondly, t.schema.recordLength(), 1);
+        long minimum = Reserver.minimumReserveAhead(secondly, excerptLength(t.schema), 1);
         RecorderOptions o = RecorderOptions.defaults().diskGuardMinFreeBytes(0).rollCycle("TEST_SECONDLY").pretouchAhead(0)
                 .reserveAhead(2 * MIB);
         assertThat(minimum).isGreaterThan(2 * MIB);
@@ -80,8 +86,8 @@ class ReserverTest {
     void writerThatTheReservationHasNoRoomForIsRefusedNamingBothValues() {
         Schema big = Schema.parse("name: big\nversion: 1\nfields:\n  - {name: blob, type: bytes(60000)}\n", "big");
         RollCycle hourly = RollCycleNames.resolve(RecorderOptions.DEFAULT_ROLL_CYCLE);
-        long reserve = Reserver.minimumReserveAhead(hourly, big.recordLength(), 3);
-        assertThat(Reserver.minimumReserveAhead(hourly, big.recordLength(), 4)).isGreaterThan(reserve);
+        long reserve = Reserver.minimumReserveAhead(hourly, excerptLength(big), 3);
+        assertThat(Reserver.minimumReserveAhead(hourly, excerptLength(big), 4)).isGreaterThan(reserve);
         List<RecordWriter> writers = new ArrayList<>();
         try (Recorder rec = Recorder.open(dir, big, RecorderOptions.defaults().diskGuardMinFreeBytes(0).pretouchAhead(0)
                 .reserveAhead(reserve))) {

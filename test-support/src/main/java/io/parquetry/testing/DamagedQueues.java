@@ -113,7 +113,16 @@ public final class DamagedQueues {
 
     /** Header to header of the records of the queue in {@code dir}, by its layout version. */
     public static int stride(Path dir) {
-        return ExcerptFormat.of(QueueSchemaStore.layoutVersion(dir), QueueSchemaStore.read(dir).recordLength()).stride();
+        return ExcerptFormat.of(QueueSchemaStore.layoutVersion(dir), QueueSchemaStore.read(dir)).stride();
+    }
+
+    /**
+     * Makes {@code dir} a market-data queue of layout version {@code layoutVersion}, as an earlier Parquetry created it
+     * (a recorder keeps a queue's layout): for tests of the layouts a new queue no longer gets.
+     */
+    public static void createWithLayout(Path dir, String rollCycle, int layoutVersion) {
+        QueueSchemaStore.storeOrCheck(dir, new MarketData().schema, rollCycle, layoutVersion);
+        assertThat(QueueSchemaStore.layoutVersion(dir)).isEqualTo(layoutVersion);
     }
 
     public static RecorderOptions options(String rollCycle) {

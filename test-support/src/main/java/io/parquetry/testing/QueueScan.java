@@ -26,7 +26,7 @@ public final class QueueScan {
     public record Row(long index, long orderId, int exchange) {
     }
 
-    /** The records, in queue order, and the indexes of excerpts that are not whole records (wrong length or checksum). */
+    /** The records, in queue order, and the indexes of excerpts that are not whole records (wrong length, checksum or schema version). */
     public record Result(List<Row> rows, List<Long> damaged) {
     }
 
@@ -55,9 +55,13 @@ public final class QueueScan {
                         continue;
                     }
                     bytes.read(b, 0, b.length);
-                    int n = format.recordLength();
+                    int n = format.checkedLengthIn(b.length); // the record, and in layout version 4 its schema version
                     if (format.checksummed() && ExcerptFormat.checksum(crc, b, 0, n) != RecordLayout.getInt(b, n)) {
                         damaged.add(dc.index());
+                        continue;
+                    }
+                    if (format.versioned() && RecordLayout.getInt(b, ExcerptFormat.schemaVersionAt(b.length)) != schema.version()) {
+                        damaged.add(dc.index()); // whole, but says another version: not a record of this schema
                         continue;
                     }
                     rows.add(new Row(dc.index(), RecordLayout.getLong(b, orderIdAt), RecordLayout.getInt(b, exchangeAt)));
