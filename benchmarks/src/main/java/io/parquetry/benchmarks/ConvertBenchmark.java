@@ -199,9 +199,9 @@ public final class ConvertBenchmark {
         for (io.parquetry.schema.Field f : schema.variableFields()) {
             fixedRecord += f.maxLength() - f.length();
         }
-        long fixedExcerpt = CycleFileDescriptor.nextHeaderAfter(0, fixedRecord + ExcerptFormat.CHECKSUM_LENGTH);
+        long fixedExcerpt = CycleFileDescriptor.nextHeaderAfter(0, fixedRecord + ExcerptFormat.SCHEMA_VERSION_LENGTH + ExcerptFormat.CHECKSUM_LENGTH);
         double perRecord = (double) bytes[0] / n[0];
-        System.out.printf(Locale.ROOT, "queue bytes per record: %.1f (header, record, checksum, padding) over %,d records; fixed-width "
+        System.out.printf(Locale.ROOT, "queue bytes per record: %.1f (header, record, schema version, checksum, padding) over %,d records; fixed-width "
                 + "equivalent (each string(N)/binary(N) as char(N)/bytes(N)): %,d, %.1fx more%n", perRecord, n[0], fixedExcerpt,
                 fixedExcerpt / perRecord);
         if (n[0] != records) {

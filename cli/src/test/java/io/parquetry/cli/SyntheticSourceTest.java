@@ -272,9 +272,10 @@ class SyntheticSourceTest {
         return Path.of(System.getProperty("parquetry.root", ".."));
     }
 
-    /** The records of a variable queue, each without its checksum: Chronicle's own tailer, from the start. */
+    /** The records of a variable queue, each without what follows it (its schema version, its checksum): Chronicle's own tailer. */
     private static List<byte[]> records(Path queue) {
         List<byte[]> out = new ArrayList<>();
+        int overhead = io.parquetry.queue.ExcerptFormat.of(QueueSchemaStore.layoutVersion(queue), QueueSchemaStore.read(queue)).overhead();
         try (SingleChronicleQueue q = ChronicleQueue.singleBuilder(queue).readOnly(true)
                 .rollCycle(RollCycleNames.resolve(QueueSchemaStore.rollCycle(queue))).build(); ExcerptTailer t = q.createTailer()) {
             while (true) {
@@ -283,7 +284,7 @@ class SyntheticSourceTest {
                         return out;
                     }
                     Bytes<?> bytes = dc.wire().bytes();
-                    byte[] b = new byte[(int) bytes.readRemaining() - io.parquetry.queue.ExcerptFormat.CHECKSUM_LENGTH];
+                    byte[] b = new byte[(int) bytes.readRemaining() - overhead];
                     bytes.read(b, 0, b.length);
                     out.add(b);
                 }
