@@ -168,7 +168,10 @@ final class IcebergTableSink implements TableSink {
             props.putAll(s.properties());
             PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
             try {
-                Table t = catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).create();
+                Transaction create = catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).createTransaction();
+                TableSchemas.keepIds(create, schema, spec);
+                create.commitTransaction();
+                Table t = catalog.loadTable(id);
                 LOG.info("created iceberg table: table={}, location={}", s.tableName(), t.location());
                 return t;
             } catch (AlreadyExistsException race) {
