@@ -35,9 +35,11 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +66,19 @@ final class IcebergTableSink implements TableSink {
     private final String queueId;
     private final String lastIndexProperty;
     private final boolean partitioned;
+    /** The queue's schema as the sink was opened with it: docs of the columns a file adds. */
+    private final io.parquetry.schema.Schema schema;
     private long attempts;
     private long appends;
+    private long schemaCommits;
     /** Tests only: runs after the transaction is staged, before it is committed (to make a conflict happen there). */
     Runnable beforeCommit = () -> { };
+    /** Tests only: runs after this sink committed a schema change for a file, before the file's append. */
+    Runnable afterSchemaCommit = () -> { };
 
     private IcebergTableSink(IcebergSettings settings, Configuration conf, Catalog catalog, Table table, String source, String queueId,
-            boolean partitioned) {
+            boolean partitioned, io.parquetry.schema.Schema schema) {
+        this.schema = schema;
         this.settings = settings;
         this.conf = conf;
         this.catalog = catalog;
@@ -91,22 +99,23 @@ final class IcebergTableSink implements TableSink {
         try {
             // Before Iceberg reads it: Iceberg would retry unreadable metadata for ~90 s, and this sink and the converter that again.
             CurrentMetadata.check(s, c.hadoopConf());
-            Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()));
+            Table table = loadOrCreate(s, catalog, TableSchemas.tableSchema(c.fileSchema(), c.schema(), s.partitioned()), c.schema().version());
             // An existing table keeps the partitioning it was created with, whatever table.partitioning says now.
             Boolean cycle = TableSchemas.isCyclePartitioned(table.spec(), table.schema());
             if (cycle == null) {
                 throw new IllegalStateException("the table's partitioning is not one the converter writes (identity dt, hour; or none):"
                         + " table=" + s.tableName() + ", spec=" + table.spec());
             }
+            // The table may be an older or a newer state of the queue's schema: each append evolves it to read its file.
             Schema expectedNow = TableSchemas.tableSchema(c.fileSchema(), c.schema(), cycle);
-            String diff = TableSchemas.difference(table.schema(), expectedNow);
-            if (diff != null) {
-                throw new IllegalStateException("the table's schema does not match the queue's: table=" + s.tableName() + ", schema="
-                        + c.schema().identity() + ": " + diff);
+            String conflict = TableEvolution.conflict(table.schema(), expectedNow);
+            if (conflict != null) {
+                throw new IllegalStateException("the table's schema cannot take the queue's files: table=" + s.tableName() + ", schema="
+                        + c.schema().identity() + ": " + conflict);
             }
             LOG.info("iceberg table ready: table={}, location={}, formatVersion={}, partitioned={}, source={}, queue={}", s.tableName(),
                     table.location(), TableUtil.formatVersion(table), cycle, c.source(), c.queueId());
-            return new IcebergTableSink(s, c.hadoopConf(), catalog, table, c.source(), c.queueId(), cycle);
+            return new IcebergTableSink(s, c.hadoopConf(), catalog, table, c.source(), c.queueId(), cycle, c.schema());
         } catch (RuntimeException | IOException e) {
             closeQuietly(catalog);
             throw e;
@@ -118,11 +127,11 @@ final class IcebergTableSink implements TableSink {
      * catalogs report the loser differently (AlreadyExistsException, or a unique-key SQL error from the JDBC catalog),
      * so every failure but a bad setting is retried a few times: the next attempt loads what the winner made.
      */
-    private static Table loadOrCreate(IcebergSettings s, Catalog catalog, Schema schema) throws IOException {
+    private static Table loadOrCreate(IcebergSettings s, Catalog catalog, Schema schema, int version) throws IOException {
         RuntimeException last = null;
         for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
             try {
-                return loadOrCreateOnce(s, catalog, schema);
+                return loadOrCreateOnce(s, catalog, schema, version);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -139,7 +148,7 @@ final class IcebergTableSink implements TableSink {
         throw new IOException("cannot open the table: table=" + s.tableName() + ": " + last, last);
     }
 
-    private static Table loadOrCreateOnce(IcebergSettings s, Catalog catalog, Schema schema) {
+    private static Table loadOrCreateOnce(IcebergSettings s, Catalog catalog, Schema schema, int version) {
         Namespace ns = Namespace.of(s.namespace());
         TableIdentifier id = TableIdentifier.of(ns, s.name());
         if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
@@ -165,6 +174,7 @@ final class IcebergTableSink implements TableSink {
                 // pages use (measured: Iceberg 1.12 in Spark 4.1); its row reader reads them.
                 props.put(TableProperties.PARQUET_VECTORIZATION_ENABLED, "false");
             }
+            props.put(TableEvolution.SCHEMA_VERSION, Integer.toString(version));
             props.putAll(s.properties());
             PartitionSpec spec = TableSchemas.spec(schema, s.partitioned());
             try {
@@ -248,6 +258,7 @@ final class IcebergTableSink implements TableSink {
                     + settings.tableName() + ", file=" + file.path() + ", firstIndex=" + file.firstIndex() + ", lastCommittedIndex=" + last
                     + ", source=" + source + ", queue=" + queueId);
         }
+        evolveFor(file);
         DataFile dataFile = dataFile(file);
         OwnAncestry validator = new OwnAncestry(file);
         try {
@@ -297,6 +308,50 @@ final class IcebergTableSink implements TableSink {
         appends++;
         LOG.debug("appended to table={}, file={}, lastIndex={}, attempts={}", settings.tableName(), file.path(), file.lastIndex(),
                 validator.calls);
+    }
+
+    /**
+     * Before the append, evolves the table's schema to read the file right (by field id; {@link TableEvolution}), in a
+     * commit of its own. Not in the append's transaction: a schema with ids of ours can only be staged there through the
+     * transaction's table operations, and when a conflict makes Iceberg retry, it replays the transaction's pending
+     * updates on refreshed metadata and the staged schema is silently lost ({@code BaseTransaction.applyUpdates}, 1.12).
+     * Idempotent, so a crash between the two commits leaves a schema that the next attempt finds in place; until then
+     * the table has columns (or wider types, new names) that no row fills yet, which read as null.
+     */
+    private void evolveFor(PublishedFile file) throws IOException {
+        MessageType fileType = file.footer().getFileMetaData().getSchema();
+        int version = fileSchemaVersion(file);
+        boolean committed;
+        try {
+            committed = TableEvolution.commit(table, ParquetSchemaUtil.convert(fileType), version, id -> TableSchemas.doc(schema, id));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalStateException("the table's schema cannot take the file: table=" + settings.tableName() + ", file=" + file.path()
+                    + ": " + e.getMessage(), e);
+        } catch (CommitStateUnknownException e) {
+            throw new IOException("schema commit outcome unknown: table=" + settings.tableName() + ", file=" + file.path()
+                    + " (the next attempt finds it or commits it again)", e);
+        } catch (CommitFailedException e) {
+            throw new IOException("schema commit failed after retries (conflicts with other writers?): table=" + settings.tableName() + ", file="
+                    + file.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot evolve the table's schema: table=" + settings.tableName() + ", file=" + file.path() + ": " + e, e);
+        }
+        if (committed) {
+            schemaCommits++;
+            LOG.info("evolved the table's schema for a file of schema version {}: table={}, file={}, schema={}", version, settings.tableName(),
+                    file.path(), table.schema().asStruct());
+            afterSchemaCommit.run();
+        }
+    }
+
+    /** The file's {@code parquetry.schema.version}, or 0 when its footer has none that parses. */
+    private static int fileSchemaVersion(PublishedFile file) {
+        String v = file.footer().getFileMetaData().getKeyValueMetaData().get(FooterKeys.SCHEMA_VERSION);
+        try {
+            return v == null ? 0 : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private DataFile dataFile(PublishedFile file) {
@@ -349,6 +404,11 @@ final class IcebergTableSink implements TableSink {
 
     long appends() {
         return appends;
+    }
+
+    /** Schema changes this sink committed. */
+    long schemaCommits() {
+        return schemaCommits;
     }
 
     Table table() {

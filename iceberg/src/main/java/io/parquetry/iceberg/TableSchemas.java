@@ -78,29 +78,6 @@ final class TableSchemas {
         return partitioned ? PartitionSpec.builderFor(tableSchema).identity(DT).identity(HOUR).build() : PartitionSpec.unpartitioned();
     }
 
-    /** The first column where the table differs from what this converter writes, or null when they agree (docs aside). */
-    static String difference(Schema table, Schema expected) {
-        for (Types.NestedField e : expected.columns()) {
-            Types.NestedField t = table.findField(e.fieldId());
-            if (t == null) {
-                return "column " + e.name() + " (id " + e.fieldId() + ") is missing from the table";
-            }
-            if (!t.name().equals(e.name()) || !t.type().equals(e.type()) || t.isOptional() != e.isOptional()) {
-                return "column id " + e.fieldId() + " is " + describe(t) + " in the table, " + describe(e) + " in the files";
-            }
-        }
-        for (Types.NestedField t : table.columns()) {
-            if (expected.findField(t.fieldId()) == null) {
-                return "the table has a column the files lack: " + describe(t);
-            }
-        }
-        return null;
-    }
-
-    private static String describe(Types.NestedField f) {
-        return f.name() + " " + f.type() + (f.isOptional() ? " optional" : " required");
-    }
-
     /** Whether the spec is the cycle partitioning (identity dt, identity hour), unpartitioned, or neither (null). */
     static Boolean isCyclePartitioned(PartitionSpec spec, Schema schema) {
         if (spec.isUnpartitioned()) {
