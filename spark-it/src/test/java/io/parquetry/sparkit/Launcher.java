@@ -18,6 +18,26 @@ import java.util.stream.Stream;
  */
 final class Launcher {
 
+    /**
+     * A local Spark session (2 threads, no UI, loopback, UTC) with Iceberg's catalog {@code parquetry} on the converter's
+     * default JDBC catalog, the SQLite file {@code catalog}, and its warehouse under {@code dir}.
+     */
+    static org.apache.spark.sql.SparkSession spark(String appName, Path dir, Path catalog) {
+        return org.apache.spark.sql.SparkSession.builder().master("local[2]").appName(appName)
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
+                .config("spark.sql.catalog.parquetry", "org.apache.iceberg.spark.SparkCatalog")
+                .config("spark.sql.catalog.parquetry.type", "jdbc")
+                .config("spark.sql.catalog.parquetry.uri", "jdbc:sqlite:" + catalog)
+                .config("spark.sql.catalog.parquetry.jdbc.schema-version", "V1")
+                .config("spark.sql.catalog.parquetry.warehouse", "file:" + dir.resolve("warehouse"))
+                .getOrCreate();
+    }
+
     private final Path root;
 
     Launcher() {

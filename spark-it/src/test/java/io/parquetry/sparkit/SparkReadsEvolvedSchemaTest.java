@@ -71,19 +71,7 @@ class SparkReadsEvolvedSchemaTest {
         l.parquetry(tmp.resolve("record-v2.log"), "record", "--schema", tmp.resolve("v2.yaml").toString(), "--queue", tmp.resolve("q").toString(),
                 "--count", Integer.toString(V2_ROWS));
         l.parquetry(tmp.resolve("convert-v2.log"), convert);
-        spark = SparkSession.builder().master("local[2]").appName("parquetry-spark-evolve")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.warehouse.dir", tmp.resolve("spark-warehouse").toString())
-                .config("spark.sql.catalog.parquetry", "org.apache.iceberg.spark.SparkCatalog")
-                .config("spark.sql.catalog.parquetry.type", "jdbc")
-                .config("spark.sql.catalog.parquetry.uri", "jdbc:sqlite:" + tmp.resolve("catalog.sqlite"))
-                .config("spark.sql.catalog.parquetry.jdbc.schema-version", "V1")
-                .config("spark.sql.catalog.parquetry.warehouse", "file:" + tmp.resolve("warehouse"))
-                .getOrCreate();
+        spark = Launcher.spark("parquetry-spark-evolve", tmp, tmp.resolve("catalog.sqlite"));
     }
 
     @AfterAll

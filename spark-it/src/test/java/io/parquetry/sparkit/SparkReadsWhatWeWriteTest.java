@@ -107,19 +107,7 @@ class SparkReadsWhatWeWriteTest {
         assertThat(every.get("count")).isEqualTo(Integer.toString(ROWS));
 
         t0 = System.nanoTime();
-        spark = SparkSession.builder().master("local[2]").appName("parquetry-spark-it")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.warehouse.dir", tmp.resolve("spark-warehouse").toString())
-                .config("spark.sql.catalog.parquetry", "org.apache.iceberg.spark.SparkCatalog")
-                .config("spark.sql.catalog.parquetry.type", "jdbc")
-                .config("spark.sql.catalog.parquetry.uri", "jdbc:sqlite:" + tmp.resolve("catalog.sqlite"))
-                .config("spark.sql.catalog.parquetry.jdbc.schema-version", "V1")
-                .config("spark.sql.catalog.parquetry.warehouse", "file:" + tmp.resolve("warehouse"))
-                .getOrCreate();
+        spark = Launcher.spark("parquetry-spark-it", tmp, tmp.resolve("catalog.sqlite"));
         WALL.put("spark session start", System.nanoTime() - t0);
     }
 
