@@ -212,9 +212,10 @@ public final class QueueReader implements AutoCloseable {
     }
 
     /**
-     * Bytes from one record's start to the next one's in a cycle file (the record, padding to 4 bytes, the next header):
-     * the slot a consumer gives each record to copy a {@link RecordRun} in one piece ({@link RecordRun#copyRecords}); -1 when
-     * records vary in length (a schema with string/binary fields: no runs).
+     * Bytes from one record's start to the next one's in a cycle file (the record, padding to 4 bytes, the next header),
+     * when every version of the schema the reader knows has records of one and the same length; -1 otherwise (string or
+     * binary fields, or versions of other lengths). A run's own is {@link RecordRun#stride()}; a version's is
+     * {@code formatOf(version).stride()}.
      */
     public int recordStride() {
         return verifier.recordStride();

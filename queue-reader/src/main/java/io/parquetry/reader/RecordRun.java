@@ -50,7 +50,7 @@ public final class RecordRun {
 
     /**
      * Bytes from one record of the run to the next: the record, then its padding and the next record's header
-     * ({@link QueueReader#recordStride()}).
+     * (its version's {@code ExcerptFormat.stride()}).
      */
     public int stride() {
         return stride;

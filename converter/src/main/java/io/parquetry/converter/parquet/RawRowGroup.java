@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The raw records of one row group, copied in schema layout into fixed-size chunks, one record every {@code slot} bytes.
  * The slot is the record length, or, for records from a queue, the distance between records in its cycle files
- * ({@code QueueReader.recordStride()}: the record, padding, the next header), so that a run of records is copied in one
+ * (the stride of the part's schema version in the queue: the record, what follows it, padding, the next header), so that a run of records is copied in one
  * piece. A chunk (about 256 KiB) is also the slab the encoder transposes at a time, so the records are read from memory
  * once and the column extraction runs in cache. Chunks come from, and go back to, their file's {@link Pool} as soon as
  * the row group is transposed.
