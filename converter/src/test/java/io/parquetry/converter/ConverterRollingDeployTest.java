@@ -130,7 +130,10 @@ class ConverterRollingDeployTest {
         ConverterFixtures.assertFootersTileTheQueue(queue(), dataset());
         assertThat(versionChangesAlongTheQueue(footers)).as("files of v1, then files of v2: interleaved versions do not split files")
                 .isEqualTo(1);
-        assertThat(during.rotations(RotationCause.SCHEMA)).as("schema rotations of the converter that learned of v2 while running").isEqualTo(1);
+        // One at most: the first v2 record commits the v1 file it finds open, or finds none (a file committed by age just
+        // before) and rotates nothing; either way the files change version once, as asserted above.
+        assertThat(during.rotations(RotationCause.SCHEMA)).as("schema rotations of the converter that learned of v2 while running")
+                .isLessThanOrEqualTo(1);
         assertThat(last.rotations(RotationCause.SCHEMA)).as("schema rotations of a converter that knew v2 at its start").isZero();
     }
 

@@ -140,7 +140,8 @@ class ConverterRollingDeployIntoIcebergTest {
         assertThat(versionSwitchesInQueue()).as("records of both versions interleave in the queue").isGreaterThan(10);
         assertThat(report.history).as("the table's schema history: created at v1, evolved once to v2").containsExactly(1, 2);
         assertThat(report.fileVersionChanges).as("snapshots of v1 files, then of v2 files").isEqualTo(1);
-        assertThat(during.rotations(RotationCause.SCHEMA)).isEqualTo(1);
+        // One at most: the first v2 record commits the v1 file it finds open, or finds none (committed by age just before).
+        assertThat(during.rotations(RotationCause.SCHEMA)).isLessThanOrEqualTo(1);
         assertThat(last.rotations(RotationCause.SCHEMA)).isZero();
         assertThat(report.projectedV1InV2).as("v1 records converted into v2 files (read the default there)").isPositive();
     }
