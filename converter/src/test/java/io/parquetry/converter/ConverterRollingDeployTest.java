@@ -8,13 +8,11 @@ import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.RotationCause;
 import io.parquetry.status.StatusFile;
 import io.parquetry.status.StatusSnapshot;
-import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
-import io.parquetry.testing.EvolvingProducer;
+import io.parquetry.testing.EvolvingProducers;
 import io.parquetry.testing.EvolvingTicks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ConverterRollingDeployTest {
 
     /** Each producer's seqs start here times its version: disjoint ranges, so every row says who wrote it. */
-    private static final long RANGE = 100_000_000L;
+    private static final long RANGE = EvolvingProducers.RANGE;
 
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
+    private EvolvingProducers children;
+
+    /** The producers of this test's queue (and the converter children it kills), stopped after it. */
+    private EvolvingProducers children() {
+        if (children == null) {
+            children = new EvolvingProducers(dir, queue());
+        }
+        return children;
+    }
 
     private Path queue() {
         return dir.resolve("queue");
@@ -58,39 +64,14 @@ class ConverterRollingDeployTest {
         return cfg;
     }
 
-    /** A producer of version {@code version}, seq {@code version * RANGE} and on, until its stop file appears. */
-    private Process startProducer(int version, int rate) throws Exception {
-        Path log = dir.resolve("producer-v" + version + ".log");
-        Process p = ChildJvm.start(log, "-Xmx128m", EvolvingProducer.class, queue().toString(), Integer.toString(version),
-                Long.toString(version * RANGE), Integer.toString(rate), stopFile(version).toString());
-        started.add(p);
-        return p;
-    }
-
-    private Path stopFile(int version) {
-        return dir.resolve("stop-v" + version);
-    }
-
-    /** Stops the producer of {@code version} and returns how many records it appended. */
-    private long stopProducer(int version, Process p) throws Exception {
-        Files.createFile(stopFile(version));
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String log = Files.readString(dir.resolve("producer-v" + version + ".log"));
-        assertThat(p.exitValue()).as(log).isZero();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("DONE (\\d+)").matcher(log);
-        assertThat(m.find()).as(log).isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void producersOfTwoVersionsAppendingAtOnceAreConvertedOnceWithOneSchemaRotation() throws Exception {
         ConverterConfig config = ConverterConfig.load(writeConfig("{maxRows: 20000, maxAge: 300ms}"), ConverterConfig.Overrides.none());
-        Process p1 = startProducer(1, 10_000);
+        Process p1 = children().startAndAwait(1, 10_000);
         long[] counts = new long[4];
         ConversionResult during;
         try {
-            await(dir.resolve("producer-v1.log"), "STARTED", p1, 60);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             try (Converter conv = Converter.open(config)) {
                 Thread t = new Thread(() -> {
@@ -103,12 +84,11 @@ class ConverterRollingDeployTest {
                 t.start();
                 // The converter has committed v1 files before v2 exists: it learns of v2 while running, once.
                 ConverterFixtures.awaitStatus(conv.statusFile(), "a committed file", s -> s.value(ConverterStatusDescriptor.FILES_COMMITTED) > 0);
-                Process p2 = startProducer(2, 10_000);
-                await(dir.resolve("producer-v2.log"), "STARTED", p2, 60);
+                Process p2 = children().startAndAwait(2, 10_000);
                 Thread.sleep(4000); // both append at once
-                counts[1] = stopProducer(1, p1);
+                counts[1] = children().stop(1, p1);
                 Thread.sleep(1000);
-                counts[2] = stopProducer(2, p2);
+                counts[2] = children().stop(2, p2);
                 conv.requestStop();
                 t.join(TimeUnit.SECONDS.toMillis(60));
                 assertThat(t.isAlive()).isFalse();
@@ -116,10 +96,10 @@ class ConverterRollingDeployTest {
                 during = conv.result();
             }
         } finally {
-            destroyStarted();
+            children().close();
         }
         ConversionResult last = ConverterService.run(config, true);
-        long versionSwitches = versionSwitchesInQueue();
+        long versionSwitches = EvolvingProducers.versionSwitches(queue());
         List<Map<String, String>> footers = footersInIndexOrder();
         System.out.printf("rolling deploy: %d v1 and %d v2 records, %d version switches along the queue; %d files (%d in the final run),"
                 + " schema rotations %d while appending, %d in the final run%n", counts[1], counts[2], versionSwitches, footers.size(),
@@ -153,27 +133,26 @@ class ConverterRollingDeployTest {
         long[] counts = new long[4];
         List<String> kills = new ArrayList<>();
         try {
-            producers[1] = startProducer(1, 5_000);
-            await(dir.resolve("producer-v1.log"), "STARTED", producers[1], 60);
+            producers[1] = children().startAndAwait(1, 5_000);
             while (kills.size() < 12) {
                 int k = kills.size();
                 Path log = dir.resolve("converter-" + k + ".log");
                 Process conv = ChildJvm.start(log, "-Xmx256m", ConverterChild.class, cfg.toString());
-                started.add(conv);
-                await(log, "converter ready", conv, 60);
+                children().track(conv);
+                EvolvingProducers.awaitLine(log, "converter ready", conv, 60);
                 String how;
                 if (k == 3 || k == 7) {
                     // A new version while this child runs: at 3, killed right after its status shows the rotation; at 7, the
                     // moment it sees the queue has v3 (before, during or just after the rotation), plus up to 50 ms.
                     int v = k == 3 ? 2 : 3;
-                    producers[v] = startProducer(v, 5_000);
+                    producers[v] = children().start(v, 5_000);
                     int slot = k == 3 ? ConverterStatusDescriptor.SCHEMA_VERSION : ConverterStatusDescriptor.QUEUE_SCHEMA_VERSION;
-                    how = awaitSlot(statusFile, conv, slot, v) ? (k == 3 ? "after rotating to v2" : "on learning of v3") : "timed out";
+                    how = EvolvingProducers.awaitSlot(statusFile, conv, slot, v) ? (k == 3 ? "after rotating to v2" : "on learning of v3") : "timed out";
                     if (k == 7) {
                         Thread.sleep(random.nextInt(50));
                     }
                 } else if (k % 3 == 0) {
-                    how = awaitSlot(statusFile, conv, ConverterStatusDescriptor.FILES_COMMITTED, 1) ? "after a commit" : "timed out";
+                    how = EvolvingProducers.awaitSlot(statusFile, conv, ConverterStatusDescriptor.FILES_COMMITTED, 1) ? "after a commit" : "timed out";
                     Thread.sleep(random.nextInt(200));
                 } else {
                     Thread.sleep(20 + random.nextInt(500));
@@ -189,10 +168,10 @@ class ConverterRollingDeployTest {
                         + at.value(ConverterStatusDescriptor.FILES_COMMITTED) + " files)");
             }
             for (int v = 1; v <= 3; v++) {
-                counts[v] = stopProducer(v, producers[v]);
+                counts[v] = children().stop(v, producers[v]);
             }
         } finally {
-            destroyStarted();
+            children().close();
         }
         assertThat(kills).doesNotContain("timed out");
         long committedBeforeFinal = Datasets.files(dir.resolve("out"), ".parquet").size();
@@ -232,22 +211,6 @@ class ConverterRollingDeployTest {
             }
         }
         return out;
-    }
-
-    /** Waits until the child's status slot reaches {@code atLeast}; false after 30 s. */
-    private static boolean awaitSlot(Path statusFile, Process conv, int slot, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (StatusFile s = StatusFile.open(statusFile, false)) {
-            assertThat(s.pid()).as("status file of the process just started").isEqualTo(conv.pid());
-            while (s.snapshot().value(slot) < atLeast) {
-                assertThat(conv.isAlive()).as("converter died by itself").isTrue();
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(2);
-            }
-        }
-        return true;
     }
 
     private static StatusSnapshot snapshot(Path statusFile) {
@@ -323,39 +286,5 @@ class ConverterRollingDeployTest {
             previous = v;
         }
         return changes;
-    }
-
-    /** How often a record's version differs from the one before it, along the queue. */
-    private long versionSwitchesInQueue() {
-        long[] switches = {0, 0};
-        try (QueueReader r = QueueReader.open(queue())) {
-            r.toStart();
-            while (r.read((index, rec) -> {
-                int v = rec.schema().version();
-                if (switches[1] != 0 && switches[1] != v) {
-                    switches[0]++;
-                }
-                switches[1] = v;
-            }, 65536) > 0) {
-                // read all
-            }
-        }
-        return switches[0];
-    }
-
-    private void destroyStarted() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
-
-    private static void await(Path log, String line, Process p, int seconds) {
-        Await.until("timed out waiting for " + line, Duration.ofSeconds(seconds), () -> {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return true;
-            }
-            assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            return false;
-        });
     }
 }

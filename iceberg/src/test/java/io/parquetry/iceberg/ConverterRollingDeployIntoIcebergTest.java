@@ -13,16 +13,12 @@ import io.parquetry.converter.output.FooterKeys;
 import io.parquetry.reader.QueueReader;
 import io.parquetry.status.ConverterStatusDescriptor;
 import io.parquetry.status.RotationCause;
-import io.parquetry.status.StatusFile;
-import io.parquetry.status.StatusSnapshot;
-import io.parquetry.testing.Await;
 import io.parquetry.testing.ChildJvm;
-import io.parquetry.testing.EvolvingProducer;
+import io.parquetry.testing.EvolvingProducers;
 import io.parquetry.testing.EvolvingTicks;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
@@ -64,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConverterRollingDeployIntoIcebergTest {
 
     /** Each producer's seqs start here times its version: disjoint ranges, so every row says who wrote it. */
-    private static final long RANGE = 100_000_000L;
+    private static final long RANGE = EvolvingProducers.RANGE;
     private static final String SOURCE = "rolling";
 
     /** The table's columns after each version, {@code name:id:type}, {@code ?} when optional. */
@@ -78,7 +72,15 @@ class ConverterRollingDeployIntoIcebergTest {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
+    private EvolvingProducers children;
+
+    /** The producers of this test's queue (and the converter children it kills), stopped after it. */
+    private EvolvingProducers children() {
+        if (children == null) {
+            children = new EvolvingProducers(dir, queue());
+        }
+        return children;
+    }
 
     private Path queue() {
         return dir.resolve("queue");
@@ -101,9 +103,8 @@ class ConverterRollingDeployIntoIcebergTest {
         ConverterConfig config = ConverterConfig.load(writeConfig("{maxRows: 20000, maxAge: 300ms}"), ConverterConfig.Overrides.none());
         long[] counts = new long[3];
         ConversionResult during;
-        Process p1 = startProducer(1, 10_000);
+        Process p1 = children().startAndAwait(1, 10_000);
         try {
-            await(dir.resolve("producer-v1.log"), "STARTED", p1, 60);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             try (Converter conv = Converter.open(config)) {
                 Thread t = new Thread(() -> {
@@ -116,12 +117,11 @@ class ConverterRollingDeployIntoIcebergTest {
                 t.start();
                 // The table holds v1 files before v2 exists: the converter learns of v2 while running and evolves the table.
                 ConverterFixtures.awaitStatus(conv.statusFile(), "a committed file", s -> s.value(ConverterStatusDescriptor.FILES_COMMITTED) > 0);
-                Process p2 = startProducer(2, 10_000);
-                await(dir.resolve("producer-v2.log"), "STARTED", p2, 60);
+                Process p2 = children().startAndAwait(2, 10_000);
                 Thread.sleep(4000); // both append at once
-                counts[1] = stopProducer(1, p1);
+                counts[1] = children().stop(1, p1);
                 Thread.sleep(1000);
-                counts[2] = stopProducer(2, p2);
+                counts[2] = children().stop(2, p2);
                 conv.requestStop();
                 t.join(TimeUnit.SECONDS.toMillis(60));
                 assertThat(t.isAlive()).isFalse();
@@ -129,7 +129,7 @@ class ConverterRollingDeployIntoIcebergTest {
                 during = conv.result();
             }
         } finally {
-            destroyStarted();
+            children().close();
         }
         ConversionResult last = ConverterService.run(config, true);
         TableReport report = verifyTable(counts, 2);
@@ -137,7 +137,7 @@ class ConverterRollingDeployIntoIcebergTest {
                 + " %d while appending; table schemas %s%n", counts[1], counts[2], Datasets.files(dataset(), ".parquet").size(), report.snapshots,
                 last.filesCommitted(), during.rotations(RotationCause.SCHEMA), report.history);
 
-        assertThat(versionSwitchesInQueue()).as("records of both versions interleave in the queue").isGreaterThan(10);
+        assertThat(EvolvingProducers.versionSwitches(queue())).as("records of both versions interleave in the queue").isGreaterThan(10);
         assertThat(report.history).as("the table's schema history: created at v1, evolved once to v2").containsExactly(1, 2);
         assertThat(report.fileVersionChanges).as("snapshots of v1 files, then of v2 files").isEqualTo(1);
         // One at most: the first v2 record commits the v1 file it finds open, or finds none (committed by age just before).
@@ -165,27 +165,28 @@ class ConverterRollingDeployIntoIcebergTest {
         List<String> kills = new ArrayList<>();
         int betweenCommits = 0;
         try {
-            producers[1] = startProducer(1, 5_000);
-            await(dir.resolve("producer-v1.log"), "STARTED", producers[1], 60);
+            producers[1] = children().startAndAwait(1, 5_000);
             while (kills.size() < 14) {
                 int k = kills.size();
                 int phase = k % 6; // 2: a new version; 3: its first file's rename; 4, 5: the next child's first and second table commits
                 int v = k / 6 + 2;
                 Path log = dir.resolve("converter-" + k + ".log");
                 Process conv = ChildJvm.start(log, "-Xmx256m", ConverterChild.class, cfg.toString());
-                started.add(conv);
+                children().track(conv);
                 int metadataBefore = metadataFiles();
                 if (phase < 4 || v > 3) {
-                    await(log, "converter ready", conv, 60);
+                    EvolvingProducers.awaitLine(log, "converter ready", conv, 60);
                 }
                 String how;
                 if (phase == 2 && v <= 3) {
-                    producers[v] = startProducer(v, 5_000);
+                    producers[v] = children().start(v, 5_000);
                     if (v == 2) {
-                        how = awaitSlot(statusFile, conv, ConverterStatusDescriptor.QUEUE_SCHEMA_VERSION, 2) ? "on learning of v2" : "timed out";
+                        how = EvolvingProducers.awaitSlot(statusFile, conv, ConverterStatusDescriptor.QUEUE_SCHEMA_VERSION, 2) ? "on learning of v2"
+                                : "timed out";
                         Thread.sleep(random.nextInt(50));
                     } else {
-                        how = awaitSlot(statusFile, conv, ConverterStatusDescriptor.SCHEMA_VERSION, 3) ? "right after rotating to v3" : "timed out";
+                        how = EvolvingProducers.awaitSlot(statusFile, conv, ConverterStatusDescriptor.SCHEMA_VERSION, 3) ? "right after rotating to v3"
+                                : "timed out";
                     }
                 } else if (phase == 3 && v <= 3) {
                     how = awaitNewFile(conv) ? "at the rename of a v" + v + " file" : "timed out";
@@ -195,7 +196,7 @@ class ConverterRollingDeployIntoIcebergTest {
                     int n = phase - 3;
                     how = awaitMetadataFiles(conv, metadataBefore + n) ? "at the table metadata file " + n + " written by recovery" : "timed out";
                 } else if (k % 2 == 1) {
-                    how = awaitSlot(statusFile, conv, ConverterStatusDescriptor.FILES_COMMITTED, 1) ? "after a commit" : "timed out";
+                    how = EvolvingProducers.awaitSlot(statusFile, conv, ConverterStatusDescriptor.FILES_COMMITTED, 1) ? "after a commit" : "timed out";
                     Thread.sleep(random.nextInt(200));
                 } else {
                     Thread.sleep(20 + random.nextInt(500));
@@ -212,10 +213,10 @@ class ConverterRollingDeployIntoIcebergTest {
                 kills.add(how + " (" + state + ")");
             }
             for (int v = 1; v <= 3; v++) {
-                counts[v] = stopProducer(v, producers[v]);
+                counts[v] = children().stop(v, producers[v]);
             }
         } finally {
-            destroyStarted();
+            children().close();
         }
         assertThat(kills).noneMatch(k -> k.startsWith("timed out"));
         long filesBeforeFinal = Datasets.files(dataset(), ".parquet").size();
@@ -529,82 +530,7 @@ class ConverterRollingDeployIntoIcebergTest {
         return true;
     }
 
-    /** Waits until the child's status slot reaches {@code atLeast}; false after 30 s. */
-    private static boolean awaitSlot(Path statusFile, Process conv, int slot, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (StatusFile s = StatusFile.open(statusFile, false)) {
-            assertThat(s.pid()).as("status file of the process just started").isEqualTo(conv.pid());
-            StatusSnapshot now = s.snapshot();
-            while (now.value(slot) < atLeast) {
-                assertThat(conv.isAlive()).as("converter died by itself").isTrue();
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(2);
-                now = s.snapshot();
-            }
-        }
-        return true;
-    }
-
-    /** How often a record's version differs from the one before it, along the queue. */
-    private long versionSwitchesInQueue() {
-        long[] switches = {0, 0};
-        try (QueueReader r = QueueReader.open(queue())) {
-            r.toStart();
-            while (r.read((index, rec) -> {
-                int v = rec.schema().version();
-                if (switches[1] != 0 && switches[1] != v) {
-                    switches[0]++;
-                }
-                switches[1] = v;
-            }, 65536) > 0) {
-                // read all
-            }
-        }
-        return switches[0];
-    }
-
     private static Path local(String uri) {
         return Path.of(URI.create(uri)).toAbsolutePath();
-    }
-
-    /** A producer of version {@code version}, seq {@code version * RANGE} and on, until its stop file appears. */
-    private Process startProducer(int version, int rate) throws Exception {
-        Process p = ChildJvm.start(dir.resolve("producer-v" + version + ".log"), "-Xmx128m", EvolvingProducer.class, queue().toString(),
-                Integer.toString(version), Long.toString(version * RANGE), Integer.toString(rate), stopFile(version).toString());
-        started.add(p);
-        return p;
-    }
-
-    private Path stopFile(int version) {
-        return dir.resolve("stop-v" + version);
-    }
-
-    /** Stops the producer of {@code version} and returns how many records it appended. */
-    private long stopProducer(int version, Process p) throws Exception {
-        Files.createFile(stopFile(version));
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String log = Files.readString(dir.resolve("producer-v" + version + ".log"));
-        assertThat(p.exitValue()).as(log).isZero();
-        Matcher m = Pattern.compile("DONE (\\d+)").matcher(log);
-        assertThat(m.find()).as(log).isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
-    private void destroyStarted() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
-
-    private static void await(Path log, String line, Process p, int seconds) {
-        Await.until("timed out waiting for " + line, Duration.ofSeconds(seconds), () -> {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return true;
-            }
-            assertThat(p.isAlive()).as("process died: %s", Files.exists(log) ? Files.readString(log) : "").isTrue();
-            return false;
-        });
     }
 }
