@@ -22,6 +22,28 @@ final class Launcher {
      * A local Spark session (2 threads, no UI, loopback, UTC) with Iceberg's catalog {@code parquetry} on the converter's
      * default JDBC catalog, the SQLite file {@code catalog}, and its warehouse under {@code dir}.
      */
+    /** The type Spark gives column {@code column} of {@code df}. */
+    static org.apache.spark.sql.types.DataType columnType(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df, String column) {
+        for (org.apache.spark.sql.types.StructField f : df.schema().fields()) {
+            if (f.name().equals(column)) {
+                return f.dataType();
+            }
+        }
+        throw new AssertionError("no column " + column + " in " + df.schema());
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     static org.apache.spark.sql.SparkSession spark(String appName, Path dir, Path catalog) {
         return org.apache.spark.sql.SparkSession.builder().master("local[2]").appName(appName)
                 .config("spark.ui.enabled", "false")

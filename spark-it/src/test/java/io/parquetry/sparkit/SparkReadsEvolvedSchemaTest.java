@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,22 +78,11 @@ class SparkReadsEvolvedSchemaTest {
         if (spark != null) {
             spark.stop();
         }
-        if (tmp != null) {
-            try (Stream<Path> s = Files.walk(tmp)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        Launcher.deleteTree(tmp);
     }
 
     private static DataType type(Dataset<Row> df, String column) {
-        for (StructField f : df.schema().fields()) {
-            if (f.name().equals(column)) {
-                return f.dataType();
-            }
-        }
-        throw new AssertionError("no column " + column + " in " + df.schema());
+        return Launcher.columnType(df, column);
     }
 
     private static Row one(String sql) {

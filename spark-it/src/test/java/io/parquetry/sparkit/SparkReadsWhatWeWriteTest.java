@@ -7,17 +7,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -117,22 +114,11 @@ class SparkReadsWhatWeWriteTest {
             spark.stop();
         }
         WALL.forEach((k, v) -> System.out.printf("wall %-40s %6d ms%n", k, TimeUnit.NANOSECONDS.toMillis(v)));
-        if (tmp != null) {
-            try (Stream<Path> s = Files.walk(tmp)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        Launcher.deleteTree(tmp);
     }
 
     private static DataType type(Dataset<Row> df, String column) {
-        for (StructField f : df.schema().fields()) {
-            if (f.name().equals(column)) {
-                return f.dataType();
-            }
-        }
-        throw new AssertionError("no column " + column + " in " + df.schema());
+        return Launcher.columnType(df, column);
     }
 
     private static Row one(String sql) {
